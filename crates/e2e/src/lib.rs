@@ -1,0 +1,116 @@
+//! Shared steps of the end-to-end tests: serve the built page, open it in headless Chromium
+//! pointed at a server, and a few page helpers the tests read like sentences with.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::Locator;
+use mcp_desk_demo::DemoServer;
+use mcp_desk_testkit::browser::Browser;
+use mcp_desk_testkit::static_site::StaticSite;
+
+/// The built page (`trunk build --release`), from `MCP_DESK_DIST` or `<workspace>/dist`.
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("MCP_DESK_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| mcp_desk_testkit::workspace_root().join("dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "the built page is missing at {}: run `cargo xtask test` (it builds dist/ before these tests)",
+        dir.display()
+    );
+    dir
+}
+
+/// Starts the demo MCP server on a free loopback port.
+pub async fn start_demo() -> DemoServer {
+    mcp_desk_demo::serve(([127, 0, 0, 1], 0).into())
+        .await
+        .expect("the demo server starts")
+}
+
+/// The page open in a browser, and the site serving it.
+pub struct Page {
+    pub browser: Browser,
+    _site: StaticSite,
+}
+
+/// Serves the page, opens it with `server` and `provider` in the fragment and `connect=1`.
+pub async fn open_page(server: &str, provider: &str) -> Page {
+    let site = StaticSite::serve(&dist_dir()).await.expect("static site");
+    let browser = Browser::launch().await.expect("Chromium starts");
+    let url = format!(
+        "{}#server={}&provider={provider}&connect=1",
+        site.url(),
+        percent_encode(server)
+    );
+    browser.goto(&url).await.expect("the page loads");
+    browser
+        .wait_until_ready(Duration::from_secs(20))
+        .await
+        .expect("the page becomes ready");
+    Page {
+        browser,
+        _site: site,
+    }
+}
+
+impl Page {
+    /// Clicks the element a CSS selector finds, waiting for it to appear.
+    pub async fn click_css(&self, selector: &str) {
+        self.find_css(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
+    /// The text of the element a CSS selector finds, waiting for it to appear.
+    pub async fn text_css(&self, selector: &str) -> String {
+        self.find_css(selector)
+            .await
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("text of {selector}: {e}"))
+    }
+
+    async fn find_css(&self, selector: &str) -> fantoccini::elements::Element {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match self.browser.client().find(Locator::Css(selector)).await {
+                Ok(element) => return element,
+                Err(e) if tokio::time::Instant::now() > deadline => {
+                    panic!("{selector} did not appear within 20 s: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Saves a screenshot under `target/e2e-screenshots/<name>.png` for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = mcp_desk_testkit::workspace_root().join("target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = self
+            .browser
+            .screenshot(&dir.join(format!("{name}.png")))
+            .await;
+    }
+
+    pub async fn close(self) {
+        self.browser.close().await;
+    }
+}
+
+/// Percent-encodes a URL for use as a fragment value.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,158 @@
+//! A server that answers 404 or 500, sends invalid JSON, closes its stream early, or is not
+//! there at all: the page says so plainly and stays usable.
+
+use std::time::Duration;
+
+use mcp_desk_e2e::{Page, open_page, start_demo};
+use mcp_desk_testkit::fault_proxy::{Fault, FaultProxy};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+async fn call_blog_post(page: &Page) {
+    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
+        .await;
+    let args = serde_json::json!({"title": "T", "draft": "A draft."}).to_string();
+    page.browser
+        .set_value("tool-args-json", &args)
+        .await
+        .unwrap();
+    page.browser.click("call-tool").await.unwrap();
+}
+
+/// After a failure, the page still connects to a good server and completes a call.
+async fn still_usable(page: &Page, good_url: &str) {
+    let b = &page.browser;
+    b.set_value("server-url", good_url).await.unwrap();
+    b.click("connect").await.unwrap();
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    call_blog_post(page).await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Mock summary:", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text("tool-result", "Mock summary: A draft.", WAIT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_404_endpoint_fails_the_connection_with_the_status() {
+    let demo = start_demo().await;
+    let proxy = FaultProxy::start(demo.url()).await.unwrap();
+    let page = open_page(&proxy.url(Fault::Status404), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "error", WAIT)
+        .await
+        .unwrap();
+    let status = b.text_of("connection-status").await.unwrap();
+    assert!(status.contains("404 Not Found"), "{status}");
+    assert!(status.contains("check the server URL"), "{status}");
+    still_usable(&page, &demo.url()).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_is_explained() {
+    let port = mcp_desk_testkit::free_port();
+    let page = open_page(&format!("http://127.0.0.1:{port}/mcp"), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "error", WAIT)
+        .await
+        .unwrap();
+    let status = b.text_of("connection-status").await.unwrap();
+    assert!(status.contains("Could not reach"), "{status}");
+    assert!(status.contains("CORS"), "{status}");
+    let demo = start_demo().await;
+    still_usable(&page, &demo.url()).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_on_a_tool_call_is_shown_and_the_session_goes_on() {
+    let demo = start_demo().await;
+    let proxy = FaultProxy::start(demo.url()).await.unwrap();
+    let page = open_page(&proxy.url(Fault::Status500OnToolCall), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    call_blog_post(&page).await;
+    b.wait_for_text("tool-result", "error", WAIT).await.unwrap();
+    let result = b.text_of("tool-result").await.unwrap();
+    assert!(
+        result.contains("HTTP 500 Internal Server Error"),
+        "{result}"
+    );
+    assert!(
+        result.contains("internal failure injected by test proxy"),
+        "{result}"
+    );
+    // The session is still up: the tool list is there and the status says connected.
+    assert!(
+        b.text_of("connection-status")
+            .await
+            .unwrap()
+            .contains("connected")
+    );
+    assert!(!b.text_of("call-tool").await.unwrap().is_empty());
+    still_usable(&page, &demo.url()).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_json_on_a_tool_call_is_shown() {
+    let demo = start_demo().await;
+    let proxy = FaultProxy::start(demo.url()).await.unwrap();
+    let page = open_page(&proxy.url(Fault::InvalidJsonOnToolCall), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    call_blog_post(&page).await;
+    b.wait_for_text("tool-result", "invalid JSON", WAIT)
+        .await
+        .unwrap();
+    assert!(b.text_of("tool-result").await.unwrap().starts_with("error"));
+    still_usable(&page, &demo.url()).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_closed_before_the_result_is_shown() {
+    let demo = start_demo().await;
+    let proxy = FaultProxy::start(demo.url()).await.unwrap();
+    let page = open_page(&proxy.url(Fault::CloseStreamOnToolCall), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    call_blog_post(&page).await;
+    b.wait_for_text("tool-result", "closed the response stream", WAIT)
+        .await
+        .unwrap();
+    still_usable(&page, &demo.url()).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_tool_arguments_are_refused_before_sending() {
+    let demo = start_demo().await;
+    let page = open_page(&demo.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
+        .await;
+    b.set_value("tool-args-json", "{\"title\": ").await.unwrap();
+    b.click("call-tool").await.unwrap();
+    b.wait_for_text("tool-result", "not valid JSON", WAIT)
+        .await
+        .unwrap();
+    assert!(b.text_of("tool-result").await.unwrap().starts_with("error"));
+    page.close().await;
+}

@@ -1,0 +1,24 @@
+//! MCP Desk's protocol core: an MCP client **without I/O**.
+//!
+//! It decodes what servers send (SSE streams, JSON-RPC), keeps one session's state, and says
+//! which HTTP exchanges to perform next. The app's browser layer does the fetching; the app's
+//! state turns [`Event`]s into what a person sees. Nothing here knows about a browser, a
+//! socket, a clock or an async runtime — every rule is a plain host test.
+//!
+//! Payload types are rmcp's (`rmcp::model`, re-exported as [`model`]); rmcp marks its
+//! sampling types deprecated (SEP-2577), which the workspace lints allow.
+
+pub mod event;
+pub mod http;
+pub mod jsonrpc;
+pub mod revision;
+pub mod session;
+pub mod sse;
+
+pub use event::{CallId, Event, InputId, LogEntry, LogLevel, LogSource, PendingSampling, RelatedCall};
+pub use http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
+pub use revision::Revision;
+pub use session::{ClientSession, SessionConfig};
+
+/// rmcp's MCP model types, so that the other crates use exactly the same ones.
+pub use rmcp::model;

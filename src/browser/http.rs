@@ -1,0 +1,118 @@
+//! Performs the protocol core's [`HttpRequest`]s with the browser's `fetch`, reading bodies
+//! as streams (an SSE stream can stay open for minutes), and turns failures into sentences.
+
+use js_sys::{Reflect, Uint8Array};
+use mcp_desk_protocol::{HttpRequest, ResponseHead};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, Request, RequestInit, Response};
+
+/// The body of a response, read chunk by chunk.
+pub struct BodyReader {
+    reader: Option<ReadableStreamDefaultReader>,
+}
+
+impl BodyReader {
+    /// The next chunk, `None` at the end of the body.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String> {
+        let Some(reader) = &self.reader else {
+            return Ok(None);
+        };
+        let step = JsFuture::from(reader.read()).await.map_err(|e| {
+            format!(
+                "The connection broke while reading the answer: {}",
+                js_error_text(&e)
+            )
+        })?;
+        let done = Reflect::get(&step, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if done {
+            self.reader = None;
+            return Ok(None);
+        }
+        let value = Reflect::get(&step, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        Ok(Some(Uint8Array::new(&value).to_vec()))
+    }
+}
+
+/// Starts `req`; resolves when the response head is in.
+pub async fn send(
+    req: &HttpRequest,
+    signal: &AbortSignal,
+) -> Result<(ResponseHead, BodyReader), String> {
+    let init = RequestInit::new();
+    init.set_method(req.method.as_str());
+    init.set_signal(Some(signal));
+    let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
+    for (name, value) in &req.headers {
+        headers
+            .set(name, value)
+            .map_err(|e| format!("The header {name} cannot be sent: {}", js_error_text(&e)))?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
+        format!(
+            "{} is not a URL the browser can fetch: {}",
+            req.url,
+            js_error_text(&e)
+        )
+    })?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| describe_fetch_failure(&req.url, &e))?
+        .unchecked_into();
+    let mut head = ResponseHead::new(response.status());
+    if let Ok(Some(iter)) = js_sys::try_iter(response.headers().as_ref()) {
+        for pair in iter.flatten() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                head.headers.push((name, value));
+            }
+        }
+    }
+    let reader = response.body().map(|body| {
+        body.get_reader()
+            .unchecked_into::<ReadableStreamDefaultReader>()
+    });
+    Ok((head, BodyReader { reader }))
+}
+
+/// A fetch that rejects gives no status: the server is down, the name does not resolve, or
+/// CORS refused the answer. The page cannot tell which, so it says all, plainly.
+pub fn describe_fetch_failure(url: &str, error: &JsValue) -> String {
+    let raw = js_error_text(error);
+    if raw.contains("AbortError") || raw.contains("aborted") {
+        return "The request was aborted.".into();
+    }
+    let origin = super::page::origin().unwrap_or_else(|| "this page".into());
+    let mixed = origin.starts_with("https:") && url.starts_with("http:");
+    let mut text = format!("Could not reach {url} ({raw}). ");
+    if mixed {
+        text.push_str(
+            "This page is served over HTTPS and the browser blocks plain-HTTP requests from it (mixed content): use an https:// server URL or open MCP Desk over http. ",
+        );
+    }
+    text.push_str(&format!(
+        "Either the server is not running at that address, or it does not allow requests from {origin} (CORS: it must answer the OPTIONS preflight and send Access-Control-Allow-Origin). The browser's console shows which."
+    ));
+    text
+}
+
+/// The message of a JS error value.
+pub fn js_error_text(error: &JsValue) -> String {
+    if let Some(e) = error.dyn_ref::<js_sys::Error>() {
+        let name = String::from(e.name());
+        let message = String::from(e.message());
+        if name == "Error" || name.is_empty() {
+            return message;
+        }
+        return format!("{name}: {message}");
+    }
+    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}

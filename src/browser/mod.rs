@@ -1,0 +1,6 @@
+//! The thin browser layer: `fetch` with streamed bodies and aborts, and the few page facts
+//! the app needs. Everything above it deals in plain Rust data.
+
+pub mod http;
+pub mod page;
+pub mod storage;

@@ -1,0 +1,39 @@
+//! Facts about the page itself: its origin, its URL's settings, the `data-ready` flag.
+
+/// The page's origin, e.g. `http://127.0.0.1:8080`.
+pub fn origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
+}
+
+/// The URL's fragment and query string, for [`crate::startup::StartupSettings::parse`].
+pub fn url_settings_text() -> (String, String) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return (String::new(), String::new());
+    };
+    (
+        location.hash().unwrap_or_default(),
+        location.search().unwrap_or_default(),
+    )
+}
+
+/// Marks `<body data-ready="true">` so tests and people know the page takes input.
+pub fn mark_ready() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-ready", "true");
+    }
+}
+
+/// Puts a count in front of the page title, e.g. `(2) MCP Desk`.
+pub fn set_title(pending: usize) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let title = if pending == 0 {
+            "MCP Desk".to_owned()
+        } else {
+            format!("({pending}) MCP Desk")
+        };
+        document.set_title(&title);
+    }
+}

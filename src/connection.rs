@@ -1,0 +1,101 @@
+//! Drives one protocol session over the network: performs the HTTP exchanges the session
+//! asks for, feeds it what arrives, and hands its events to [`crate::events`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use leptos::task::spawn_local;
+use mcp_desk_protocol::{ClientSession, HttpRequest, SessionConfig, TransferId, Transmit};
+use web_sys::AbortController;
+
+use crate::browser::http;
+use crate::events;
+use crate::state::AppState;
+
+/// One server connection.
+pub struct Connection {
+    session: RefCell<ClientSession>,
+    aborts: RefCell<HashMap<TransferId, AbortController>>,
+    state: AppState,
+}
+
+impl Connection {
+    /// Creates the session and starts its handshake.
+    pub fn start(config: SessionConfig, state: AppState) -> Rc<Self> {
+        let connection = Rc::new(Connection {
+            session: RefCell::new(ClientSession::new(config)),
+            aborts: RefCell::new(HashMap::new()),
+            state,
+        });
+        connection.with_session(ClientSession::connect);
+        connection
+    }
+
+    /// Runs `f` on the session, then performs and shows whatever it produced.
+    pub fn with_session<R>(self: &Rc<Self>, f: impl FnOnce(&mut ClientSession) -> R) -> R {
+        let result = f(&mut self.session.borrow_mut());
+        self.pump();
+        result
+    }
+
+    fn pump(self: &Rc<Self>) {
+        loop {
+            let next = self.session.borrow_mut().poll_transmit();
+            match next {
+                Some(Transmit::Send(request)) => {
+                    let this = Rc::clone(self);
+                    spawn_local(async move { this.perform(request).await });
+                }
+                Some(Transmit::Abort(transfer)) => {
+                    if let Some(controller) = self.aborts.borrow_mut().remove(&transfer) {
+                        controller.abort();
+                    }
+                }
+                None => break,
+            }
+        }
+        loop {
+            let next = self.session.borrow_mut().poll_event();
+            match next {
+                Some(event) => events::apply(&self.state, event),
+                None => break,
+            }
+        }
+    }
+
+    async fn perform(self: Rc<Self>, request: HttpRequest) {
+        let transfer = request.transfer;
+        let Ok(controller) = AbortController::new() else {
+            self.with_session(|s| {
+                s.on_failure(
+                    transfer,
+                    "The browser refused to create an AbortController.",
+                )
+            });
+            return;
+        };
+        let signal = controller.signal();
+        self.aborts.borrow_mut().insert(transfer, controller);
+        match http::send(&request, &signal).await {
+            Err(error) => self.with_session(|s| s.on_failure(transfer, &error)),
+            Ok((head, mut body)) => {
+                self.with_session(|s| s.on_response(transfer, head));
+                loop {
+                    match body.next_chunk().await {
+                        Ok(Some(chunk)) => self.with_session(|s| s.on_body(transfer, &chunk)),
+                        Ok(None) => {
+                            self.with_session(|s| s.on_end(transfer));
+                            break;
+                        }
+                        Err(error) => {
+                            self.with_session(|s| s.on_failure(transfer, &error));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.aborts.borrow_mut().remove(&transfer);
+    }
+}

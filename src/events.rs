@@ -1,0 +1,124 @@
+//! Turns the protocol core's events into page state.
+
+use leptos::prelude::*;
+use mcp_desk_protocol::{Event, LogLevel, LogSource};
+
+use crate::content::content_block_text;
+use crate::state::{AppState, ConnectionStatus, QueuedSampling, ToolOutcome, ToolView};
+
+pub fn apply(state: &AppState, event: Event) {
+    match event {
+        Event::Connected {
+            protocol_version,
+            server,
+            ..
+        } => {
+            state.protocol_version.set(Some(protocol_version));
+            state.server_name.set(Some(server.name));
+            state.status.set(ConnectionStatus::Connected);
+        }
+        Event::ConnectFailed { error } => state.status.set(ConnectionStatus::Failed(error)),
+        Event::Disconnected { reason } => {
+            state.running_call.set(None);
+            state.status.set(ConnectionStatus::Disconnected(reason));
+        }
+        Event::ToolsListed(tools) => {
+            let views: Vec<ToolView> = tools
+                .into_iter()
+                .map(|t| ToolView {
+                    name: t.name.to_string(),
+                    title: t.title.clone(),
+                    description: t.description.as_ref().map(|d| d.to_string()),
+                    input_schema: serde_json::Value::Object((*t.input_schema).clone()),
+                })
+                .collect();
+            state.tools.set(views);
+        }
+        Event::ToolCallFinished { call, result } => {
+            let tool = finish_call(state, call);
+            let text = result
+                .content
+                .iter()
+                .map(content_block_text)
+                .chain(
+                    result
+                        .structured_content
+                        .as_ref()
+                        .filter(|_| result.content.is_empty())
+                        .map(|v| v.to_string()),
+                )
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let is_error = result.is_error == Some(true);
+            state.tool_outcome.set(Some(ToolOutcome {
+                tool,
+                text: if is_error {
+                    format!("error: {text}")
+                } else {
+                    text
+                },
+                is_error,
+            }));
+        }
+        Event::ToolCallFailed { call, error } => {
+            let tool = finish_call(state, call);
+            state.tool_outcome.set(Some(ToolOutcome {
+                tool,
+                text: format!("error: {error}"),
+                is_error: true,
+            }));
+        }
+        Event::Progress {
+            call,
+            progress,
+            total,
+            message,
+        } => state.running_call.update(|running| {
+            if let Some(running) = running.as_mut().filter(|r| r.call == call) {
+                running.progress = Some((progress, total, message));
+            }
+        }),
+        Event::SamplingRequested(pending) => {
+            let server = state
+                .server_name
+                .get_untracked()
+                .unwrap_or_else(|| state.server_url.get_untracked());
+            state.queue.update(|q| {
+                q.push(QueuedSampling {
+                    input: pending.input,
+                    server,
+                    tool: pending.related_call.map(|c| c.tool),
+                    params: pending.params,
+                })
+            });
+        }
+        Event::SamplingCancelled { input, reason } => {
+            let removed = state.queue.try_update(|q| {
+                let before = q.len();
+                q.retain(|item| item.input != input);
+                before != q.len()
+            });
+            if removed == Some(true) {
+                state.notices.update(|n| n.push(reason.clone()));
+                state.push_log(
+                    LogLevel::Warning,
+                    LogSource::Client,
+                    format!("A sampling request left the queue: {reason}"),
+                );
+            }
+        }
+        Event::Log(entry) => state.push_log(entry.level, entry.source, entry.text),
+    }
+}
+
+/// Clears the running call if it is `call`; returns the tool's name.
+fn finish_call(state: &AppState, call: mcp_desk_protocol::CallId) -> String {
+    let running = state.running_call.get_untracked();
+    match running {
+        Some(r) if r.call == call => {
+            state.running_call.set(None);
+            r.tool
+        }
+        _ => state.selected_tool.get_untracked().unwrap_or_default(),
+    }
+}

@@ -1,0 +1,76 @@
+//! MCP Desk, the page: a Leptos app compiled to WebAssembly that connects to MCP servers
+//! from the browser and puts every sampling request in front of a person.
+//!
+//! Layers, top to bottom: [`ui`] renders [`state`] and sends intents to [`controller`];
+//! [`connection`] drives the sans-IO protocol core (`mcp-desk-protocol`) over [`browser`];
+//! [`events`] turns the core's events into state.
+
+pub mod browser;
+pub mod connection;
+pub mod content;
+pub mod controller;
+pub mod events;
+pub mod startup;
+pub mod state;
+pub mod ui;
+
+use leptos::prelude::*;
+use mcp_desk_llm::ProviderKind;
+use mcp_desk_protocol::{LogLevel, LogSource};
+
+use crate::controller::Controller;
+use crate::startup::StartupSettings;
+use crate::state::{AppState, ProviderSettings};
+
+/// Mounts the page, applies the URL's settings, and connects if the URL asks to.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let (fragment, query) = browser::page::url_settings_text();
+    let settings = StartupSettings::parse(&fragment, &query);
+    leptos::mount::mount_to_body(move || {
+        let state = AppState::new();
+        let controller = Controller::new(state);
+        apply_startup(&state, &settings);
+        provide_context(state);
+        provide_context(controller.clone());
+        if settings.connect && settings.server.is_some() {
+            // After the first render, so the page shows the connection starting.
+            request_animation_frame(move || controller.connect());
+        }
+        view! { <ui::App/> }
+    });
+    browser::page::mark_ready();
+}
+
+fn apply_startup(state: &AppState, settings: &StartupSettings) {
+    if let Some(server) = &settings.server {
+        state.server_url.set(server.clone());
+    }
+    let mut provider = ui::saved_provider().unwrap_or(ProviderSettings {
+        kind: ProviderKind::Mock,
+        model: String::new(),
+    });
+    if let Some(id) = &settings.provider {
+        match ProviderKind::from_id(id) {
+            Some(kind) => provider.kind = kind,
+            None => state.push_log(
+                LogLevel::Warning,
+                LogSource::Client,
+                format!("The provider \"{id}\" from the URL is not available in this version; using {}.", provider.kind.id()),
+            ),
+        }
+    }
+    if let Some(model) = &settings.model {
+        provider.model = model.clone();
+    }
+    state.provider.set(provider);
+    if let Some(revision) = &settings.revision {
+        state.push_log(
+            LogLevel::Warning,
+            LogSource::Client,
+            format!(
+                "Forcing protocol revision {revision} is not supported yet; negotiating instead."
+            ),
+        );
+    }
+}

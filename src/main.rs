@@ -1,0 +1,3 @@
+fn main() {
+    mcp_desk::start()
+}

@@ -1,0 +1,166 @@
+//! The page's reactive state: one place that holds what the UI renders. Only the
+//! [`crate::controller`] writes it (from protocol events and the person's intents).
+
+use leptos::prelude::*;
+use mcp_desk_llm::ProviderKind;
+use mcp_desk_protocol::model::CreateMessageRequestParams;
+use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource};
+use serde_json::Value;
+
+/// Where the connection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionStatus {
+    Idle,
+    Connecting,
+    Connected,
+    Failed(String),
+    Disconnected(String),
+}
+
+impl ConnectionStatus {
+    /// The status line; contains `connected` once up and `error` with the reason on failure.
+    pub fn text(&self) -> String {
+        match self {
+            ConnectionStatus::Idle => "not connected".into(),
+            ConnectionStatus::Connecting => "connecting…".into(),
+            ConnectionStatus::Connected => "connected".into(),
+            ConnectionStatus::Failed(reason) => format!("error: {reason}"),
+            ConnectionStatus::Disconnected(reason) => format!("disconnected: {reason}"),
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self,
+            ConnectionStatus::Connecting | ConnectionStatus::Connected
+        )
+    }
+}
+
+/// A tool as the tool list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolView {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub input_schema: Value,
+}
+
+/// The outcome of the last tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolOutcome {
+    pub tool: String,
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A running tool call and its last reported progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunningCall {
+    pub call: CallId,
+    pub tool: String,
+    pub progress: Option<(f64, Option<f64>, Option<String>)>,
+}
+
+/// A sampling request in the queue, as the server sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedSampling {
+    pub input: InputId,
+    pub server: String,
+    pub tool: Option<String>,
+    pub params: CreateMessageRequestParams,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    pub seq: u64,
+    pub level: LogLevel,
+    pub source: LogSource,
+    pub text: String,
+}
+
+/// The person's provider choice for new sampling requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSettings {
+    pub kind: ProviderKind,
+    /// Empty means the provider's default model.
+    pub model: String,
+}
+
+/// Every signal the UI reads; `Copy`, so components take it by value.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub server_url: RwSignal<String>,
+    pub status: RwSignal<ConnectionStatus>,
+    pub protocol_version: RwSignal<Option<String>>,
+    pub server_name: RwSignal<Option<String>>,
+    pub tools: RwSignal<Vec<ToolView>>,
+    pub selected_tool: RwSignal<Option<String>>,
+    pub tool_args: RwSignal<String>,
+    pub running_call: RwSignal<Option<RunningCall>>,
+    pub tool_outcome: RwSignal<Option<ToolOutcome>>,
+    pub queue: RwSignal<Vec<QueuedSampling>>,
+    /// The request the dialog shows; `None` = the oldest.
+    pub focused: RwSignal<Option<InputId>>,
+    /// Why requests left the queue without an answer from the person.
+    pub notices: RwSignal<Vec<String>>,
+    pub log: RwSignal<Vec<LogRow>>,
+    pub provider: RwSignal<ProviderSettings>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self {
+            server_url: RwSignal::new(String::new()),
+            status: RwSignal::new(ConnectionStatus::Idle),
+            protocol_version: RwSignal::new(None),
+            server_name: RwSignal::new(None),
+            tools: RwSignal::new(Vec::new()),
+            selected_tool: RwSignal::new(None),
+            tool_args: RwSignal::new("{}".into()),
+            running_call: RwSignal::new(None),
+            tool_outcome: RwSignal::new(None),
+            queue: RwSignal::new(Vec::new()),
+            focused: RwSignal::new(None),
+            notices: RwSignal::new(Vec::new()),
+            log: RwSignal::new(Vec::new()),
+            provider: RwSignal::new(ProviderSettings {
+                kind: ProviderKind::Mock,
+                model: String::new(),
+            }),
+        }
+    }
+
+    /// The id of the request in front of the person: the focused one, else the oldest.
+    pub fn front_input(&self) -> Option<InputId> {
+        let focused = self.focused.get();
+        self.queue.with(|q| {
+            focused
+                .filter(|f| q.iter().any(|item| item.input == *f))
+                .or_else(|| q.first().map(|item| item.input))
+        })
+    }
+
+    pub fn push_log(&self, level: LogLevel, source: LogSource, text: String) {
+        self.log.update(|log| {
+            let seq = log.last().map_or(0, |row| row.seq + 1);
+            log.push(LogRow {
+                seq,
+                level,
+                source,
+                text,
+            });
+            // Keep the page light on a chatty server.
+            if log.len() > 2000 {
+                log.drain(..log.len() - 2000);
+            }
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,62 @@
+//! The connect form and the connection's status line.
+
+use leptos::prelude::*;
+
+use crate::controller::Controller;
+use crate::state::{AppState, ConnectionStatus};
+
+#[component]
+pub fn ConnectPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
+    let on_submit = {
+        let controller = controller.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            controller.connect();
+        }
+    };
+    let status_class = move || match state.status.get() {
+        ConnectionStatus::Connected => "status ok",
+        ConnectionStatus::Failed(_) => "status bad",
+        _ => "status",
+    };
+    view! {
+        <section class="panel" aria-labelledby="connect-heading">
+            <h2 id="connect-heading">"Server"</h2>
+            <form class="connect" on:submit=on_submit>
+                <label for="server-url">"MCP server URL (Streamable HTTP)"</label>
+                <div class="row">
+                    <input
+                        id="server-url"
+                        data-testid="server-url"
+                        type="url"
+                        placeholder="http://127.0.0.1:8787/mcp"
+                        autocomplete="url"
+                        prop:value=move || state.server_url.get()
+                        on:input=move |ev| state.server_url.set(event_target_value(&ev))
+                    />
+                    <button type="submit" data-testid="connect">"Connect"</button>
+                    <button
+                        type="button"
+                        data-testid="disconnect"
+                        disabled=move || !state.status.get().is_live()
+                        on:click=move |_| controller.disconnect()
+                    >
+                        "Disconnect"
+                    </button>
+                </div>
+            </form>
+            <dl class="facts">
+                <dt>"Status"</dt>
+                <dd data-testid="connection-status" class=status_class role="status">
+                    {move || state.status.get().text()}
+                </dd>
+                <dt>"Protocol revision"</dt>
+                <dd data-testid="protocol-version">{move || state.protocol_version.get().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Server"</dt>
+                <dd data-testid="server-name">{move || state.server_name.get().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,362 @@
+//! The sampling review dialog for the request in front of the queue: what the server asked
+//! (editable where the spec lets a client change it), which provider and model will answer,
+//! the completion (editable), and Approve / Reject.
+
+use leptos::prelude::*;
+use mcp_desk_llm::{Completion, ProviderKind, StopReason, mock};
+use mcp_desk_protocol::model::{CreateMessageRequestParams, Role, SamplingMessage};
+
+use crate::content::{sampling_block_kind, sampling_block_text};
+use crate::controller::Controller;
+use crate::state::{AppState, QueuedSampling};
+
+/// Shows the dialog for the front request; a new request behind it does not reset the edits.
+#[component]
+pub fn SamplingDialogSlot() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let front = Memo::new(move |_| state.front_input());
+    move || {
+        front.get().and_then(|input| {
+            state
+                .queue
+                .with_untracked(|q| q.iter().find(|item| item.input == input).cloned())
+                .map(|item| view! { <SamplingDialog item/> })
+        })
+    }
+}
+
+/// The person's edits of the request's parameters, as typed.
+#[derive(Clone, Copy)]
+struct Edits {
+    system_prompt: RwSignal<String>,
+    max_tokens: RwSignal<String>,
+    temperature: RwSignal<String>,
+}
+
+impl Edits {
+    fn new(params: &CreateMessageRequestParams) -> Self {
+        Self {
+            system_prompt: RwSignal::new(params.system_prompt.clone().unwrap_or_default()),
+            max_tokens: RwSignal::new(params.max_tokens.to_string()),
+            temperature: RwSignal::new(
+                params
+                    .temperature
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// The request as the person edited it, or what is wrong with the edits.
+    fn apply(
+        &self,
+        original: &CreateMessageRequestParams,
+    ) -> Result<CreateMessageRequestParams, String> {
+        let mut params = original.clone();
+        let system = self.system_prompt.get_untracked();
+        params.system_prompt = (!system.trim().is_empty()).then_some(system);
+        params.max_tokens = match self.max_tokens.get_untracked().trim().parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ => return Err("Max tokens must be a whole number above 0.".into()),
+        };
+        let temperature = self.temperature.get_untracked();
+        params.temperature = if temperature.trim().is_empty() {
+            None
+        } else {
+            match temperature.trim().parse::<f32>() {
+                Ok(t) if (0.0..=2.0).contains(&t) => Some(t),
+                _ => return Err("Temperature must be a number from 0 to 2, or empty.".into()),
+            }
+        };
+        Ok(params)
+    }
+}
+
+fn role_name(message: &SamplingMessage) -> &'static str {
+    match message.role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+    }
+}
+
+fn hints_text(params: &CreateMessageRequestParams) -> String {
+    let hints: Vec<String> = params
+        .model_preferences
+        .as_ref()
+        .and_then(|p| p.hints.as_ref())
+        .map(|hints| hints.iter().filter_map(|h| h.name.clone()).collect())
+        .unwrap_or_default();
+    if hints.is_empty() {
+        "none".into()
+    } else {
+        hints.join(", ")
+    }
+}
+
+fn priorities_text(params: &CreateMessageRequestParams) -> String {
+    let Some(p) = &params.model_preferences else {
+        return "none".into();
+    };
+    let parts: Vec<String> = [
+        ("cost", p.cost_priority),
+        ("speed", p.speed_priority),
+        ("intelligence", p.intelligence_priority),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| v.map(|v| format!("{name} {v}")))
+    .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// Why the model field holds what it holds.
+fn model_reason(
+    kind: ProviderKind,
+    configured: &str,
+    params: &CreateMessageRequestParams,
+) -> String {
+    match kind {
+        ProviderKind::Manual => {
+            "You write the answer; it goes back naming the model you enter here.".into()
+        }
+        ProviderKind::Mock if !configured.is_empty() => {
+            format!(
+                "Set in the provider settings (the server hinted: {}).",
+                hints_text(params)
+            )
+        }
+        ProviderKind::Mock => format!(
+            "The Mock provider has a single model, {}; the server hinted: {}.",
+            mock::MODEL,
+            hints_text(params)
+        ),
+    }
+}
+
+#[component]
+fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
+    let original = StoredValue::new(item.params.clone());
+    let input = item.input;
+    let edits = Edits::new(&item.params);
+    let settings = state.provider.get_untracked();
+    let provider = RwSignal::new(settings.kind);
+    let configured_model = settings.model.clone();
+    let model = RwSignal::new(if configured_model.is_empty() {
+        settings.kind.default_model().to_owned()
+    } else {
+        configured_model.clone()
+    });
+    let reason = RwSignal::new(model_reason(settings.kind, &configured_model, &item.params));
+    let response = RwSignal::new(String::new());
+    let stop_reason = RwSignal::new(StopReason::EndTurn);
+    let error = RwSignal::new(None::<String>);
+
+    let generate = move |_| {
+        let params = match original.with_value(|o| edits.apply(o)) {
+            Ok(p) => p,
+            Err(e) => return error.set(Some(e)),
+        };
+        match provider.get_untracked() {
+            ProviderKind::Mock => {
+                let completion = mock::complete(&params);
+                model.set(completion.model);
+                response.set(completion.text);
+                stop_reason.set(completion.stop_reason);
+                error.set(None);
+            }
+            ProviderKind::Manual => error.set(Some(
+                "With the Manual provider you write the completion yourself, below.".into(),
+            )),
+        }
+    };
+    let approve = {
+        let controller = controller.clone();
+        move |_| {
+            if let Err(e) = original.with_value(|o| edits.apply(o)) {
+                return error.set(Some(e));
+            }
+            let text = response.get_untracked();
+            if text.trim().is_empty() {
+                return error.set(Some(
+                    "The completion is empty: generate one or write it before approving.".into(),
+                ));
+            }
+            let model_name = model.get_untracked().trim().to_owned();
+            if model_name.is_empty() {
+                return error.set(Some("Name the model that answered.".into()));
+            }
+            let completion = Completion {
+                text,
+                model: model_name,
+                stop_reason: stop_reason.get_untracked(),
+            };
+            if let Err(e) = controller.approve(input, completion) {
+                error.set(Some(e));
+            }
+        }
+    };
+    let reject = move |_| {
+        if let Err(e) = controller.reject(input) {
+            error.set(Some(e));
+        }
+    };
+    let on_provider = move |ev| {
+        if let Some(kind) = ProviderKind::from_id(&event_target_value(&ev)) {
+            provider.set(kind);
+            model.set(kind.default_model().to_owned());
+            reason.set(original.with_value(|o| model_reason(kind, "", o)));
+            error.set(None);
+        }
+    };
+
+    let params = item.params.clone();
+    let messages = params
+        .messages
+        .iter()
+        .map(|message| {
+            let role = role_name(message);
+            let blocks = message
+                .content
+                .iter()
+                .map(|block| {
+                    let kind = sampling_block_kind(block);
+                    view! {
+                        <div class="block" data-kind=kind>
+                            <span class="kind">{kind}</span>
+                            <pre>{sampling_block_text(block)}</pre>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li data-testid="sampling-message" data-role=role class=format!("message {role}")>
+                    <span class="role">{role}</span>
+                    {blocks}
+                </li>
+            }
+        })
+        .collect_view();
+    let sent_system = params.system_prompt.clone().unwrap_or_default();
+    let sent_max = params.max_tokens.to_string();
+    let sent_temperature = params
+        .temperature
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    let edited_note =
+        |sent: String, now: RwSignal<String>| {
+            move || {
+                (now.get().trim() != sent.trim()).then(|| {
+                let shown = if sent.is_empty() { "(nothing)".to_owned() } else { sent.clone() };
+                view! { <span class="edited">{format!("edited — the server sent: {shown}")}</span> }
+            })
+            }
+        };
+
+    view! {
+        <section class="panel dialog" data-testid="sampling-dialog" role="dialog" aria-labelledby="sampling-heading">
+            <h2 id="sampling-heading">"Review sampling request"</h2>
+            <p class="origin">
+                "From "
+                <strong data-testid="sampling-server">{item.server.clone()}</strong>
+                {match item.tool.clone() {
+                    Some(tool) => view! { <span data-testid="sampling-tool">" during the call of "<code>{tool}</code></span> }.into_any(),
+                    None => view! { <span data-testid="sampling-tool">" (not tied to a tool call)"</span> }.into_any(),
+                }}
+            </p>
+            <h3>"Messages"</h3>
+            <ol class="messages">{messages}</ol>
+            <div class="grid">
+                <label for="sampling-system-prompt">"System prompt"</label>
+                <div>
+                    <textarea
+                        id="sampling-system-prompt"
+                        data-testid="sampling-system-prompt"
+                        rows="2"
+                        prop:value=move || edits.system_prompt.get()
+                        on:input=move |ev| edits.system_prompt.set(event_target_value(&ev))
+                    ></textarea>
+                    {edited_note(sent_system, edits.system_prompt)}
+                </div>
+                <label for="sampling-max-tokens">"Max tokens"</label>
+                <div>
+                    <input
+                        id="sampling-max-tokens"
+                        data-testid="sampling-max-tokens"
+                        inputmode="numeric"
+                        prop:value=move || edits.max_tokens.get()
+                        on:input=move |ev| edits.max_tokens.set(event_target_value(&ev))
+                    />
+                    {edited_note(sent_max, edits.max_tokens)}
+                </div>
+                <label for="sampling-temperature">"Temperature"</label>
+                <div>
+                    <input
+                        id="sampling-temperature"
+                        data-testid="sampling-temperature"
+                        inputmode="decimal"
+                        placeholder="provider default"
+                        prop:value=move || edits.temperature.get()
+                        on:input=move |ev| edits.temperature.set(event_target_value(&ev))
+                    />
+                    {edited_note(sent_temperature, edits.temperature)}
+                </div>
+                <span class="label">"Model hints"</span>
+                <span data-testid="sampling-model-hints">{hints_text(&params)}</span>
+                <span class="label">"Priorities"</span>
+                <span data-testid="sampling-model-priorities">{priorities_text(&params)}</span>
+                <label for="sampling-provider">"Provider"</label>
+                <select id="sampling-provider" data-testid="sampling-provider" on:change=on_provider>
+                    {ProviderKind::ALL
+                        .into_iter()
+                        .map(|k| view! { <option value=k.id() selected=move || provider.get() == k>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+                <label for="sampling-model">"Model"</label>
+                <div>
+                    <input
+                        id="sampling-model"
+                        data-testid="sampling-model"
+                        prop:value=move || model.get()
+                        on:input=move |ev| model.set(event_target_value(&ev))
+                    />
+                    <span class="reason" data-testid="sampling-model-reason">{move || reason.get()}</span>
+                </div>
+            </div>
+            <div class="actions">
+                <button
+                    type="button"
+                    data-testid="sampling-generate"
+                    disabled=move || provider.get() == ProviderKind::Manual
+                    on:click=generate
+                >
+                    "Generate"
+                </button>
+            </div>
+            <label for="sampling-response">"Completion (editable; this is what the server receives)"</label>
+            <textarea
+                id="sampling-response"
+                data-testid="sampling-response"
+                rows="6"
+                placeholder=move || match provider.get() {
+                    ProviderKind::Manual => "Write the answer here.",
+                    _ => "Press Generate, then review and edit the answer here.",
+                }
+                prop:value=move || response.get()
+                on:input=move |ev| response.set(event_target_value(&ev))
+            ></textarea>
+            <p class="stop-reason">"Stop reason: " <span data-testid="sampling-stop-reason">{move || stop_reason.get().as_str().to_owned()}</span></p>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert" data-testid="sampling-error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <div class="actions">
+                <button type="button" class="primary" data-testid="sampling-approve" on:click=approve>"Approve and send"</button>
+                <button type="button" class="danger" data-testid="sampling-reject" on:click=reject>"Reject"</button>
+            </div>
+        </section>
+    }
+}

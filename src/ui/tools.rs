@@ -1,0 +1,92 @@
+//! The tool list, the arguments box, the call button and the last result.
+
+use leptos::prelude::*;
+
+use crate::controller::Controller;
+use crate::state::{AppState, ToolView};
+
+#[component]
+pub fn ToolsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
+    let select = controller.clone();
+    let tool_row = move |tool: ToolView| {
+        let name = tool.name.clone();
+        let selected_name = name.clone();
+        let select = select.clone();
+        let label = tool.title.clone().unwrap_or_else(|| tool.name.clone());
+        view! {
+            <li
+                data-testid="tool-item"
+                data-name=tool.name.clone()
+                class:selected=move || state.selected_tool.get().as_deref() == Some(selected_name.as_str())
+                on:click=move |_| select.select_tool(&name)
+            >
+                <button type="button" class="tool-name">{label}</button>
+                <span class="tool-description">{tool.description.unwrap_or_default()}</span>
+            </li>
+        }
+    };
+    let progress = move || {
+        state.running_call.get().map(|running| {
+            let (value, max, message) = match running.progress {
+                Some((p, total, message)) => (Some(p), total, message),
+                None => (None, None, None),
+            };
+            view! {
+                <div class="running" data-testid="tool-running">
+                    <span>{format!("Calling {}…", running.tool)}</span>
+                    <progress
+                        data-testid="tool-progress"
+                        value=value.map(|v| v.to_string())
+                        max=max.map(|m| m.to_string())
+                    ></progress>
+                    <span>{message.unwrap_or_default()}</span>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="tools-heading">
+            <h2 id="tools-heading">"Tools"</h2>
+            <ul class="tool-list" data-testid="tool-list">
+                <For each=move || state.tools.get() key=|tool| tool.name.clone() children=tool_row/>
+            </ul>
+            <Show when=move || state.tools.with(Vec::is_empty)>
+                <p class="hint">"Connect to a server to see its tools."</p>
+            </Show>
+            <label for="tool-args">
+                {move || match state.selected_tool.get() {
+                    Some(tool) => format!("Arguments for {tool} (JSON)"),
+                    None => "Arguments (JSON)".into(),
+                }}
+            </label>
+            <textarea
+                id="tool-args"
+                data-testid="tool-args-json"
+                rows="6"
+                spellcheck="false"
+                prop:value=move || state.tool_args.get()
+                on:input=move |ev| state.tool_args.set(event_target_value(&ev))
+            ></textarea>
+            <button
+                type="button"
+                data-testid="call-tool"
+                disabled=move || state.running_call.get().is_some() || state.selected_tool.get().is_none()
+                on:click=move |_| controller.call_tool()
+            >
+                "Call tool"
+            </button>
+            {progress}
+            <h3>"Result"</h3>
+            <pre
+                data-testid="tool-result"
+                class="tool-result"
+                class:error=move || state.tool_outcome.get().is_some_and(|o| o.is_error)
+                role="status"
+            >
+                {move || state.tool_outcome.get().map(|o| o.text).unwrap_or_default()}
+            </pre>
+        </section>
+    }
+}
