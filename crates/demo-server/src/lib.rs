@@ -1,1 +1,271 @@
-//! placeholder
+//! The seed's scenario as a real MCP server, for demos and end-to-end tests.
+//!
+//! One tool, `create_blog_post {title, draft}`: it asks the client, by sampling on the tool
+//! call's own stream, to summarise the draft (with a system prompt, model hints and
+//! priorities, `maxTokens` and a temperature), then returns the draft with the summary as its
+//! abstract. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
+//! (MCP Desk on its own port) can use it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, Method};
+use axum::routing::get;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
+    CreateMessageRequestParams, ErrorData, Implementation, ListToolsResult, ModelHint,
+    ModelPreferences, PaginatedRequestParams, SamplingMessage, SamplingMessageContentBlock,
+    ServerCapabilities, ServerInfo, Tool,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::cors::{Any, CorsLayer};
+
+/// The system prompt the tool sends with its sampling request.
+pub const SYSTEM_PROMPT: &str = "You write concise, factual abstracts for blog posts.";
+/// The `maxTokens` of the sampling request.
+pub const MAX_TOKENS: u32 = 200;
+
+/// The MCP server: one tool that needs the client's LLM.
+#[derive(Debug, Clone, Default)]
+pub struct BlogDemo;
+
+#[derive(Debug, Deserialize)]
+struct BlogPost {
+    title: String,
+    draft: String,
+}
+
+fn blog_post_tool() -> Tool {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "description": "The post's title"},
+            "draft": {"type": "string", "description": "The post's text, to be summarised into its abstract"}
+        },
+        "required": ["title", "draft"]
+    });
+    let serde_json::Value::Object(schema) = schema else {
+        unreachable!("a JSON object literal")
+    };
+    Tool::new(
+        "create_blog_post",
+        "Turns a draft into a blog post whose abstract is written by the client's LLM (by sampling).",
+        Arc::new(schema),
+    )
+}
+
+/// The sampling request the tool sends for a post.
+pub fn summary_request(title: &str, draft: &str) -> CreateMessageRequestParams {
+    let prompt = format!(
+        "Summarise this blog post draft in one or two sentences for its abstract.\n\nTitle: {title}\n\n{draft}"
+    );
+    CreateMessageRequestParams::new(vec![SamplingMessage::user_text(prompt)], MAX_TOKENS)
+        .with_system_prompt(SYSTEM_PROMPT)
+        .with_model_preferences(
+            ModelPreferences::new()
+                .with_hints(vec![
+                    ModelHint::new("claude-3-5-sonnet"),
+                    ModelHint::new("gpt-4o-mini"),
+                ])
+                .with_intelligence_priority(0.6)
+                .with_speed_priority(0.5)
+                .with_cost_priority(0.3),
+        )
+        .with_temperature(0.3)
+}
+
+fn tool_error(text: impl Into<String>) -> Result<CallToolResponse, ErrorData> {
+    Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into())
+}
+
+impl BlogDemo {
+    async fn create_blog_post(
+        &self,
+        arguments: Option<serde_json::Map<String, serde_json::Value>>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let arguments = serde_json::Value::Object(arguments.unwrap_or_default());
+        let post: BlogPost = match serde_json::from_value(arguments) {
+            Ok(post) => post,
+            Err(e) => {
+                return tool_error(format!(
+                    "Invalid arguments: {e}. Expected {{\"title\": string, \"draft\": string}}."
+                ));
+            }
+        };
+        if post.title.trim().is_empty() || post.draft.trim().is_empty() {
+            return tool_error("Both the title and the draft must be non-empty.");
+        }
+        let can_sample = context
+            .client_capabilities()
+            .is_some_and(|c| c.sampling.is_some());
+        if !can_sample {
+            return tool_error(
+                "This tool needs the client's LLM, but the client did not declare the sampling capability.",
+            );
+        }
+        let answer = match context
+            .peer
+            .create_message(summary_request(&post.title, &post.draft))
+            .await
+        {
+            Ok(answer) => answer,
+            Err(rmcp::ServiceError::McpError(e)) => {
+                return tool_error(format!("Sampling failed: {}", e.message));
+            }
+            Err(e) => return tool_error(format!("Sampling failed: {e}")),
+        };
+        let summary: Vec<&str> = answer
+            .message
+            .content
+            .iter()
+            .filter_map(|block| match block {
+                SamplingMessageContentBlock::Text(t) => Some(t.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        if summary.is_empty() {
+            return tool_error(format!(
+                "Sampling answered without text (model {}); no abstract to write.",
+                answer.model
+            ));
+        }
+        let post_text = format!(
+            "# {}\n\n> Abstract: {}\n\n{}\n\n_Abstract written by {}._",
+            post.title,
+            summary.join(" "),
+            post.draft,
+            answer.model
+        );
+        Ok(CallToolResult::success(vec![ContentBlock::text(post_text)]).into())
+    }
+}
+
+impl ServerHandler for BlogDemo {
+    fn get_info(&self) -> ServerInfo {
+        ServerInfo::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("mcp-desk-demo", env!("CARGO_PKG_VERSION")).with_title("MCP Desk demo server"),
+            )
+            .with_instructions("Call create_blog_post; it asks your LLM, by sampling, to write the post's abstract.")
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(vec![blog_post_tool()]))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        match request.name.as_ref() {
+            "create_blog_post" => self.create_blog_post(request.arguments, context).await,
+            other => Err(ErrorData::invalid_params(
+                format!("Unknown tool: {other}"),
+                None,
+            )),
+        }
+    }
+}
+
+/// CORS for a page on another origin: preflights answered, the session header exposed.
+fn cors() -> CorsLayer {
+    let header = |name: &'static str| HeaderName::from_static(name);
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            header("content-type"),
+            header("accept"),
+            header("authorization"),
+            header("mcp-session-id"),
+            header("mcp-protocol-version"),
+            header("last-event-id"),
+            header("mcp-method"),
+            header("mcp-name"),
+        ])
+        .expose_headers([header("mcp-session-id"), header("mcp-protocol-version")])
+}
+
+/// The demo server's HTTP app: `/mcp` is the MCP endpoint, `/` says what this is.
+pub fn app(cancel: CancellationToken) -> Router {
+    let config = StreamableHttpServerConfig::default().with_cancellation_token(cancel);
+    let mcp = StreamableHttpService::new(
+        || Ok(BlogDemo),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    Router::new()
+        .route(
+            "/",
+            get(|| async { "MCP Desk demo server. The MCP endpoint (Streamable HTTP) is /mcp.\n" }),
+        )
+        .nest_service("/mcp", mcp)
+        .layer(cors())
+}
+
+/// A running demo server; stops when dropped.
+pub struct DemoServer {
+    addr: SocketAddr,
+    cancel: CancellationToken,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// The MCP endpoint, e.g. `http://127.0.0.1:8787/mcp`.
+    pub fn url(&self) -> String {
+        format!("http://{}/mcp", self.addr)
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, ends the sessions, and waits for the server to finish.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Binds `addr` (port 0 picks a free port) and serves the demo on the current tokio runtime.
+pub async fn serve(addr: SocketAddr) -> std::io::Result<DemoServer> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let cancel = CancellationToken::new();
+    let app = app(cancel.clone());
+    let stop = cancel.clone();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await;
+    });
+    Ok(DemoServer {
+        addr,
+        cancel,
+        task: Some(task),
+    })
+}

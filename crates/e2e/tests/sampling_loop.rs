@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use mcp_desk_e2e::{Page, open_page, start_demo};
 use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
 

@@ -15,7 +15,9 @@ pub mod revision;
 pub mod session;
 pub mod sse;
 
-pub use event::{CallId, Event, InputId, LogEntry, LogLevel, LogSource, PendingSampling, RelatedCall};
+pub use event::{
+    CallId, Event, InputId, LogEntry, LogLevel, LogSource, PendingSampling, RelatedCall,
+};
 pub use http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
 pub use revision::Revision;
 pub use session::{ClientSession, SessionConfig};

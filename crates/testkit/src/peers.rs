@@ -1,0 +1,84 @@
+//! Launchers for real third-party MCP servers, installed from npm into the project's
+//! `.peers/` folder by `cargo xtask test`: start on a free port, wait for it, stop on drop.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::{Child, Command};
+
+use crate::TempDir;
+
+/// Where `cargo xtask test` installs npm peers (`MCP_DESK_PEERS`, default `<root>/.peers`).
+pub fn peers_dir() -> PathBuf {
+    std::env::var_os("MCP_DESK_PEERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::workspace_root().join(".peers"))
+}
+
+/// Which transport `server-everything` serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EverythingMode {
+    /// Streamable HTTP at `/mcp`.
+    StreamableHttp,
+    /// The legacy HTTP+SSE transport (2024-11-05) at `/sse`.
+    Sse,
+}
+
+/// `@modelcontextprotocol/server-everything`, running until dropped.
+pub struct ServerEverything {
+    _child: Child,
+    port: u16,
+    mode: EverythingMode,
+    _logs: TempDir,
+}
+
+impl ServerEverything {
+    pub async fn start(mode: EverythingMode) -> Result<ServerEverything, String> {
+        let entry =
+            peers_dir().join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        if !entry.is_file() {
+            return Err(format!(
+                "server-everything is not installed at {}: run `cargo xtask test`, which installs it",
+                entry.display()
+            ));
+        }
+        let port = crate::free_port();
+        let logs = TempDir::new("mcp-desk-everything").map_err(|e| e.to_string())?;
+        let log_path = logs.path().join("server.log");
+        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+        let child = Command::new("node")
+            .arg(&entry)
+            .arg(match mode {
+                EverythingMode::StreamableHttp => "streamableHttp",
+                EverythingMode::Sse => "sse",
+            })
+            .env("PORT", port.to_string())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start node {}: {e}", entry.display()))?;
+        if !crate::wait_for_port(port, Duration::from_secs(30)).await {
+            let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
+            return Err(format!(
+                "server-everything did not listen on port {port} within 30 s; its log:\n{tail}"
+            ));
+        }
+        Ok(ServerEverything {
+            _child: child,
+            port,
+            mode,
+            _logs: logs,
+        })
+    }
+
+    /// The endpoint a client connects to.
+    pub fn url(&self) -> String {
+        match self.mode {
+            EverythingMode::StreamableHttp => format!("http://localhost:{}/mcp", self.port),
+            EverythingMode::Sse => format!("http://localhost:{}/sse", self.port),
+        }
+    }
+}
