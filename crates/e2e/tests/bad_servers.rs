@@ -98,7 +98,6 @@ async fn a_500_on_a_tool_call_is_shown_and_the_session_goes_on() {
             .unwrap()
             .contains("connected")
     );
-    assert!(!b.text_of("call-tool").await.unwrap().is_empty());
     still_usable(&page, &demo.url()).await;
     page.close().await;
 }

@@ -37,29 +37,29 @@ impl SseDecoder {
 
     /// Feeds bytes; returns the events completed by them, in order.
     pub fn feed(&mut self, mut chunk: &[u8]) -> Vec<SseEvent> {
-        let mut events = Vec::new();
         if !self.started && !chunk.is_empty() {
             // Wait until three bytes decide whether a BOM opens the stream.
             if self.line.len() + chunk.len() < 3
                 && b"\xEF\xBB\xBF".starts_with(&[&self.line[..], chunk].concat())
             {
                 self.line.extend_from_slice(chunk);
-                return events;
+                return Vec::new();
             }
             self.started = true;
             let mut head = std::mem::take(&mut self.line);
             head.extend_from_slice(chunk);
             let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
-            return self.feed_started(&head, events);
+            return self.feed_started(&head);
         }
         if self.after_cr && chunk.first() == Some(&b'\n') {
             chunk = &chunk[1..];
         }
         self.after_cr = false;
-        self.feed_started(chunk, events)
+        self.feed_started(chunk)
     }
 
-    fn feed_started(&mut self, chunk: &[u8], mut events: Vec<SseEvent>) -> Vec<SseEvent> {
+    fn feed_started(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+        let mut events = Vec::new();
         let mut start = 0;
         let mut i = 0;
         while i < chunk.len() {

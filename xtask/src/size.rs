@@ -1,0 +1,116 @@
+//! The release bundle's weight: every file of `dist/`, raw and gzip, and the total.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+/// One file of the bundle.
+pub struct FileSize {
+    pub path: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// Every file under `dist`, largest gzip first.
+pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
+    let mut files = Vec::new();
+    collect(dist, &mut files).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    let mut sizes = files
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(FileSize {
+                path: path
+                    .strip_prefix(dist)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                raw: bytes.len() as u64,
+                gzip: gzip_len(&bytes),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    sizes.sort_by(|a, b| b.gzip.cmp(&a.gzip).then_with(|| a.path.cmp(&b.path)));
+    Ok(sizes)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Bytes after gzip at its best level, as a static host would serve them.
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory").len() as u64
+}
+
+/// The table `cargo xtask test` prints.
+pub fn table(sizes: &[FileSize]) -> String {
+    let width = sizes.iter().map(|f| f.path.len()).max().unwrap_or(0).max(5);
+    let mut out = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "gzip");
+    for f in sizes {
+        out += &format!(
+            "{:<width$}  {:>10}  {:>10}\n",
+            f.path,
+            kb(f.raw),
+            kb(f.gzip)
+        );
+    }
+    let raw: u64 = sizes.iter().map(|f| f.raw).sum();
+    let gzip: u64 = sizes.iter().map(|f| f.gzip).sum();
+    out += &format!("{:<width$}  {:>10}  {:>10}\n", "total", kb(raw), kb(gzip));
+    out
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_shrinks_repetitive_text() {
+        let text = "sampling ".repeat(1000);
+        let gz = gzip_len(text.as_bytes());
+        assert!(gz > 0 && gz < 200, "gzip of 9000 repetitive bytes was {gz}");
+    }
+
+    #[test]
+    fn table_lists_files_and_total() {
+        let sizes = vec![
+            FileSize {
+                path: "app_bg.wasm".into(),
+                raw: 500_000,
+                gzip: 200_000,
+            },
+            FileSize {
+                path: "index.html".into(),
+                raw: 1_500,
+                gzip: 700,
+            },
+        ];
+        let table = table(&sizes);
+        assert!(table.contains("app_bg.wasm"), "{table}");
+        assert!(
+            table.lines().last().unwrap().contains("501.5 KB"),
+            "{table}"
+        );
+        assert!(
+            table.lines().last().unwrap().contains("200.7 KB"),
+            "{table}"
+        );
+    }
+}
