@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use mcp_desk_llm::Completion;
-use mcp_desk_protocol::{InputId, LogLevel, LogSource, Revision, SessionConfig};
+use mcp_desk_protocol::{InputId, LogLevel, LogSource, SessionConfig};
 use send_wrapper::SendWrapper;
 use serde_json::Value;
 
@@ -45,6 +45,7 @@ impl Controller {
         }
         self.disconnect();
         self.state.protocol_version.set(None);
+        self.state.transport.set(None);
         self.state.server_name.set(None);
         self.state.tools.set(Vec::new());
         self.state.status.set(ConnectionStatus::Connecting);
@@ -52,7 +53,7 @@ impl Controller {
             url,
             client_name: "mcp-desk".into(),
             client_version: env!("CARGO_PKG_VERSION").into(),
-            revision: Revision::LATEST_WITH_INITIALIZE,
+            revision: self.state.forced_revision.get_untracked(),
         };
         let connection = Connection::start(config, self.state);
         *self.connection.borrow_mut() = Some(connection);

@@ -10,10 +10,12 @@ pub fn apply(state: &AppState, event: Event) {
     match event {
         Event::Connected {
             protocol_version,
+            transport,
             server,
             ..
         } => {
             state.protocol_version.set(Some(protocol_version));
+            state.transport.set(Some(transport.label().to_owned()));
             state.server_name.set(Some(server.name));
             state.status.set(ConnectionStatus::Connected);
         }
@@ -66,6 +68,14 @@ pub fn apply(state: &AppState, event: Event) {
                 tool,
                 text: format!("error: {error}"),
                 is_error: true,
+            }));
+        }
+        Event::ToolCallDeclined { call, reason } => {
+            let tool = finish_call(state, call);
+            state.tool_outcome.set(Some(ToolOutcome {
+                tool,
+                text: format!("declined: {reason}"),
+                is_error: false,
             }));
         }
         Event::Progress {

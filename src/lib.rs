@@ -16,7 +16,7 @@ pub mod ui;
 
 use leptos::prelude::*;
 use mcp_desk_llm::ProviderKind;
-use mcp_desk_protocol::{LogLevel, LogSource};
+use mcp_desk_protocol::{LogLevel, LogSource, Revision};
 
 use crate::controller::Controller;
 use crate::startup::StartupSettings;
@@ -65,12 +65,16 @@ fn apply_startup(state: &AppState, settings: &StartupSettings) {
     }
     state.provider.set(provider);
     if let Some(revision) = &settings.revision {
-        state.push_log(
-            LogLevel::Warning,
-            LogSource::Client,
-            format!(
-                "Forcing protocol revision {revision} is not supported yet; negotiating instead."
+        match Revision::parse(revision) {
+            Some(forced) => state.forced_revision.set(Some(forced)),
+            None => state.push_log(
+                LogLevel::Warning,
+                LogSource::Client,
+                format!(
+                    "The URL asks for protocol revision \"{revision}\", which MCP Desk does not know ({}); negotiating instead.",
+                    Revision::ALL.map(Revision::as_str).join(", ")
+                ),
             ),
-        );
+        }
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use mcp_desk_llm::ProviderKind;
 use mcp_desk_protocol::model::CreateMessageRequestParams;
-use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource};
+use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
 /// Where the connection stands.
@@ -94,6 +94,10 @@ pub struct AppState {
     pub server_url: RwSignal<String>,
     pub status: RwSignal<ConnectionStatus>,
     pub protocol_version: RwSignal<Option<String>>,
+    /// How the page talks to the server (stateless, session, legacy HTTP+SSE).
+    pub transport: RwSignal<Option<String>>,
+    /// A protocol revision the person forced; `None` negotiates, newest first.
+    pub forced_revision: RwSignal<Option<Revision>>,
     pub server_name: RwSignal<Option<String>>,
     pub tools: RwSignal<Vec<ToolView>>,
     pub selected_tool: RwSignal<Option<String>>,
@@ -115,6 +119,8 @@ impl AppState {
             server_url: RwSignal::new(String::new()),
             status: RwSignal::new(ConnectionStatus::Idle),
             protocol_version: RwSignal::new(None),
+            transport: RwSignal::new(None),
+            forced_revision: RwSignal::new(None),
             server_name: RwSignal::new(None),
             tools: RwSignal::new(Vec::new()),
             selected_tool: RwSignal::new(None),

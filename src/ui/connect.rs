@@ -1,6 +1,7 @@
 //! The connect form and the connection's status line.
 
 use leptos::prelude::*;
+use mcp_desk_protocol::Revision;
 
 use crate::controller::Controller;
 use crate::state::{AppState, ConnectionStatus};
@@ -25,7 +26,7 @@ pub fn ConnectPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="connect-heading">
             <h2 id="connect-heading">"Server"</h2>
             <form class="connect" on:submit=on_submit>
-                <label for="server-url">"MCP server URL (Streamable HTTP)"</label>
+                <label for="server-url">"MCP server URL (Streamable HTTP or HTTP+SSE)"</label>
                 <div class="row">
                     <input
                         id="server-url"
@@ -46,6 +47,23 @@ pub fn ConnectPanel() -> impl IntoView {
                         "Disconnect"
                     </button>
                 </div>
+                <details class="advanced">
+                    <summary>"Advanced"</summary>
+                    <label for="protocol-revision-select">"Protocol revision"</label>
+                    <select
+                        id="protocol-revision-select"
+                        data-testid="protocol-revision-select"
+                        prop:value=move || state.forced_revision.get().map_or("auto", Revision::as_str)
+                        on:change=move |ev| state.forced_revision.set(Revision::parse(&event_target_value(&ev)))
+                    >
+                        <option value="auto">"Negotiate, newest first"</option>
+                        {Revision::ALL
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str()>{format!("Force {}", r.as_str())}</option> })
+                            .collect_view()}
+                    </select>
+                    <p class="hint">"Takes effect on the next Connect. 2026-07-28 is stateless; 2024-11-05 may use the legacy HTTP+SSE transport."</p>
+                </details>
             </form>
             <dl class="facts">
                 <dt>"Status"</dt>
@@ -54,6 +72,8 @@ pub fn ConnectPanel() -> impl IntoView {
                 </dd>
                 <dt>"Protocol revision"</dt>
                 <dd data-testid="protocol-version">{move || state.protocol_version.get().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Transport"</dt>
+                <dd data-testid="protocol-transport">{move || state.transport.get().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Server"</dt>
                 <dd data-testid="server-name">{move || state.server_name.get().unwrap_or_else(|| "—".into())}</dd>
             </dl>

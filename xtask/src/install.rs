@@ -13,6 +13,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
 /// The third-party MCP servers the end-to-end tests use, installed into `.peers`.
 const NPM_PEERS: &[&str] = &["@modelcontextprotocol/server-everything@2026.8.31"];
+/// The official Python SDK (it speaks 2026-07-28 and 2025-11-25) and its web server, pinned,
+/// installed into the virtual environment `.peers/venv`.
+const PYTHON_PEERS: &[(&str, &str)] = &[("mcp", "2.3.0"), ("uvicorn", "0.54.0")];
 
 /// Everything `trunk build` needs.
 pub fn build_tools() -> Result<(), String> {
@@ -27,6 +30,7 @@ pub fn build_tools() -> Result<(), String> {
 pub fn browser_tools() -> Result<Browser, String> {
     let browser = chromium()?;
     npm_peers()?;
+    python_peers()?;
     Ok(browser)
 }
 
@@ -134,6 +138,54 @@ fn npm_peers() -> Result<(), String> {
     run(
         "installing the npm MCP servers the tests run against into .peers",
         command("npm").args(npm_install_args(&prefix, &missing)),
+    )
+}
+
+fn python_peers() -> Result<(), String> {
+    let venv = root().join(".peers/venv");
+    let python = venv.join("bin/python");
+    let wanted: Vec<String> = PYTHON_PEERS
+        .iter()
+        .map(|(n, v)| format!("{n}=={v}"))
+        .collect();
+    let probe = format!(
+        "import importlib.metadata as m; print(' '.join(f'{{n}}=={{m.version(n)}}' for n in {:?}))",
+        PYTHON_PEERS.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+    );
+    let python_path = python.display().to_string();
+    if first_line(&python_path, &["-c", &probe]).as_deref() == Some(wanted.join(" ").as_str()) {
+        return Ok(());
+    }
+    if !python.is_file() {
+        if first_line("python3", &["--version"]).is_none() {
+            apt_install(&["python3", "python3-venv"])?;
+        }
+        let venv_path = venv.display().to_string();
+        if run(
+            "creating the Python environment .peers/venv",
+            command("python3").args(["-m", "venv", &venv_path]),
+        )
+        .is_err()
+        {
+            // Debian keeps `venv` in a package of its own.
+            apt_install(&["python3-venv"])?;
+            run(
+                "creating the Python environment .peers/venv",
+                command("python3").args(["-m", "venv", &venv_path]),
+            )?;
+        }
+    }
+    run(
+        "installing the official Python MCP SDK into .peers/venv",
+        command(&python_path)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(&wanted),
     )
 }
 

@@ -1,11 +1,13 @@
 //! The seed's scenario as a real MCP server, for demos and end-to-end tests.
 //!
-//! One tool, `create_blog_post {title, draft}`: it asks the client, by sampling on the tool
-//! call's own stream, to summarise the draft (with a system prompt, model hints and
-//! priorities, `maxTokens` and a temperature), then returns the draft with the summary as its
-//! abstract. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
+//! One tool, `create_blog_post {title, draft}`: it asks the client, by sampling, to summarise
+//! the draft (with a system prompt, model hints and priorities, `maxTokens` and a
+//! temperature), then returns the draft with the summary as its abstract. Up to 2025-11-25 the
+//! sampling request travels on the tool call's own stream; at 2026-07-28 the call answers
+//! `input_required` and finishes when the client calls again with the summary. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
 //! (MCP Desk on its own port) can use it.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -14,10 +16,10 @@ use axum::http::{HeaderName, Method};
 use axum::routing::get;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    CreateMessageRequestParams, ErrorData, Implementation, ListToolsResult, ModelHint,
-    ModelPreferences, PaginatedRequestParams, SamplingMessage, SamplingMessageContentBlock,
-    ServerCapabilities, ServerInfo, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, CreateMessageRequest,
+    CreateMessageRequestParams, CreateMessageResult, ErrorData, Implementation, InputRequest,
+    InputRequiredResult, ListToolsResult, ModelHint, ModelPreferences, PaginatedRequestParams,
+    SamplingMessage, SamplingMessageContentBlock, ServerCapabilities, ServerInfo, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -88,10 +90,10 @@ fn tool_error(text: impl Into<String>) -> Result<CallToolResponse, ErrorData> {
 impl BlogDemo {
     async fn create_blog_post(
         &self,
-        arguments: Option<serde_json::Map<String, serde_json::Value>>,
+        request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let arguments = serde_json::Value::Object(arguments.unwrap_or_default());
+        let arguments = serde_json::Value::Object(request.arguments.clone().unwrap_or_default());
         let post: BlogPost = match serde_json::from_value(arguments) {
             Ok(post) => post,
             Err(e) => {
@@ -111,6 +113,12 @@ impl BlogDemo {
                 "This tool needs the client's LLM, but the client did not declare the sampling capability.",
             );
         }
+        let stateless = context
+            .protocol_version()
+            .is_some_and(|v| v.to_string().as_str() >= "2026-07-28");
+        if stateless {
+            return multi_round_trip(&post, &request);
+        }
         let answer = match context
             .peer
             .create_message(summary_request(&post.title, &post.draft))
@@ -122,30 +130,72 @@ impl BlogDemo {
             }
             Err(e) => return tool_error(format!("Sampling failed: {e}")),
         };
-        let summary: Vec<&str> = answer
-            .message
-            .content
-            .iter()
-            .filter_map(|block| match block {
-                SamplingMessageContentBlock::Text(t) => Some(t.text.as_str()),
-                _ => None,
-            })
-            .collect();
-        if summary.is_empty() {
-            return tool_error(format!(
-                "Sampling answered without text (model {}); no abstract to write.",
-                answer.model
-            ));
-        }
-        let post_text = format!(
-            "# {}\n\n> Abstract: {}\n\n{}\n\n_Abstract written by {}._",
-            post.title,
-            summary.join(" "),
-            post.draft,
-            answer.model
-        );
-        Ok(CallToolResult::success(vec![ContentBlock::text(post_text)]).into())
+        write_post(&post, &answer)
     }
+}
+
+/// The key of the summary in the 2026-07-28 `inputRequests` / `inputResponses`.
+pub const ABSTRACT_INPUT: &str = "abstract";
+/// The demo's `requestState`: the only state it hands out, so any other echo is refused.
+pub const REQUEST_STATE: &str = "blog-post/awaiting-abstract/v1";
+
+/// 2026-07-28: ask for the summary inside the result, finish when the client calls again.
+fn multi_round_trip(
+    post: &BlogPost,
+    request: &CallToolRequestParams,
+) -> Result<CallToolResponse, ErrorData> {
+    let Some(response) = request
+        .input_responses
+        .as_ref()
+        .and_then(|r| r.get(ABSTRACT_INPUT))
+    else {
+        let ask = CreateMessageRequest::new(summary_request(&post.title, &post.draft));
+        let inputs =
+            BTreeMap::from([(ABSTRACT_INPUT.to_owned(), InputRequest::CreateMessage(ask))]);
+        return Ok(InputRequiredResult::new(Some(inputs), Some(REQUEST_STATE.to_owned())).into());
+    };
+    if request.request_state.as_deref() != Some(REQUEST_STATE) {
+        return Err(ErrorData::invalid_params(
+            "Invalid or expired requestState",
+            Some(serde_json::json!({"reason": "invalid_request_state"})),
+        ));
+    }
+    match serde_json::from_value::<CreateMessageResult>(response.clone()) {
+        Ok(answer) => write_post(post, &answer),
+        Err(e) => tool_error(format!(
+            "Sampling failed: the client's answer is malformed: {e}"
+        )),
+    }
+}
+
+/// The finished post, its abstract from the sampling answer.
+fn write_post(
+    post: &BlogPost,
+    answer: &CreateMessageResult,
+) -> Result<CallToolResponse, ErrorData> {
+    let summary: Vec<&str> = answer
+        .message
+        .content
+        .iter()
+        .filter_map(|block| match block {
+            SamplingMessageContentBlock::Text(t) => Some(t.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    if summary.is_empty() {
+        return tool_error(format!(
+            "Sampling answered without text (model {}); no abstract to write.",
+            answer.model
+        ));
+    }
+    let post_text = format!(
+        "# {}\n\n> Abstract: {}\n\n{}\n\n_Abstract written by {}._",
+        post.title,
+        summary.join(" "),
+        post.draft,
+        answer.model
+    );
+    Ok(CallToolResult::success(vec![ContentBlock::text(post_text)]).into())
 }
 
 impl ServerHandler for BlogDemo {
@@ -171,7 +221,7 @@ impl ServerHandler for BlogDemo {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         match request.name.as_ref() {
-            "create_blog_post" => self.create_blog_post(request.arguments, context).await,
+            "create_blog_post" => self.create_blog_post(request, context).await,
             other => Err(ErrorData::invalid_params(
                 format!("Unknown tool: {other}"),
                 None,

@@ -232,3 +232,54 @@ async fn a_page_on_another_origin_may_call_it_and_read_the_session() {
     assert!(exposed.contains("mcp-session-id"), "{exposed}");
     server.shutdown().await;
 }
+
+/// A 2026-07-28 request: no session, the envelope in `_meta`, the standard headers.
+async fn post_2026(server: &DemoServer, id: u64, params: Value) -> Value {
+    let mut params = params;
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"sampling": {}},
+        "io.modelcontextprotocol/clientInfo": {"name": "demo-server-test", "version": "0"}
+    });
+    let response = reqwest::Client::new()
+        .post(server.url())
+        .header("accept", ACCEPT)
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", "create_blog_post")
+        .json(&json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params}))
+        .send()
+        .await
+        .unwrap();
+    messages(response).next().await.expect("an answer")
+}
+
+#[tokio::test]
+async fn at_2026_07_28_the_summary_is_asked_inside_the_result() {
+    let server = start().await;
+    let call = json!({"name": "create_blog_post", "arguments": {"title": "Tide pools", "draft": "Anemones wait."}});
+    let first = post_2026(&server, 1, call.clone()).await;
+    let result = &first["result"];
+    assert_eq!(result["resultType"], "input_required", "{first}");
+    let ask = &result["inputRequests"][mcp_desk_demo::ABSTRACT_INPUT];
+    assert_eq!(ask["method"], "sampling/createMessage");
+    assert_eq!(ask["params"]["systemPrompt"], SYSTEM_PROMPT);
+    let state = result["requestState"].as_str().unwrap().to_owned();
+
+    let mut retry = call.clone();
+    retry["inputResponses"] = json!({mcp_desk_demo::ABSTRACT_INPUT: {
+        "role": "assistant", "content": {"type": "text", "text": "Small worlds."}, "model": "m-2026"}});
+    retry["requestState"] = json!(state);
+    let done = post_2026(&server, 2, retry.clone()).await;
+    let text = done["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("> Abstract: Small worlds.") && text.contains("m-2026"),
+        "{done}"
+    );
+
+    retry["requestState"] = json!("tampered");
+    let refused = post_2026(&server, 3, retry).await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    server.shutdown().await;
+}

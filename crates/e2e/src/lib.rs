@@ -37,13 +37,21 @@ pub struct Page {
 
 /// Serves the page, opens it with `server` and `provider` in the fragment and `connect=1`.
 pub async fn open_page(server: &str, provider: &str) -> Page {
+    open_page_at(server, provider, None).await
+}
+
+/// Like [`open_page`], forcing a protocol revision with the `revision` URL key when given.
+pub async fn open_page_at(server: &str, provider: &str, revision: Option<&str>) -> Page {
     let site = StaticSite::serve(&dist_dir()).await.expect("static site");
     let browser = Browser::launch().await.expect("Chromium starts");
-    let url = format!(
+    let mut url = format!(
         "{}#server={}&provider={provider}&connect=1",
         site.url(),
         percent_encode(server)
     );
+    if let Some(revision) = revision {
+        url.push_str(&format!("&revision={revision}"));
+    }
     browser.goto(&url).await.expect("the page loads");
     browser
         .wait_until_ready(Duration::from_secs(20))

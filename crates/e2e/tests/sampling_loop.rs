@@ -1,10 +1,11 @@
 //! The seed's sampling loop, end to end: the built page in headless Chromium, against the
-//! demo server (rmcp) and against the official `server-everything`, answering with the
-//! Mock and Manual providers, approving and rejecting.
+//! demo server (rmcp; at 2026-07-28 by negotiation, at 2025-11-25 when forced) and against the
+//! official `server-everything`, answering with the Mock and Manual providers, approving and
+//! rejecting.
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page, start_demo};
+use mcp_desk_e2e::{Page, open_page, open_page_at, start_demo};
 use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -34,9 +35,16 @@ async fn mock_answer_reaches_the_demo_server_and_its_tool_result() {
     b.wait_for_text("server-name", "mcp-desk-demo", WAIT)
         .await
         .unwrap();
-    b.wait_for_text("protocol-version", "2025-11-25", WAIT)
+    // Negotiated newest first: the sampling request arrives inside an input_required result.
+    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
         .await
         .unwrap();
+    assert!(
+        b.text_of("protocol-transport")
+            .await
+            .unwrap()
+            .contains("stateless")
+    );
     call_blog_post(&page).await;
 
     // Checkpoint 1 shows what the server sent.
@@ -90,13 +98,21 @@ async fn mock_answer_reaches_the_demo_server_and_its_tool_result() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manual_answer_reaches_the_server_exactly_as_written() {
+async fn a_manual_answer_reaches_the_server_exactly_as_written_at_2025_11_25() {
     let demo = start_demo().await;
-    let page = open_page(&demo.url(), "manual").await;
+    let page = open_page_at(&demo.url(), "manual", Some("2025-11-25")).await;
     let b = &page.browser;
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
         .unwrap();
+    // Forced by the URL: a session, and sampling as a request on the call's stream.
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2025-11-25");
+    assert!(
+        b.text_of("protocol-transport")
+            .await
+            .unwrap()
+            .contains("session")
+    );
     call_blog_post(&page).await;
     assert_eq!(b.value_of("sampling-provider").await.unwrap(), "manual");
     // Approving an empty answer is refused with a reason, and nothing is sent.
@@ -150,9 +166,9 @@ async fn an_edited_mock_answer_reaches_the_server_as_edited() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rejecting_gives_the_tool_an_error() {
+async fn rejecting_at_2025_11_25_gives_the_tool_an_error() {
     let demo = start_demo().await;
-    let page = open_page(&demo.url(), "mock").await;
+    let page = open_page_at(&demo.url(), "mock", Some("2025-11-25")).await;
     let b = &page.browser;
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
@@ -208,5 +224,24 @@ async fn server_everything_sampling_round_trip() {
     let result = b.text_of("tool-result").await.unwrap();
     assert!(result.contains("mcp-desk-mock-1"), "{result}");
     assert!(!result.starts_with("error"), "{result}");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejecting_at_2026_07_28_declines_the_call_without_sending_it_again() {
+    let demo = start_demo().await;
+    let page = open_page(&demo.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    call_blog_post(&page).await;
+    b.click("sampling-reject").await.unwrap();
+    b.wait_for_text("tool-result", "declined", WAIT)
+        .await
+        .unwrap();
+    let result = b.text_of("tool-result").await.unwrap();
+    assert!(result.contains("not sent again"), "{result}");
+    assert_eq!(b.text_of("sampling-count").await.unwrap(), "0");
     page.close().await;
 }

@@ -76,6 +76,7 @@ pub enum Event {
     /// The session is up.
     Connected {
         protocol_version: String,
+        transport: crate::negotiation::Transport,
         server: Implementation,
         instructions: Option<String>,
     },
@@ -96,6 +97,11 @@ pub enum Event {
     ToolCallFailed {
         call: CallId,
         error: String,
+    },
+    /// The person rejected an input the call needed (2026-07-28): the call ends, unanswered.
+    ToolCallDeclined {
+        call: CallId,
+        reason: String,
     },
     /// Progress the server reported for a tool call.
     Progress {

@@ -11,14 +11,19 @@
 pub mod event;
 pub mod http;
 pub mod jsonrpc;
+pub mod legacy_sse;
+pub mod mrtr;
+pub mod negotiation;
 pub mod revision;
 pub mod session;
 pub mod sse;
+pub mod stateless;
 
 pub use event::{
     CallId, Event, InputId, LogEntry, LogLevel, LogSource, PendingSampling, RelatedCall,
 };
 pub use http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
+pub use negotiation::Transport;
 pub use revision::Revision;
 pub use session::{ClientSession, SessionConfig};
 

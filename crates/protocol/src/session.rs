@@ -1,5 +1,7 @@
-//! One MCP client session over Streamable HTTP, for the revisions with an `initialize`
-//! handshake (2025-11-25 back to 2024-11-05), as a state machine without I/O.
+//! One MCP client session, as a state machine without I/O, at whichever revision the server
+//! speaks: 2026-07-28 (stateless Streamable HTTP, sampling inside `input_required` results),
+//! 2025-11-25 back to 2024-11-05 over Streamable HTTP with `initialize`, or the 2024-11-05
+//! HTTP+SSE transport. [`crate::negotiation`] decides which, newest first.
 //!
 //! Feed it what the network did ([`ClientSession::on_response`], [`ClientSession::on_body`],
 //! [`ClientSession::on_end`], [`ClientSession::on_failure`]) and what the person decided
@@ -16,12 +18,16 @@ use crate::event::{
 };
 use crate::http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit, status_text};
 use crate::jsonrpc::{self, Incoming, codes};
+use crate::legacy_sse;
 use crate::model::{
-    CallToolResult, CreateMessageRequestParams, CreateMessageResult, InitializeResult,
-    ListToolsResult, Role, Tool,
+    CallToolResult, CreateMessageRequestParams, CreateMessageResult, Implementation,
+    InitializeResult, ListToolsResult, Role, Tool,
 };
+use crate::mrtr::{self, InputRequest, Round};
+use crate::negotiation::{self, Discovery, Transport};
 use crate::revision::{self, Revision};
 use crate::sse::SseDecoder;
+use crate::stateless::{self, ParamHeader};
 
 /// A JSON body larger than this is refused rather than buffered without end.
 const MAX_JSON_BODY: usize = 32 * 1024 * 1024;
@@ -36,14 +42,19 @@ pub struct SessionConfig {
     pub url: String,
     pub client_name: String,
     pub client_version: String,
-    /// The revision to offer in `initialize`.
-    pub revision: Revision,
+    /// A revision the person forced; `None` negotiates, newest first.
+    pub revision: Option<Revision>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Idle,
+    /// `server/discover` sent (2026-07-28 first).
+    Discovering,
     Initializing,
+    /// `initialize` failed the way a 2024-11-05 HTTP+SSE server fails it: GET sent, waiting
+    /// for the `endpoint` event.
+    OpeningLegacyStream,
     /// `initialize` answered; `notifications/initialized` is on its way.
     Confirming,
     Ready,
@@ -61,6 +72,8 @@ enum Purpose {
     Reply(String),
     /// The standalone GET stream.
     Standalone,
+    /// The 2024-11-05 HTTP+SSE stream that carries every server message.
+    LegacyStream,
     /// DELETE of the session on disconnect.
     Delete,
 }
@@ -85,9 +98,18 @@ struct Transfer {
 
 #[derive(Debug)]
 enum Pending {
+    Discover,
     Initialize,
-    ListTools { tools: Vec<Tool>, pages: u32 },
-    CallTool(RelatedCall),
+    ListTools {
+        tools: Vec<Tool>,
+        pages: u32,
+    },
+    CallTool {
+        related: RelatedCall,
+        arguments: Map<String, Value>,
+        /// 0 for the first send; n for the send carrying round n's answers.
+        round: u32,
+    },
 }
 
 #[derive(Debug)]
@@ -96,10 +118,13 @@ struct PendingRpc {
     kind: Pending,
 }
 
-/// A server request waiting for the person's answer.
+/// Where a request waiting for the person came from, so the answer goes back the same way.
 #[derive(Debug)]
-struct ServerInput {
-    request_id: Value,
+enum ServerInput {
+    /// A JSON-RPC request from the server (up to 2025-11-25): answered by a POST.
+    Request(Value),
+    /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
+    Round { call: CallId, key: String },
 }
 
 /// The state machine; see the module documentation.
@@ -109,7 +134,17 @@ pub struct ClientSession {
     phase: Phase,
     session_id: Option<String>,
     protocol_version: Option<String>,
+    transport: Transport,
+    /// Where POSTs go on the HTTP+SSE transport (from its `endpoint` event).
+    legacy_endpoint: Option<String>,
+    client_info: Value,
     has_tools: bool,
+    /// 2026-07-28: each listed tool's `x-mcp-header` marks.
+    param_marks: BTreeMap<String, Vec<ParamHeader>>,
+    /// 2026-07-28: tool calls between rounds.
+    rounds: BTreeMap<CallId, Round>,
+    /// What negotiation tried, for the error when nothing worked.
+    attempts: Vec<String>,
     next_rpc: u64,
     next_transfer: u64,
     next_call: u64,
@@ -123,12 +158,23 @@ pub struct ClientSession {
 
 impl ClientSession {
     pub fn new(config: SessionConfig) -> Self {
+        let client_info = json!({
+            "name": config.client_name,
+            "version": config.client_version,
+            "title": "MCP Desk",
+        });
         Self {
             config,
             phase: Phase::Idle,
             session_id: None,
             protocol_version: None,
+            transport: Transport::Stateful,
+            legacy_endpoint: None,
+            client_info,
             has_tools: false,
+            param_marks: BTreeMap::new(),
+            rounds: BTreeMap::new(),
+            attempts: Vec::new(),
             next_rpc: 0,
             next_transfer: 0,
             next_call: 0,
@@ -144,6 +190,11 @@ impl ClientSession {
     /// The negotiated protocol revision, once `initialize` was answered.
     pub fn protocol_version(&self) -> Option<&str> {
         self.protocol_version.as_deref()
+    }
+
+    /// How the client talks to the server (decided while connecting).
+    pub fn transport(&self) -> Transport {
+        self.transport
     }
 
     /// The `Mcp-Session-Id` the server assigned, if any.
@@ -169,27 +220,53 @@ impl ClientSession {
         self.events.pop_front()
     }
 
-    /// Starts the `initialize` handshake.
+    /// Starts connecting: `server/discover` first unless an `initialize` revision is forced.
     pub fn connect(&mut self) {
         if self.phase != Phase::Idle {
             return;
         }
+        match self.config.revision {
+            Some(forced) if forced.has_initialize() => {
+                self.log(
+                    LogLevel::Info,
+                    format!(
+                        "Connecting to {} (revision {} forced)",
+                        self.config.url,
+                        forced.as_str()
+                    ),
+                );
+                self.initialize(forced);
+            }
+            _ => {
+                self.log(
+                    LogLevel::Info,
+                    format!(
+                        "Connecting to {}: asking server/discover for revision 2026-07-28 first",
+                        self.config.url
+                    ),
+                );
+                self.phase = Phase::Discovering;
+                self.transport = Transport::Stateless;
+                self.send_rpc("server/discover", Value::Null, Pending::Discover);
+            }
+        }
+    }
+
+    fn initialize(&mut self, revision: Revision) {
         self.phase = Phase::Initializing;
+        if self.transport != Transport::LegacySse {
+            self.transport = Transport::Stateful;
+        }
         let params = json!({
-            "protocolVersion": self.config.revision.as_str(),
-            "capabilities": {"sampling": {}},
-            "clientInfo": {
-                "name": self.config.client_name,
-                "version": self.config.client_version,
-                "title": "MCP Desk",
-            },
+            "protocolVersion": revision.as_str(),
+            "capabilities": stateless::client_capabilities(),
+            "clientInfo": self.client_info,
         });
         self.log(
             LogLevel::Info,
             format!(
-                "Connecting to {} (offering protocol revision {})",
-                self.config.url,
-                self.config.revision.as_str()
+                "Sending initialize, offering protocol revision {}",
+                revision.as_str()
             ),
         );
         self.send_rpc("initialize", params, Pending::Initialize);
@@ -223,10 +300,14 @@ impl ClientSession {
         self.send_rpc(
             "tools/call",
             params,
-            Pending::CallTool(RelatedCall {
-                call,
-                tool: tool.to_owned(),
-            }),
+            Pending::CallTool {
+                related: RelatedCall {
+                    call,
+                    tool: tool.to_owned(),
+                },
+                arguments,
+                round: 0,
+            },
         );
         call
     }
@@ -244,39 +325,80 @@ impl ClientSession {
             return Err("A sampling answer must name the model that produced it.".into());
         }
         let value = serde_json::to_value(result).map_err(|e| e.to_string())?;
-        let Some(pending) = self.take_input(input)? else {
-            return Ok(());
-        };
-        self.log(
-            LogLevel::Info,
-            format!(
-                "Answering sampling request {} (model {})",
-                pending.request_id, result.model
-            ),
-        );
-        let body = jsonrpc::result(&pending.request_id, value);
-        self.send_reply(body, format!("sampling request {}", pending.request_id));
+        match self.take_input(input)? {
+            ServerInput::Request(request_id) => {
+                self.log(
+                    LogLevel::Info,
+                    format!(
+                        "Answering sampling request {request_id} (model {})",
+                        result.model
+                    ),
+                );
+                let body = jsonrpc::result(&request_id, value);
+                self.send_reply(body, format!("sampling request {request_id}"));
+            }
+            ServerInput::Round { call, key } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answered sampling input {key:?} (model {})", result.model),
+                );
+                let complete = self
+                    .rounds
+                    .get_mut(&call)
+                    .is_some_and(|round| round.answer(&key, value));
+                if complete {
+                    self.send_round(call);
+                }
+            }
+        }
         Ok(())
     }
 
-    /// Refuses a sampling request with the error code the spec gives for a person's refusal.
+    /// Refuses a sampling request. Up to 2025-11-25 the server hears the error the spec gives
+    /// for a person's refusal; at 2026-07-28 there is no such error, so the call is simply not
+    /// sent again and ends as declined.
     pub fn reject_sampling(&mut self, input: InputId) -> Result<(), String> {
-        let Some(pending) = self.take_input(input)? else {
-            return Ok(());
-        };
-        self.log(
-            LogLevel::Info,
-            format!("Rejecting sampling request {}", pending.request_id),
-        );
-        let body = jsonrpc::error(
-            &pending.request_id,
-            codes::USER_REJECTED,
-            "User rejected sampling request",
-        );
-        self.send_reply(
-            body,
-            format!("rejection of sampling request {}", pending.request_id),
-        );
+        match self.take_input(input)? {
+            ServerInput::Request(request_id) => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Rejecting sampling request {request_id}"),
+                );
+                let body = jsonrpc::error(
+                    &request_id,
+                    codes::USER_REJECTED,
+                    "User rejected sampling request",
+                );
+                self.send_reply(body, format!("rejection of sampling request {request_id}"));
+            }
+            ServerInput::Round { call, key } => {
+                let Some(round) = self.rounds.remove(&call) else {
+                    return Ok(());
+                };
+                let siblings: Vec<InputId> = self
+                    .inputs
+                    .iter()
+                    .filter(|(_, i)| matches!(i, ServerInput::Round { call: c, .. } if *c == call))
+                    .map(|(id, _)| *id)
+                    .collect();
+                for sibling in siblings {
+                    self.inputs.remove(&sibling);
+                    self.events.push_back(Event::SamplingCancelled {
+                        input: sibling,
+                        reason:
+                            "Another request of the same tool call was rejected, so the call ends."
+                                .into(),
+                    });
+                }
+                let reason = format!(
+                    "You rejected sampling input {key:?}; at revision 2026-07-28 the server is not told, the call of {} is just not sent again.",
+                    round.tool
+                );
+                self.log(LogLevel::Info, reason.clone());
+                self.events
+                    .push_back(Event::ToolCallDeclined { call, reason });
+            }
+        }
         Ok(())
     }
 
@@ -362,6 +484,7 @@ impl ClientSession {
         let Some(t) = self.transfers.get_mut(&transfer) else {
             return;
         };
+        let is_legacy_stream = matches!(t.purpose, Purpose::LegacyStream);
         match t.body.as_mut() {
             Some(Body::Json(buf)) => {
                 if buf.len() + chunk.len() > MAX_JSON_BODY {
@@ -384,6 +507,10 @@ impl ClientSession {
             Some(Body::Sse(decoder)) => {
                 let events = decoder.feed(chunk);
                 for event in events {
+                    if is_legacy_stream && event.event == "endpoint" {
+                        self.on_legacy_endpoint(&event.data);
+                        continue;
+                    }
                     if event.data.trim().is_empty() {
                         continue; // priming events carry only an id
                     }
@@ -423,6 +550,9 @@ impl ClientSession {
             }
             Some(Body::Failure { status, bytes }) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
+                if self.on_negotiation_failure(&t.purpose, status, &text) {
+                    return;
+                }
                 let message = self.describe_http_failure(&t.purpose, status, &text);
                 self.fail_purpose(&t.purpose, message);
             }
@@ -434,11 +564,16 @@ impl ClientSession {
                         "The server closed its standalone stream.".into(),
                     );
                 }
+                if matches!(t.purpose, Purpose::LegacyStream) {
+                    self.legacy_stream_ended("The server closed its HTTP+SSE stream.".into());
+                }
             }
             Some(Body::Ignore) | None => {}
         }
-        // A request whose stream ended without its answer will never get one.
+        // A request whose stream ended without its answer will never get one (except on the
+        // HTTP+SSE transport, where every answer comes on the one GET stream).
         if let Purpose::Rpc(id) = t.purpose
+            && self.transport != Transport::LegacySse
             && let Some(rpc) = self.pending.get(&id)
         {
             let message = format!(
@@ -454,6 +589,24 @@ impl ClientSession {
         let Some(t) = self.transfers.remove(&transfer) else {
             return;
         };
+        if let Purpose::Rpc(id) = t.purpose
+            && matches!(
+                self.pending.get(&id),
+                Some(PendingRpc {
+                    kind: Pending::Discover,
+                    ..
+                })
+            )
+        {
+            // A 2025 server whose CORS rules do not know the 2026 headers fails the preflight.
+            self.pending.remove(&id);
+            return self.on_discovery(Discovery::Legacy {
+                reason: format!("server/discover failed on the network ({error})"),
+            });
+        }
+        if matches!(t.purpose, Purpose::LegacyStream) {
+            return self.legacy_stream_ended(format!("The HTTP+SSE stream failed: {error}"));
+        }
         self.fail_purpose(&t.purpose, error.to_owned());
     }
 
@@ -467,10 +620,14 @@ impl ClientSession {
         }));
     }
 
+    /// Headers of the `initialize` era (and the bare ones of the HTTP+SSE transport).
     fn headers(&self, content_type: Option<&str>) -> Vec<(String, String)> {
         let mut headers = vec![("Accept".to_owned(), ACCEPT_BOTH.to_owned())];
         if let Some(ct) = content_type {
             headers.push(("Content-Type".to_owned(), ct.to_owned()));
+        }
+        if self.transport == Transport::LegacySse {
+            return headers;
         }
         if let Some(id) = &self.session_id {
             headers.push(("Mcp-Session-Id".to_owned(), id.clone()));
@@ -481,6 +638,14 @@ impl ClientSession {
         headers
     }
 
+    /// Where POSTs go: the MCP endpoint, or the HTTP+SSE transport's `endpoint`.
+    fn post_url(&self) -> String {
+        match (&self.legacy_endpoint, self.transport) {
+            (Some(endpoint), Transport::LegacySse) => endpoint.clone(),
+            _ => self.config.url.clone(),
+        }
+    }
+
     fn start(
         &mut self,
         method: HttpMethod,
@@ -488,6 +653,10 @@ impl ClientSession {
         body: Option<String>,
         purpose: Purpose,
     ) -> TransferId {
+        let url = match method {
+            HttpMethod::Post => self.post_url(),
+            _ => self.config.url.clone(),
+        };
         let transfer = TransferId(self.next_transfer);
         self.next_transfer += 1;
         self.transfers.insert(
@@ -500,7 +669,7 @@ impl ClientSession {
         self.transmits.push_back(Transmit::Send(HttpRequest {
             transfer,
             method,
-            url: self.config.url.clone(),
+            url,
             headers,
             body,
         }));
@@ -510,9 +679,30 @@ impl ClientSession {
     fn send_rpc(&mut self, method: &'static str, params: Value, kind: Pending) -> u64 {
         let id = self.next_rpc;
         self.next_rpc += 1;
+        let headers = if self.transport == Transport::Stateless {
+            let mut headers = vec![
+                ("Accept".to_owned(), ACCEPT_BOTH.to_owned()),
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+            ];
+            headers.extend(stateless::request_headers(method, &params));
+            if let Pending::CallTool {
+                related, arguments, ..
+            } = &kind
+                && let Some(marks) = self.param_marks.get(&related.tool)
+            {
+                headers.extend(stateless::param_header_values(marks, arguments));
+            }
+            headers
+        } else {
+            self.headers(Some("application/json"))
+        };
+        let params = if self.transport == Transport::Stateless {
+            stateless::with_envelope(params, &self.client_info)
+        } else {
+            params
+        };
         self.pending.insert(id, PendingRpc { method, kind });
         let body = jsonrpc::request(id, method, params);
-        let headers = self.headers(Some("application/json"));
         self.start(HttpMethod::Post, headers, Some(body), Purpose::Rpc(id));
         id
     }
@@ -522,7 +712,7 @@ impl ClientSession {
         self.start(HttpMethod::Post, headers, Some(body), Purpose::Reply(what));
     }
 
-    fn take_input(&mut self, input: InputId) -> Result<Option<ServerInput>, String> {
+    fn take_input(&mut self, input: InputId) -> Result<ServerInput, String> {
         if self.phase != Phase::Ready {
             self.inputs.remove(&input);
             return Err(
@@ -530,7 +720,7 @@ impl ClientSession {
             );
         }
         match self.inputs.remove(&input) {
-            Some(pending) => Ok(Some(pending)),
+            Some(pending) => Ok(pending),
             None => Err("This request is no longer pending (answered or cancelled).".into()),
         }
     }
@@ -548,12 +738,11 @@ impl ClientSession {
             return;
         }
         self.phase = Phase::Ready;
-        let headers = {
-            let mut h = self.headers(None);
-            h[0].1 = "text/event-stream".to_owned();
-            h
-        };
-        self.start(HttpMethod::Get, headers, None, Purpose::Standalone);
+        if self.transport == Transport::Stateful {
+            let mut headers = self.headers(None);
+            headers[0].1 = "text/event-stream".to_owned();
+            self.start(HttpMethod::Get, headers, None, Purpose::Standalone);
+        }
         if self.has_tools {
             self.list_tools();
         }
@@ -571,6 +760,14 @@ impl ClientSession {
     fn dispatch(&mut self, transfer: TransferId, message: Incoming) {
         let related = match self.transfers.get(&transfer).map(|t| &t.purpose) {
             Some(Purpose::Rpc(id)) => self.related_call(*id),
+            // HTTP+SSE carries everything on one stream: with one call running, it is that one.
+            Some(Purpose::LegacyStream) => {
+                let mut calls = self.pending.keys().filter_map(|id| self.related_call(*id));
+                match (calls.next(), calls.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         self.dispatch_with(related, message);
@@ -579,7 +776,7 @@ impl ClientSession {
     fn related_call(&self, rpc: u64) -> Option<RelatedCall> {
         match self.pending.get(&rpc) {
             Some(PendingRpc {
-                kind: Pending::CallTool(related),
+                kind: Pending::CallTool { related, .. },
                 ..
             }) => Some(related.clone()),
             _ => None,
@@ -596,6 +793,18 @@ impl ClientSession {
                 ),
             },
             Incoming::Error { id, error } => match id.as_u64() {
+                Some(id)
+                    if matches!(
+                        self.pending.get(&id),
+                        Some(PendingRpc {
+                            kind: Pending::Discover,
+                            ..
+                        })
+                    ) =>
+                {
+                    self.pending.remove(&id);
+                    self.on_discovery(negotiation::judge_discover_error(200, &error));
+                }
                 Some(id) if self.pending.contains_key(&id) => {
                     let method = self.pending[&id].method;
                     self.fail_rpc(id, format!("The server refused {method}: {error}"));
@@ -625,7 +834,7 @@ impl ClientSession {
                     Ok(params) => {
                         let input = InputId(self.next_input);
                         self.next_input += 1;
-                        self.inputs.insert(input, ServerInput { request_id: id });
+                        self.inputs.insert(input, ServerInput::Request(id));
                         self.log(
                             LogLevel::Info,
                             match &related_call {
@@ -700,7 +909,7 @@ impl ClientSession {
                 let call = token.map(CallId).filter(|call| {
                     self.pending
                         .values()
-                        .any(|p| matches!(&p.kind, Pending::CallTool(r) if r.call == *call))
+                        .any(|p| matches!(&p.kind, Pending::CallTool { related, .. } if related.call == *call))
                 });
                 let progress = params.get("progress").and_then(Value::as_f64);
                 match (call, progress) {
@@ -729,7 +938,7 @@ impl ClientSession {
                 let found = self
                     .inputs
                     .iter()
-                    .find(|(_, i)| i.request_id == request_id)
+                    .find(|(_, i)| matches!(i, ServerInput::Request(id) if *id == request_id))
                     .map(|(k, _)| *k);
                 if let Some(input) = found {
                     self.inputs.remove(&input);
@@ -753,11 +962,13 @@ impl ClientSession {
             return;
         };
         match rpc.kind {
+            Pending::Discover => self.on_discovery(negotiation::judge_discover_result(&result)),
             Pending::Initialize => self.on_initialize_result(result),
             Pending::ListTools { mut tools, pages } => {
                 match serde_json::from_value::<ListToolsResult>(result) {
                     Ok(page) => {
-                        tools.extend(page.tools);
+                        let page_tools = self.usable_tools(page.tools);
+                        tools.extend(page_tools);
                         match page.next_cursor {
                             Some(cursor) if pages + 1 < MAX_TOOL_PAGES => {
                                 self.request_tools_page(Some(cursor), tools, pages + 1)
@@ -778,20 +989,171 @@ impl ClientSession {
                     ),
                 }
             }
-            Pending::CallTool(related) => match serde_json::from_value::<CallToolResult>(result) {
-                Ok(result) => {
-                    self.log(LogLevel::Info, format!("Tool {} finished", related.tool));
-                    self.events.push_back(Event::ToolCallFinished {
-                        call: related.call,
-                        result,
-                    });
+            Pending::CallTool {
+                related,
+                arguments,
+                round,
+            } => {
+                if mrtr::is_input_required(&result) {
+                    return self.on_input_required(related, arguments, round + 1, &result);
                 }
-                Err(e) => self.events.push_back(Event::ToolCallFailed {
-                    call: related.call,
-                    error: format!("The server's result for {} is malformed: {e}", related.tool),
-                }),
-            },
+                match serde_json::from_value::<CallToolResult>(result) {
+                    Ok(result) => {
+                        self.log(LogLevel::Info, format!("Tool {} finished", related.tool));
+                        self.events.push_back(Event::ToolCallFinished {
+                            call: related.call,
+                            result,
+                        });
+                    }
+                    Err(e) => self.events.push_back(Event::ToolCallFailed {
+                        call: related.call,
+                        error: format!(
+                            "The server's result for {} is malformed: {e}",
+                            related.tool
+                        ),
+                    }),
+                }
+            }
         }
+    }
+
+    /// 2026-07-28: tools whose `x-mcp-header` marks are invalid must not be offered.
+    fn usable_tools(&mut self, tools: Vec<Tool>) -> Vec<Tool> {
+        if self.transport != Transport::Stateless {
+            return tools;
+        }
+        let mut usable = Vec::with_capacity(tools.len());
+        for tool in tools {
+            let schema = Value::Object((*tool.input_schema).clone());
+            match stateless::param_headers(&schema) {
+                Ok(marks) => {
+                    if !marks.is_empty() {
+                        self.param_marks.insert(tool.name.to_string(), marks);
+                    }
+                    usable.push(tool);
+                }
+                Err(reason) => self.log(
+                    LogLevel::Warning,
+                    format!(
+                        "Left out tool {}: its x-mcp-header marks are invalid ({reason}).",
+                        tool.name
+                    ),
+                ),
+            }
+        }
+        usable
+    }
+
+    /// A `tools/call` answered with `input_required`: queue its inputs, or send it again at once.
+    fn on_input_required(
+        &mut self,
+        related: RelatedCall,
+        arguments: Map<String, Value>,
+        round: u32,
+        result: &Value,
+    ) {
+        let call = related.call;
+        if round > mrtr::MAX_ROUNDS {
+            let error = format!(
+                "The server asked for more input {} rounds in a row; MCP Desk stopped the call of {}.",
+                mrtr::MAX_ROUNDS,
+                related.tool
+            );
+            self.log(LogLevel::Error, error.clone());
+            return self.events.push_back(Event::ToolCallFailed { call, error });
+        }
+        let asked = match mrtr::decode_input_required(result) {
+            Ok(asked) => asked,
+            Err(e) => {
+                let error = format!(
+                    "The server's input_required result for {} is unusable: {e}.",
+                    related.tool
+                );
+                self.log(LogLevel::Error, error.clone());
+                return self.events.push_back(Event::ToolCallFailed { call, error });
+            }
+        };
+        let keys = asked.requests.iter().map(|(k, _)| k.clone());
+        let mut state = Round::new(
+            related.tool.clone(),
+            arguments,
+            round,
+            asked.request_state,
+            keys,
+        );
+        let mut sampling = Vec::new();
+        for (key, request) in asked.requests {
+            match request {
+                InputRequest::Sampling(params) => sampling.push((key, params)),
+                InputRequest::Elicitation(_) => {
+                    self.log(
+                        LogLevel::Warning,
+                        format!("The server asked for elicitation (input {key:?}), which MCP Desk does not offer yet; declined."),
+                    );
+                    state.answer(&key, json!({"action": "decline"}));
+                }
+                InputRequest::Roots => {
+                    self.log(
+                        LogLevel::Warning,
+                        format!(
+                            "The server asked for roots (input {key:?}); MCP Desk shares none."
+                        ),
+                    );
+                    state.answer(&key, json!({"roots": []}));
+                }
+            }
+        }
+        self.rounds.insert(call, state);
+        self.log(
+            LogLevel::Info,
+            format!(
+                "The call of {} needs input (round {round}): {} sampling request(s)",
+                related.tool,
+                sampling.len()
+            ),
+        );
+        for (key, params) in sampling {
+            let input = InputId(self.next_input);
+            self.next_input += 1;
+            self.inputs.insert(input, ServerInput::Round { call, key });
+            self.events
+                .push_back(Event::SamplingRequested(PendingSampling {
+                    input,
+                    params,
+                    related_call: Some(related.clone()),
+                }));
+        }
+        if self.rounds.get(&call).is_some_and(Round::is_complete) {
+            self.send_round(call);
+        }
+    }
+
+    /// Sends a call again with its round's answers and the `requestState` as received.
+    fn send_round(&mut self, call: CallId) {
+        let Some(round) = self.rounds.remove(&call) else {
+            return;
+        };
+        let mut params = round.retry_params();
+        params["_meta"] = json!({"progressToken": call.0});
+        self.log(
+            LogLevel::Info,
+            format!(
+                "Sending the call of {} again with the answers of round {}",
+                round.tool, round.number
+            ),
+        );
+        self.send_rpc(
+            "tools/call",
+            params,
+            Pending::CallTool {
+                related: RelatedCall {
+                    call,
+                    tool: round.tool,
+                },
+                arguments: round.arguments,
+                round: round.number,
+            },
+        );
     }
 
     fn on_initialize_result(&mut self, result: Value) {
@@ -821,6 +1183,7 @@ impl ClientSession {
         );
         self.events.push_back(Event::Connected {
             protocol_version: version,
+            transport: self.transport,
             server: init.server_info,
             instructions: init.instructions,
         });
@@ -830,7 +1193,140 @@ impl ClientSession {
         self.start(HttpMethod::Post, headers, Some(body), Purpose::Initialized);
     }
 
+    /// Acts on what `server/discover` revealed.
+    fn on_discovery(&mut self, discovery: Discovery) {
+        if self.phase != Phase::Discovering {
+            return;
+        }
+        let (server_info, instructions) = match discovery {
+            Discovery::Modern(info) => {
+                self.has_tools = info.has_tools();
+                (info.server_info, info.instructions)
+            }
+            Discovery::ModernWithoutDiscovery => {
+                self.log(
+                    LogLevel::Warning,
+                    "The server speaks 2026-07-28 but does not implement server/discover; assuming it has tools.".into(),
+                );
+                self.has_tools = true;
+                (None, None)
+            }
+            Discovery::Legacy { reason } => {
+                self.attempts.push(format!("server/discover: {reason}"));
+                if self.config.revision == Some(Revision::V2026_07_28) {
+                    return self.connect_failed(format!(
+                        "The server does not speak revision 2026-07-28, which was forced: {reason}."
+                    ));
+                }
+                self.log(
+                    LogLevel::Info,
+                    format!("Not a 2026-07-28 server ({reason}); trying initialize."),
+                );
+                return self.initialize(Revision::LATEST_WITH_INITIALIZE);
+            }
+            Discovery::Refused(error) => return self.connect_failed(error),
+        };
+        let server: Implementation = server_info
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_else(|| {
+                serde_json::from_value(json!({"name": "(unnamed server)", "version": ""}))
+                    .expect("a minimal Implementation")
+            });
+        let version = Revision::V2026_07_28.as_str().to_owned();
+        self.protocol_version = Some(version.clone());
+        self.transport = Transport::Stateless;
+        self.log(
+            LogLevel::Info,
+            format!(
+                "Connected to {} {} with protocol revision {version} (stateless)",
+                server.name, server.version
+            ),
+        );
+        self.events.push_back(Event::Connected {
+            protocol_version: version,
+            transport: Transport::Stateless,
+            server,
+            instructions,
+        });
+        self.phase = Phase::Confirming;
+        self.become_ready();
+    }
+
+    /// A non-2xx answer during negotiation that means "try the next way"; true if handled.
+    fn on_negotiation_failure(&mut self, purpose: &Purpose, status: u16, body: &str) -> bool {
+        let Purpose::Rpc(id) = purpose else {
+            return false;
+        };
+        match self.pending.get(id).map(|p| &p.kind) {
+            Some(Pending::Discover) => {
+                self.pending.remove(id);
+                self.on_discovery(negotiation::judge_discover_http_failure(status, body));
+                true
+            }
+            Some(Pending::Initialize)
+                if self.transport == Transport::Stateful
+                    && negotiation::initialize_failure_means_legacy_sse(status)
+                    && matches!(self.config.revision, None | Some(Revision::V2024_11_05)) =>
+            {
+                self.pending.remove(id);
+                self.attempts.push(format!(
+                    "initialize: HTTP {status} {}",
+                    jsonrpc::excerpt(body, 80)
+                ));
+                self.log(
+                    LogLevel::Info,
+                    format!("initialize answered HTTP {status}; trying the 2024-11-05 HTTP+SSE transport (GET, waiting for its endpoint event)."),
+                );
+                self.phase = Phase::OpeningLegacyStream;
+                self.transport = Transport::LegacySse;
+                self.start(
+                    HttpMethod::Get,
+                    vec![("Accept".to_owned(), "text/event-stream".to_owned())],
+                    None,
+                    Purpose::LegacyStream,
+                );
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn on_legacy_endpoint(&mut self, data: &str) {
+        if self.phase != Phase::OpeningLegacyStream {
+            return self.log(
+                LogLevel::Warning,
+                "The server sent a second endpoint event; keeping the first.".into(),
+            );
+        }
+        match legacy_sse::resolve_endpoint(&self.config.url, data) {
+            Ok(endpoint) => {
+                self.log(LogLevel::Info, format!("HTTP+SSE endpoint: {endpoint}"));
+                self.legacy_endpoint = Some(endpoint);
+                self.initialize(Revision::V2024_11_05);
+            }
+            Err(e) => self.connect_failed(format!("The HTTP+SSE server is unusable: {e}.")),
+        }
+    }
+
+    fn legacy_stream_ended(&mut self, reason: String) {
+        match self.phase {
+            Phase::Ready => self.close(format!(
+                "{reason} The session is over; reconnect to start again."
+            )),
+            Phase::Closed => {}
+            _ => self.connect_failed(format!(
+                "{reason} No MCP session could be opened at {}.",
+                self.config.url
+            )),
+        }
+    }
+
     fn connect_failed(&mut self, error: String) {
+        let error = if self.attempts.is_empty() {
+            error
+        } else {
+            format!("{error} (Tried before: {}.)", self.attempts.join("; "))
+        };
         self.log(LogLevel::Error, error.clone());
         self.abort_all();
         self.fail_all_pending(&error);
@@ -841,6 +1337,12 @@ impl ClientSession {
     fn close(&mut self, reason: String) {
         self.abort_all();
         self.fail_all_pending(&reason);
+        for (call, _) in std::mem::take(&mut self.rounds) {
+            self.events.push_back(Event::ToolCallFailed {
+                call,
+                error: format!("The session ended while the call waited for input: {reason}"),
+            });
+        }
         for (input, _) in std::mem::take(&mut self.inputs) {
             self.events.push_back(Event::SamplingCancelled {
                 input,
@@ -861,7 +1363,10 @@ impl ClientSession {
     fn fail_all_pending(&mut self, reason: &str) {
         let ids: Vec<u64> = self.pending.keys().copied().collect();
         for id in ids {
-            if matches!(self.pending[&id].kind, Pending::Initialize) {
+            if matches!(
+                self.pending[&id].kind,
+                Pending::Initialize | Pending::Discover
+            ) {
                 self.pending.remove(&id);
             } else {
                 self.fail_rpc(id, reason.to_owned());
@@ -874,11 +1379,18 @@ impl ClientSession {
             return;
         };
         match rpc.kind {
-            Pending::Initialize => self.connect_failed(error),
+            Pending::Initialize | Pending::Discover => self.connect_failed(error),
             Pending::ListTools { .. } => {
                 self.log(LogLevel::Error, format!("Listing tools failed: {error}"))
             }
-            Pending::CallTool(related) => {
+            Pending::CallTool { related, round, .. } => {
+                let error = if round > 0 {
+                    format!(
+                        "{error} — the server did not accept the call sent again with your answers (round {round}); its requestState may have expired or been refused. Call the tool again to start over."
+                    )
+                } else {
+                    error
+                };
                 self.log(
                     LogLevel::Error,
                     format!("The call of {} failed: {error}", related.tool),
@@ -905,6 +1417,7 @@ impl ClientSession {
                 LogLevel::Warning,
                 format!("The standalone stream failed: {error}"),
             ),
+            Purpose::LegacyStream => self.legacy_stream_ended(error),
             Purpose::Delete => self.log(
                 LogLevel::Debug,
                 format!("Ending the session on the server failed: {error}"),
@@ -918,6 +1431,7 @@ impl ClientSession {
             Purpose::Initialized => "notifications/initialized",
             Purpose::Reply(_) => "an answer",
             Purpose::Standalone => "the standalone stream",
+            Purpose::LegacyStream => "the HTTP+SSE stream (GET)",
             Purpose::Delete => "DELETE",
         };
         if (200..300).contains(&status) {
@@ -938,7 +1452,11 @@ impl ClientSession {
             );
         } else if status == 404 {
             text.push_str(" — check the server URL (it often ends in /mcp).");
-        } else if status == 400 && self.session_id.is_none() && self.phase == Phase::Ready {
+        } else if status == 400
+            && self.session_id.is_none()
+            && self.phase == Phase::Ready
+            && self.transport == Transport::Stateful
+        {
             text.push_str(
                 " — if this server uses sessions, it must expose the Mcp-Session-Id header to browsers (Access-Control-Expose-Headers), or the page cannot send it back.",
             );

@@ -14,7 +14,7 @@ fn session() -> ClientSession {
         url: URL.into(),
         client_name: "mcp-desk".into(),
         client_version: "0.1.0".into(),
-        revision: Revision::V2025_11_25,
+        revision: Some(Revision::V2025_11_25),
     })
 }
 

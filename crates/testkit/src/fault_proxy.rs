@@ -139,12 +139,13 @@ async fn handle(State(upstream): State<Upstream>, request: Request) -> Response 
             header::ACCESS_CONTROL_ALLOW_METHODS,
             HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
         );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(
-                "content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name",
-            ),
-        );
+        // Allow whatever the page asks to send (the 2026 `Mcp-Param-*` names vary per tool).
+        let asked = request
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned()
+            .unwrap_or_else(|| HeaderValue::from_static("content-type"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
         return response;
     }
     if fault == Fault::Status404 {
@@ -200,14 +201,12 @@ async fn forward(
         .http
         .request(method, &upstream.url)
         .body(body.to_vec());
-    for name in [
-        "content-type",
-        "accept",
-        "mcp-session-id",
-        "mcp-protocol-version",
-        "last-event-id",
-    ] {
-        if let Some(value) = headers.get(name).and_then(|v| v.to_str().ok()) {
+    // What a browser client sends an MCP server: every `Mcp-*` header of any revision.
+    for (name, value) in headers {
+        let name = name.as_str();
+        let forwarded =
+            matches!(name, "content-type" | "accept" | "last-event-id") || name.starts_with("mcp-");
+        if let (true, Ok(value)) = (forwarded, value.to_str()) {
             outgoing = outgoing.header(name, value);
         }
     }

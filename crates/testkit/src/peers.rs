@@ -44,28 +44,15 @@ impl ServerEverything {
             ));
         }
         let port = crate::free_port();
-        let logs = TempDir::new("mcp-desk-everything").map_err(|e| e.to_string())?;
-        let log_path = logs.path().join("server.log");
-        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
-        let child = Command::new("node")
+        let mut command = Command::new("node");
+        command
             .arg(&entry)
             .arg(match mode {
                 EverythingMode::StreamableHttp => "streamableHttp",
                 EverythingMode::Sse => "sse",
             })
-            .env("PORT", port.to_string())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(|e| e.to_string())?)
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| format!("cannot start node {}: {e}", entry.display()))?;
-        if !crate::wait_for_port(port, Duration::from_secs(30)).await {
-            let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
-            return Err(format!(
-                "server-everything did not listen on port {port} within 30 s; its log:\n{tail}"
-            ));
-        }
+            .env("PORT", port.to_string());
+        let (child, logs) = spawn_listening("server-everything", command, port).await?;
         Ok(ServerEverything {
             _child: child,
             port,
@@ -80,5 +67,66 @@ impl ServerEverything {
             EverythingMode::StreamableHttp => format!("http://localhost:{}/mcp", self.port),
             EverythingMode::Sse => format!("http://localhost:{}/sse", self.port),
         }
+    }
+}
+
+/// Starts `command` with its output in a log file; waits until it listens on `port`.
+async fn spawn_listening(
+    name: &str,
+    mut command: Command,
+    port: u16,
+) -> Result<(Child, TempDir), String> {
+    let logs = TempDir::new("mcp-desk-peer").map_err(|e| e.to_string())?;
+    let log_path = logs.path().join("server.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start {name}: {e}"))?;
+    if !crate::wait_for_port(port, Duration::from_secs(30)).await {
+        let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
+        return Err(format!(
+            "{name} did not listen on port {port} within 30 s; its log:\n{tail}"
+        ));
+    }
+    Ok((child, logs))
+}
+
+/// The official Python SDK (PyPI `mcp` 2.x) serving `peers/python_sampler.py`: one tool that
+/// samples the 2025 way (`summarize_2025`) and one that returns `input_required`
+/// (`summarize_mrtr`). Installed into `.peers/venv` by `cargo xtask test`.
+pub struct PythonSampler {
+    _child: Child,
+    port: u16,
+    _logs: TempDir,
+}
+
+impl PythonSampler {
+    pub async fn start() -> Result<PythonSampler, String> {
+        let python = peers_dir().join("venv/bin/python");
+        if !python.is_file() {
+            return Err(format!(
+                "the Python SDK peer is not installed at {}: run `cargo xtask test`, which installs it",
+                python.display()
+            ));
+        }
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/python_sampler.py");
+        let port = crate::free_port();
+        let mut command = Command::new(python);
+        command.arg(script).arg(port.to_string());
+        let (child, logs) = spawn_listening("the Python SDK server", command, port).await?;
+        Ok(PythonSampler {
+            _child: child,
+            port,
+            _logs: logs,
+        })
+    }
+
+    /// The MCP endpoint (on 127.0.0.1: the SDK's origin check allows loopback pages).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/mcp", self.port)
     }
 }

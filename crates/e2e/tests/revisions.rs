@@ -1,0 +1,108 @@
+//! Every revision a user will meet, in Chromium against real servers: the official Python SDK
+//! at 2026-07-28 (sampling inside `input_required`) and at 2025-11-25 (sampling on the call's
+//! stream), and `server-everything` over the legacy HTTP+SSE transport. The page shows which
+//! revision and transport it used, and the same review dialog completes every round trip.
+
+use std::time::Duration;
+
+use mcp_desk_e2e::{Page, open_page, open_page_at};
+use mcp_desk_testkit::peers::{EverythingMode, PythonSampler, ServerEverything};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Picks `tool`, calls it with `args`, answers its sampling request with the Mock, approves;
+/// returns the tool result's text.
+async fn call_and_approve(page: &Page, tool: &str, args: serde_json::Value) -> String {
+    let b = &page.browser;
+    page.click_css(&format!(r#"[data-testid="tool-item"][data-name="{tool}"]"#))
+        .await;
+    b.set_value("tool-args-json", &args.to_string())
+        .await
+        .unwrap();
+    b.click("call-tool").await.unwrap();
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Mock summary:", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text("tool-result", "mcp-desk-mock-1", WAIT)
+        .await
+        .unwrap();
+    b.text_of("tool-result").await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_sdk_at_2026_07_28_samples_inside_an_input_required_result() {
+    let server = PythonSampler::start().await.unwrap();
+    let page = open_page(&server.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    assert!(
+        b.text_of("protocol-transport")
+            .await
+            .unwrap()
+            .contains("stateless")
+    );
+    assert_eq!(b.text_of("server-name").await.unwrap(), "python-sampler");
+    let result = call_and_approve(
+        &page,
+        "summarize_mrtr",
+        serde_json::json!({"text": "Tide pools hold small worlds. They empty twice a day."}),
+    )
+    .await;
+    // The SDK unsealed the requestState it handed out, so the retry was verbatim.
+    assert!(result.contains("at 2026-07-28 (state round-1)"), "{result}");
+    assert!(
+        result.contains("Mock summary: Summarise in one sentence."),
+        "{result}"
+    );
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
+    let server = PythonSampler::start().await.unwrap();
+    let page = open_page_at(&server.url(), "mock", Some("2025-11-25")).await;
+    let b = &page.browser;
+    b.wait_for_text("protocol-version", "2025-11-25", WAIT)
+        .await
+        .unwrap();
+    assert!(
+        b.text_of("protocol-transport")
+            .await
+            .unwrap()
+            .contains("session")
+    );
+    let result = call_and_approve(
+        &page,
+        "summarize_2025",
+        serde_json::json!({"text": "Lighthouses guide ships. Most are automated now."}),
+    )
+    .await;
+    assert!(result.contains("at 2025-11-25"), "{result}");
+    assert!(!result.starts_with("error"), "{result}");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip() {
+    let everything = ServerEverything::start(EverythingMode::Sse).await.unwrap();
+    let page = open_page(&everything.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_text("protocol-transport", "HTTP+SSE", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2024-11-05");
+    let result = call_and_approve(
+        &page,
+        "trigger-sampling-request",
+        serde_json::json!({"prompt": "Name a colour of the sea.", "maxTokens": 40}),
+    )
+    .await;
+    assert!(result.contains("Name a colour of the sea."), "{result}");
+    assert!(!result.starts_with("error"), "{result}");
+    page.close().await;
+}

@@ -1,0 +1,657 @@
+//! Negotiation newest first, the 2026-07-28 stateless flow with multi-round-trip sampling, and
+//! the 2024-11-05 HTTP+SSE transport — fed by hand the way a browser would feed the session.
+
+use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
+use mcp_desk_protocol::{
+    ClientSession, Event, HttpMethod, HttpRequest, ResponseHead, Revision, SessionConfig,
+    TransferId, Transmit, Transport,
+};
+use serde_json::{Value, json};
+
+const URL: &str = "http://127.0.0.1:9/mcp";
+
+fn session(revision: Option<Revision>) -> ClientSession {
+    ClientSession::new(SessionConfig {
+        url: URL.into(),
+        client_name: "mcp-desk".into(),
+        client_version: "0.1.0".into(),
+        revision,
+    })
+}
+
+fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
+    let mut sends = Vec::new();
+    while let Some(t) = s.poll_transmit() {
+        if let Transmit::Send(r) = t {
+            sends.push(r);
+        }
+    }
+    let mut events = Vec::new();
+    while let Some(e) = s.poll_event() {
+        events.push(e);
+    }
+    (sends, events)
+}
+
+fn body(req: &HttpRequest) -> Value {
+    serde_json::from_str(req.body.as_deref().expect("a body")).expect("JSON body")
+}
+
+fn respond(s: &mut ClientSession, t: TransferId, status: u16, content_type: &str, text: &str) {
+    s.on_response(
+        t,
+        ResponseHead::new(status).with_header("content-type", content_type),
+    );
+    s.on_body(t, text.as_bytes());
+    s.on_end(t);
+}
+
+fn respond_result(s: &mut ClientSession, req: &HttpRequest, result: Value) {
+    let id = body(req)["id"].clone();
+    let text = json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string();
+    respond(s, req.transfer, 200, "application/json", &text);
+}
+
+fn discover_result() -> Value {
+    json!({
+        "resultType": "complete",
+        "supportedVersions": ["2026-07-28"],
+        "capabilities": {"tools": {}},
+        "ttlMs": 0, "cacheScope": "private",
+        "_meta": {"io.modelcontextprotocol/serverInfo": {"name": "py", "version": "2.3"}}
+    })
+}
+
+fn tool(name: &str, schema: Value) -> Value {
+    json!({"name": name, "inputSchema": schema})
+}
+
+/// A session connected at 2026-07-28 whose tool list is answered; returns it.
+fn modern_session(tools: Vec<Value>) -> ClientSession {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond_result(&mut s, &reqs[0], discover_result());
+    let (reqs, events) = drain(&mut s);
+    assert!(events.iter().any(|e| matches!(e, Event::Connected { protocol_version, transport: Transport::Stateless, .. } if protocol_version == "2026-07-28")));
+    assert_eq!(reqs.len(), 1, "only tools/list, no GET stream: {reqs:?}");
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"tools": tools, "resultType": "complete"}),
+    );
+    drain(&mut s);
+    s
+}
+
+fn sampling_input(text: &str) -> Value {
+    json!({"method": "sampling/createMessage", "params": {
+        "messages": [{"role": "user", "content": {"type": "text", "text": text}}],
+        "maxTokens": 60
+    }})
+}
+
+fn answer() -> CreateMessageResult {
+    CreateMessageResult::new(
+        SamplingMessage::assistant_text("Cats nap."),
+        "mock-1".into(),
+    )
+    .with_stop_reason("endTurn")
+}
+
+#[test]
+fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    let r = &reqs[0];
+    assert_eq!(r.method, HttpMethod::Post);
+    assert_eq!(r.header("mcp-protocol-version"), Some("2026-07-28"));
+    assert_eq!(r.header("mcp-method"), Some("server/discover"));
+    assert_eq!(
+        r.header("accept"),
+        Some("application/json, text/event-stream")
+    );
+    let b = body(r);
+    assert_eq!(b["method"], "server/discover");
+    let meta = &b["params"]["_meta"];
+    assert_eq!(
+        meta["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+    assert_eq!(
+        meta["io.modelcontextprotocol/clientCapabilities"],
+        json!({"sampling": {}})
+    );
+    assert_eq!(
+        meta["io.modelcontextprotocol/clientInfo"]["name"],
+        "mcp-desk"
+    );
+}
+
+#[test]
+fn a_2026_server_is_used_stateless_with_per_request_envelopes() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond_result(&mut s, &reqs[0], discover_result());
+    let (reqs, events) = drain(&mut s);
+    let connected = events.iter().find_map(|e| match e {
+        Event::Connected { server, .. } => Some(server.name.clone()),
+        _ => None,
+    });
+    assert_eq!(connected.as_deref(), Some("py"));
+    assert_eq!(s.transport(), Transport::Stateless);
+    let list = &reqs[0];
+    assert_eq!(body(list)["method"], "tools/list");
+    assert_eq!(list.header("mcp-method"), Some("tools/list"));
+    assert_eq!(list.header("mcp-session-id"), None);
+    assert_eq!(
+        body(list)["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+}
+
+#[test]
+fn a_2025_server_refusing_discover_gets_initialize_next() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    // The TypeScript SDK 1.x answer to a request without a session.
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null}"#,
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ConnectFailed { .. })),
+        "{events:?}"
+    );
+    let init = &reqs[0];
+    assert_eq!(body(init)["method"], "initialize");
+    assert_eq!(body(init)["params"]["protocolVersion"], "2025-11-25");
+    assert_eq!(
+        init.header("mcp-method"),
+        None,
+        "no 2026 headers on initialize"
+    );
+    assert_eq!(s.transport(), Transport::Stateful);
+}
+
+#[test]
+fn a_network_failure_of_discover_still_tries_initialize() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    s.on_failure(reqs[0].transfer, "Failed to fetch");
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["method"], "initialize");
+}
+
+#[test]
+fn a_modern_refusal_is_reported_not_fallen_back_from() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        r#"{"jsonrpc":"2.0","id":0,"error":{"code":-32020,"message":"Mcp-Method header mismatch"}}"#,
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "{reqs:?}");
+    assert!(events.iter().any(|e| matches!(e, Event::ConnectFailed { error } if error.contains("Mcp-Method header mismatch"))));
+}
+
+#[test]
+fn forcing_2026_does_not_fall_back() {
+    let mut s = session(Some(Revision::V2026_07_28));
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["method"], "server/discover");
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        404,
+        "text/html",
+        "<p>Cannot POST</p>",
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty());
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ConnectFailed { error } if error.contains("forced")))
+    );
+}
+
+#[test]
+fn forcing_an_initialize_revision_skips_discover() {
+    let mut s = session(Some(Revision::V2025_06_18));
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["method"], "initialize");
+    assert_eq!(body(&reqs[0])["params"]["protocolVersion"], "2025-06-18");
+}
+
+#[test]
+fn sampling_inside_input_required_is_answered_by_calling_again() {
+    let mut s = modern_session(vec![tool("summarize", json!({"type": "object"}))]);
+    let call = s.call_tool(
+        "summarize",
+        json!({"text": "Cats sleep."}).as_object().cloned().unwrap(),
+    );
+    let (reqs, _) = drain(&mut s);
+    let first = &reqs[0];
+    assert_eq!(first.header("mcp-name"), Some("summarize"));
+    let first_id = body(first)["id"].clone();
+    respond_result(
+        &mut s,
+        first,
+        json!({"resultType": "input_required", "requestState": "sealed.v1+/=",
+               "inputRequests": {"summary": sampling_input("Summarise: Cats sleep.")}}),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "nothing is sent before the person answers");
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the sampling input is queued like a 2025 request");
+    assert_eq!(pending.related_call.as_ref().map(|c| c.call), Some(call));
+    assert_eq!(pending.params.max_tokens, 60);
+
+    s.answer_sampling(pending.input, &answer()).unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1);
+    let retry = body(&reqs[0]);
+    assert_eq!(retry["method"], "tools/call");
+    assert_ne!(retry["id"], first_id, "a new JSON-RPC id");
+    assert_eq!(retry["params"]["name"], "summarize");
+    assert_eq!(retry["params"]["arguments"]["text"], "Cats sleep.");
+    assert_eq!(retry["params"]["requestState"], "sealed.v1+/=");
+    let response = &retry["params"]["inputResponses"]["summary"];
+    assert_eq!(response["model"], "mock-1");
+    assert_eq!(response["content"]["text"], "Cats nap.");
+    assert!(response.get("resultType").is_none());
+    assert_eq!(
+        retry["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+    assert_eq!(retry["params"]["_meta"]["progressToken"], call.0);
+
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "complete", "content": [{"type": "text", "text": "done"}]}),
+    );
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFinished { call: c, .. } if *c == call))
+    );
+}
+
+#[test]
+fn repeated_rounds_work_and_each_carries_only_its_own_state() {
+    let mut s = modern_session(vec![tool("loop", json!({"type": "object"}))]);
+    s.call_tool("loop", Default::default());
+    let (reqs, _) = drain(&mut s);
+    let mut req = reqs[0].clone();
+    for round in 1..=3 {
+        respond_result(
+            &mut s,
+            &req,
+            json!({"resultType": "input_required", "requestState": format!("state-{round}"),
+                   "inputRequests": {format!("turn{round}"): sampling_input("next")}}),
+        );
+        let (_, events) = drain(&mut s);
+        let input = events
+            .iter()
+            .find_map(|e| match e {
+                Event::SamplingRequested(p) => Some(p.input),
+                _ => None,
+            })
+            .unwrap();
+        s.answer_sampling(input, &answer()).unwrap();
+        let (reqs, _) = drain(&mut s);
+        req = reqs[0].clone();
+        let params = &body(&req)["params"];
+        assert_eq!(params["requestState"], format!("state-{round}"));
+        let keys: Vec<&String> = params["inputResponses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, [&format!("turn{round}")]);
+    }
+}
+
+#[test]
+fn rejecting_a_sampling_input_ends_the_call_as_declined_without_a_retry() {
+    let mut s = modern_session(vec![tool("two", json!({"type": "object"}))]);
+    let call = s.call_tool("two", Default::default());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "inputRequests": {"a": sampling_input("a"), "b": sampling_input("b")}}),
+    );
+    let (_, events) = drain(&mut s);
+    let inputs: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(inputs.len(), 2);
+    s.reject_sampling(inputs[0]).unwrap();
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "no retry and no error sent: {reqs:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallDeclined { call: c, .. } if *c == call))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingCancelled { input, .. } if *input == inputs[1]))
+    );
+    assert!(s.answer_sampling(inputs[1], &answer()).is_err());
+}
+
+#[test]
+fn a_refused_retry_says_the_request_state_was_not_accepted() {
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    let call = s.call_tool("t", Default::default());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "requestState": "stale", "inputRequests": {"x": sampling_input("x")}}),
+    );
+    let (_, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.answer_sampling(input, &answer()).unwrap();
+    let (reqs, _) = drain(&mut s);
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        r#"{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Invalid or expired requestState","data":{"reason":"invalid_request_state"}}}"#,
+    );
+    let (_, events) = drain(&mut s);
+    let error = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ToolCallFailed { call: c, error } if *c == call => Some(error.clone()),
+            _ => None,
+        })
+        .expect("the call fails");
+    assert!(error.contains("Invalid or expired requestState"), "{error}");
+    assert!(error.contains("requestState may have expired"), "{error}");
+    assert!(
+        !error.contains("Mcp-Session-Id"),
+        "no session hint at 2026: {error}"
+    );
+}
+
+#[test]
+fn inputs_the_client_does_not_offer_are_declined_and_a_state_only_round_retries_at_once() {
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    s.call_tool("t", Default::default());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "requestState": "s",
+               "inputRequests": {"who": {"method": "elicitation/create", "params": {"message": "name?"}}, "r": {"method": "roots/list"}}}),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingRequested(_)))
+    );
+    let params = &body(&reqs[0])["params"];
+    assert_eq!(
+        params["inputResponses"]["who"],
+        json!({"action": "decline"})
+    );
+    assert_eq!(params["inputResponses"]["r"], json!({"roots": []}));
+}
+
+#[test]
+fn a_server_that_never_stops_asking_is_stopped() {
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    let call = s.call_tool("t", Default::default());
+    let (mut reqs, _) = drain(&mut s);
+    let mut failed = None;
+    for _ in 0..20 {
+        let Some(req) = reqs.first().cloned() else {
+            break;
+        };
+        respond_result(
+            &mut s,
+            &req,
+            json!({"resultType": "input_required", "requestState": "again"}),
+        );
+        let (next, events) = drain(&mut s);
+        failed = events.iter().find_map(|e| match e {
+            Event::ToolCallFailed { call: c, error } if *c == call => Some(error.clone()),
+            _ => None,
+        });
+        reqs = next;
+        if failed.is_some() {
+            break;
+        }
+    }
+    assert!(failed.expect("stopped").contains("rounds in a row"));
+}
+
+#[test]
+fn tools_with_invalid_header_marks_are_left_out_and_valid_marks_become_headers() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond_result(&mut s, &reqs[0], discover_result());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"tools": [
+            tool("good", json!({"type": "object", "properties": {"region": {"type": "string", "x-mcp-header": "Region"}}})),
+            tool("bad", json!({"type": "object", "properties": {"n": {"type": "number", "x-mcp-header": "N"}}})),
+        ]}),
+    );
+    let (_, events) = drain(&mut s);
+    let names: Vec<String> = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ToolsListed(tools) => Some(tools.iter().map(|t| t.name.to_string()).collect()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(names, ["good"]);
+    s.call_tool(
+        "good",
+        json!({"region": "eu"}).as_object().cloned().unwrap(),
+    );
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs[0].header("mcp-param-region"), Some("eu"));
+}
+
+#[test]
+fn an_http_sse_server_is_reached_through_its_endpoint_event() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        404,
+        "text/html",
+        "Cannot POST /sse",
+    );
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["method"], "initialize");
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        404,
+        "text/html",
+        "Cannot POST /sse",
+    );
+    let (reqs, _) = drain(&mut s);
+    let get = reqs[0].clone();
+    assert_eq!(get.method, HttpMethod::Get);
+    assert_eq!(get.url, URL);
+    assert_eq!(get.header("accept"), Some("text/event-stream"));
+
+    s.on_response(
+        get.transfer,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
+    s.on_body(
+        get.transfer,
+        b"event: endpoint\r\ndata: /message?sessionId=s-1\r\n\r\n",
+    );
+    let (reqs, _) = drain(&mut s);
+    let init = reqs[0].clone();
+    assert_eq!(init.url, "http://127.0.0.1:9/message?sessionId=s-1");
+    assert_eq!(body(&init)["params"]["protocolVersion"], "2024-11-05");
+    assert_eq!(init.header("mcp-protocol-version"), None);
+    s.on_response(init.transfer, ResponseHead::new(202));
+    s.on_end(init.transfer);
+    let (_, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ConnectFailed { .. })),
+        "a 202 is not the end: {events:?}"
+    );
+
+    let result = json!({"jsonrpc": "2.0", "id": body(&init)["id"], "result": {
+        "protocolVersion": "2024-11-05", "capabilities": {"tools": {}},
+        "serverInfo": {"name": "everything", "version": "1"}}});
+    s.on_body(
+        get.transfer,
+        format!("event: message\ndata: {result}\n\n").as_bytes(),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Connected {
+            transport: Transport::LegacySse,
+            ..
+        }
+    )));
+    let confirm = reqs[0].clone();
+    assert_eq!(body(&confirm)["method"], "notifications/initialized");
+    assert_eq!(confirm.url, init.url);
+    s.on_response(confirm.transfer, ResponseHead::new(202));
+    s.on_end(confirm.transfer);
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(
+        reqs.len(),
+        1,
+        "tools/list only, no standalone GET: {reqs:?}"
+    );
+    assert_eq!(body(&reqs[0])["method"], "tools/list");
+    s.on_response(reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(reqs[0].transfer);
+    let list = json!({"jsonrpc": "2.0", "id": body(&reqs[0])["id"], "result": {"tools": [tool("trigger", json!({"type": "object"}))]}});
+    s.on_body(
+        get.transfer,
+        format!("event: message\ndata: {list}\n\n").as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolsListed(t) if t.len() == 1))
+    );
+
+    // A sampling request on the one stream belongs to the one running call.
+    let call = s.call_tool("trigger", Default::default());
+    let (reqs, _) = drain(&mut s);
+    s.on_response(reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(reqs[0].transfer);
+    let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage", "params": {
+        "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5}});
+    s.on_body(
+        get.transfer,
+        format!("event: message\ndata: {ask}\n\n").as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(pending.related_call.map(|c| c.call), Some(call));
+    s.answer_sampling(pending.input, &answer()).unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs[0].url, init.url);
+    assert_eq!(body(&reqs[0])["id"], 0);
+
+    // The stream ending ends the session, and the running call with it.
+    s.on_end(get.transfer);
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Disconnected { .. }))
+    );
+}
+
+#[test]
+fn nothing_answering_anywhere_lists_every_attempt() {
+    let mut s = session(None);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond(&mut s, reqs[0].transfer, 404, "text/plain", "no");
+    let (reqs, _) = drain(&mut s);
+    respond(&mut s, reqs[0].transfer, 404, "text/plain", "no");
+    let (reqs, _) = drain(&mut s);
+    respond(&mut s, reqs[0].transfer, 404, "text/plain", "no");
+    let (_, events) = drain(&mut s);
+    let error = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ConnectFailed { error } => Some(error.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(error.contains("HTTP 404"), "{error}");
+    assert!(
+        error.contains("server/discover") && error.contains("initialize"),
+        "{error}"
+    );
+}

@@ -1,0 +1,73 @@
+"""A real MCP server on the official Python SDK (PyPI `mcp` 2.x), for MCP Desk's tests.
+
+Two tools ask the client's LLM for a summary:
+- `summarize_2025` sends a `sampling/createMessage` request on the tool call's stream (the
+  2025-11-25 way; at 2026-07-28 the SDK refuses it for lack of a back channel);
+- `summarize_mrtr` returns `input_required` with a sampling input request (2026-07-28's
+  multi-round-trip way), then finishes when the client calls again with the answer.
+
+CORS-wrapped so a page on another origin can use it. Usage: python_sampler.py PORT
+"""
+
+import sys
+
+import uvicorn
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import (
+    CreateMessageRequest,
+    CreateMessageRequestParams,
+    InputRequiredResult,
+    SamplingMessage,
+    TextContent,
+)
+from starlette.middleware.cors import CORSMiddleware
+
+server = MCPServer("python-sampler")
+
+
+def summary_prompt(text: str) -> list[SamplingMessage]:
+    return [SamplingMessage(role="user", content=TextContent(type="text", text=f"Summarise in one sentence. {text}"))]
+
+
+@server.tool()
+async def summarize_2025(text: str, ctx: Context) -> str:
+    """Summarises text by a sampling request on the tool call's stream (2025-11-25 and older)."""
+    result = await ctx.session.create_message(
+        messages=summary_prompt(text),
+        max_tokens=120,
+        system_prompt="You summarise.",
+        related_request_id=ctx.request_id,
+    )
+    return f"Summary by {result.model} at {ctx.protocol_version}: {result.content.text}"
+
+
+@server.tool()
+async def summarize_mrtr(text: str, ctx: Context) -> str | InputRequiredResult:
+    """Summarises text by an input_required result (2026-07-28), in two rounds."""
+    responses = ctx.input_responses or {}
+    if "summary" in responses:
+        answer = responses["summary"]
+        return (
+            f"Summary by {answer.model} at {ctx.protocol_version} "
+            f"(state {ctx.request_state}): {answer.content.text}"
+        )
+    request = CreateMessageRequest(
+        params=CreateMessageRequestParams(messages=summary_prompt(text), max_tokens=120, system_prompt="You summarise.")
+    )
+    return InputRequiredResult(input_requests={"summary": request}, request_state="round-1")
+
+
+def main() -> None:
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 3003
+    app = CORSMiddleware(
+        server.streamable_http_app(),
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["mcp-session-id", "mcp-protocol-version"],
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
