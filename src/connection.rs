@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use leptos::task::spawn_local;
 use mcp_desk_protocol::{ClientSession, HttpRequest, SessionConfig, TransferId, Transmit};
@@ -12,6 +12,8 @@ use web_sys::AbortController;
 use crate::browser::http;
 use crate::events;
 use crate::state::AppState;
+
+const PING_EVERY_MS: u64 = 60_000;
 
 /// One server connection.
 pub struct Connection {
@@ -29,7 +31,25 @@ impl Connection {
             state,
         });
         connection.with_session(ClientSession::connect);
+        Self::keep_alive(Rc::downgrade(&connection));
         connection
+    }
+
+    /// Pings the server every minute while the connection lives (2025 revisions; the session
+    /// ignores it otherwise), so a dead server shows in the log before a person needs it.
+    fn keep_alive(connection: Weak<Self>) {
+        spawn_local(async move {
+            loop {
+                crate::browser::timer::sleep(PING_EVERY_MS).await;
+                let Some(connection) = connection.upgrade() else {
+                    return;
+                };
+                if connection.session.borrow().is_closed() {
+                    return;
+                }
+                connection.with_session(ClientSession::ping);
+            }
+        });
     }
 
     /// Runs `f` on the session, then performs and shows whatever it produced.
@@ -77,6 +97,13 @@ impl Connection {
         };
         let signal = controller.signal();
         self.aborts.borrow_mut().insert(transfer, controller);
+        if let Some(ms) = request.delay_ms {
+            crate::browser::timer::sleep(ms).await;
+            if signal.aborted() {
+                self.aborts.borrow_mut().remove(&transfer);
+                return;
+            }
+        }
         match http::send(&request, &signal).await {
             Err(error) => self.with_session(|s| s.on_failure(transfer, &error)),
             Ok((head, mut body)) => {

@@ -56,12 +56,36 @@ impl Controller {
             revision: self.state.forced_revision.get_untracked(),
         };
         let connection = Connection::start(config, self.state);
+        if let Some(level) = self.state.server_log_level.get_untracked() {
+            connection.with_session(|s| s.set_log_level(&level));
+        }
         *self.connection.borrow_mut() = Some(connection);
     }
 
     pub fn disconnect(&self) {
         if let Some(connection) = self.connection.borrow_mut().take() {
             connection.with_session(|s| s.disconnect());
+        }
+    }
+
+    /// Cancels the running tool call.
+    pub fn cancel_call(&self) {
+        let Some(running) = self.state.running_call.get_untracked() else {
+            return;
+        };
+        if let Some(connection) = self.current() {
+            connection.with_session(|s| s.cancel_call(running.call, "Cancelled by the person"));
+        }
+    }
+
+    /// Asks the server for its log messages from `level` up (empty: leave the server's default).
+    pub fn set_log_level(&self, level: &str) {
+        if level.is_empty() {
+            return;
+        }
+        self.state.server_log_level.set(Some(level.to_owned()));
+        if let Some(connection) = self.current() {
+            connection.with_session(|s| s.set_log_level(level));
         }
     }
 

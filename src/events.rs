@@ -78,6 +78,14 @@ pub fn apply(state: &AppState, event: Event) {
                 is_error: false,
             }));
         }
+        Event::ToolCallCancelled { call, reason } => {
+            let tool = finish_call(state, call);
+            state.tool_outcome.set(Some(ToolOutcome {
+                tool,
+                text: format!("cancelled: {reason}"),
+                is_error: false,
+            }));
+        }
         Event::Progress {
             call,
             progress,

@@ -96,6 +96,8 @@ pub struct AppState {
     pub protocol_version: RwSignal<Option<String>>,
     /// How the page talks to the server (stateless, session, legacy HTTP+SSE).
     pub transport: RwSignal<Option<String>>,
+    /// The server log level the person asked for.
+    pub server_log_level: RwSignal<Option<String>>,
     /// A protocol revision the person forced; `None` negotiates, newest first.
     pub forced_revision: RwSignal<Option<Revision>>,
     pub server_name: RwSignal<Option<String>>,
@@ -121,6 +123,7 @@ impl AppState {
             protocol_version: RwSignal::new(None),
             transport: RwSignal::new(None),
             forced_revision: RwSignal::new(None),
+            server_log_level: RwSignal::new(None),
             server_name: RwSignal::new(None),
             tools: RwSignal::new(Vec::new()),
             selected_tool: RwSignal::new(None),

@@ -2,12 +2,27 @@
 
 use leptos::prelude::*;
 
-use crate::state::{AppState, LogRow};
 use mcp_desk_protocol::LogSource;
+
+use crate::controller::Controller;
+use crate::state::{AppState, LogRow};
+
+/// The MCP log levels a person can ask a server for, quietest last.
+const SERVER_LEVELS: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
 
 #[component]
 pub fn LogPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
     let row = |row: LogRow| {
         let source = match row.source {
             LogSource::Client => "client",
@@ -24,6 +39,15 @@ pub fn LogPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="log-heading">
             <h2 id="log-heading">"Log"</h2>
+            <label for="log-level">"Server messages from level"</label>
+            <select
+                id="log-level"
+                data-testid="log-level"
+                on:change=move |ev| controller.set_log_level(&event_target_value(&ev))
+            >
+                <option value="">"(the server's default)"</option>
+                {SERVER_LEVELS.map(|l| view! { <option value=l>{l}</option> }).collect_view()}
+            </select>
             <ol class="log" data-testid="log-list" aria-live="polite">
                 <For each=move || state.log.get() key=|row| row.seq children=row/>
             </ol>

@@ -10,6 +10,7 @@ pub fn ToolsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let controller = expect_context::<Controller>();
     let select = controller.clone();
+    let cancel = controller.clone();
     let tool_row = move |tool: ToolView| {
         let name = tool.name.clone();
         let selected_name = name.clone();
@@ -42,6 +43,16 @@ pub fn ToolsPanel() -> impl IntoView {
                         max=max.map(|m| m.to_string())
                     ></progress>
                     <span>{message.unwrap_or_default()}</span>
+                    <button
+                        type="button"
+                        data-testid="cancel-call"
+                        on:click={
+                            let cancel = cancel.clone();
+                            move |_| cancel.cancel_call()
+                        }
+                    >
+                        "Cancel"
+                    </button>
                 </div>
             }
         })

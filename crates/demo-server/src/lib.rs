@@ -7,6 +7,8 @@
 //! `input_required` and finishes when the client calls again with the summary. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
 //! (MCP Desk on its own port) can use it.
 
+mod event_store;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,6 +30,8 @@ use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::cors::{Any, CorsLayer};
+
+pub use event_store::MemoryEventStore;
 
 /// The system prompt the tool sends with its sampling request.
 pub const SYSTEM_PROMPT: &str = "You write concise, factual abstracts for blog posts.";
@@ -254,7 +258,9 @@ pub fn app(cancel: CancellationToken) -> Router {
     let config = StreamableHttpServerConfig::default().with_cancellation_token(cancel);
     let mcp = StreamableHttpService::new(
         || Ok(BlogDemo),
-        Arc::new(LocalSessionManager::default()),
+        Arc::new(
+            LocalSessionManager::default().with_event_store(Arc::new(MemoryEventStore::default())),
+        ),
         config,
     );
     Router::new()

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page, open_page_at};
+use mcp_desk_e2e::{Page, open_page};
 use mcp_desk_testkit::peers::{EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -65,8 +65,16 @@ async fn python_sdk_at_2026_07_28_samples_inside_an_input_required_result() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
     let server = PythonSampler::start().await.unwrap();
-    let page = open_page_at(&server.url(), "mock", Some("2025-11-25")).await;
+    let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
+    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    // Forced in the connect form's advanced setting, then connected again.
+    b.set_value("protocol-revision-select", "2025-11-25")
+        .await
+        .unwrap();
+    b.click("connect").await.unwrap();
     b.wait_for_text("protocol-version", "2025-11-25", WAIT)
         .await
         .unwrap();
@@ -104,5 +112,30 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     .await;
     assert!(result.contains("Name a colour of the sea."), "{result}");
     assert!(!result.starts_with("error"), "{result}");
+
+    // Progress travels on the one stream too.
+    page.click_css(r#"[data-testid="tool-item"][data-name="trigger-long-running-operation"]"#)
+        .await;
+    b.set_value("tool-args-json", r#"{"duration": 3, "steps": 3}"#)
+        .await
+        .unwrap();
+    b.click("call-tool").await.unwrap();
+    let mut progressed = false;
+    for _ in 0..100 {
+        let value = b
+            .attribute_of("tool-progress", "value")
+            .await
+            .ok()
+            .flatten();
+        if value.is_some_and(|v| !v.is_empty()) {
+            progressed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(progressed, "the progress bar gets a value over HTTP+SSE");
+    b.wait_for_text("tool-result", "Long running operation completed", WAIT)
+        .await
+        .unwrap();
     page.close().await;
 }

@@ -103,6 +103,11 @@ pub enum Event {
         call: CallId,
         reason: String,
     },
+    /// The person cancelled the call.
+    ToolCallCancelled {
+        call: CallId,
+        reason: String,
+    },
     /// Progress the server reported for a tool call.
     Progress {
         call: CallId,

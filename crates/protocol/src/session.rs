@@ -34,6 +34,15 @@ const MAX_JSON_BODY: usize = 32 * 1024 * 1024;
 /// A server that keeps handing out `nextCursor` is cut off after this many pages.
 const MAX_TOOL_PAGES: u32 = 100;
 const ACCEPT_BOTH: &str = "application/json, text/event-stream";
+/// A request's stream is resumed (GET with `Last-Event-ID`) at most this many times: a
+/// server that replays and closes is polled, for minutes but not for ever.
+const MAX_RESUMES: u32 = 100;
+/// How long to wait before resuming when the server named no `retry`.
+const DEFAULT_RETRY_MS: u64 = 1000;
+/// How many server request ids the session remembers, to ignore replays after a resume.
+const REMEMBERED_REQUESTS: usize = 1024;
+/// The standalone stream is reopened at most this many times in a row without a message.
+const MAX_STANDALONE_REOPENS: u32 = 3;
 
 /// Who the client is and where the server lives.
 #[derive(Debug, Clone)]
@@ -74,6 +83,8 @@ enum Purpose {
     Standalone,
     /// The 2024-11-05 HTTP+SSE stream that carries every server message.
     LegacyStream,
+    /// A GET with `Last-Event-ID` resuming the broken stream of request `rpc`.
+    Resume { rpc: u64 },
     /// DELETE of the session on disconnect.
     Delete,
 }
@@ -100,6 +111,8 @@ struct Transfer {
 enum Pending {
     Discover,
     Initialize,
+    /// `logging/setLevel` or `ping`: answered with an empty result.
+    Acknowledged,
     ListTools {
         tools: Vec<Tool>,
         pages: u32,
@@ -145,6 +158,15 @@ pub struct ClientSession {
     rounds: BTreeMap<CallId, Round>,
     /// What negotiation tried, for the error when nothing worked.
     attempts: Vec<String>,
+    /// Per request: the last SSE event id seen on its stream, and how often it was resumed.
+    resume_points: BTreeMap<u64, (Option<String>, u32)>,
+    /// The standalone stream's last event id, and reopenings since its last message.
+    standalone_resume: (Option<String>, u32),
+    /// The server log level asked for (2026-07-28 carries it on every request).
+    log_level: Option<String>,
+    server_has_logging: bool,
+    /// Ids of the server requests already seen (a resumed stream replays them).
+    seen_requests: VecDeque<Value>,
     next_rpc: u64,
     next_transfer: u64,
     next_call: u64,
@@ -175,6 +197,11 @@ impl ClientSession {
             param_marks: BTreeMap::new(),
             rounds: BTreeMap::new(),
             attempts: Vec::new(),
+            resume_points: BTreeMap::new(),
+            standalone_resume: (None, 0),
+            log_level: None,
+            server_has_logging: false,
+            seen_requests: VecDeque::new(),
             next_rpc: 0,
             next_transfer: 0,
             next_call: 0,
@@ -553,16 +580,21 @@ impl ClientSession {
                 if self.on_negotiation_failure(&t.purpose, status, &text) {
                     return;
                 }
+                if status == 404
+                    && self.session_id.is_some()
+                    && self.phase == Phase::Ready
+                    && self.transport == Transport::Stateful
+                    && !matches!(t.purpose, Purpose::Delete)
+                {
+                    return self.session_expired();
+                }
                 let message = self.describe_http_failure(&t.purpose, status, &text);
                 self.fail_purpose(&t.purpose, message);
             }
             Some(Body::Sse(mut decoder)) => {
                 decoder.finish();
-                if matches!(t.purpose, Purpose::Standalone) && self.phase == Phase::Ready {
-                    self.log(
-                        LogLevel::Info,
-                        "The server closed its standalone stream.".into(),
-                    );
+                if self.stream_broke(&t.purpose, &decoder, "The server closed the stream") {
+                    return;
                 }
                 if matches!(t.purpose, Purpose::LegacyStream) {
                     self.legacy_stream_ended("The server closed its HTTP+SSE stream.".into());
@@ -572,7 +604,7 @@ impl ClientSession {
         }
         // A request whose stream ended without its answer will never get one (except on the
         // HTTP+SSE transport, where every answer comes on the one GET stream).
-        if let Purpose::Rpc(id) = t.purpose
+        if let Purpose::Rpc(id) | Purpose::Resume { rpc: id } = t.purpose
             && self.transport != Transport::LegacySse
             && let Some(rpc) = self.pending.get(&id)
         {
@@ -607,7 +639,89 @@ impl ClientSession {
         if matches!(t.purpose, Purpose::LegacyStream) {
             return self.legacy_stream_ended(format!("The HTTP+SSE stream failed: {error}"));
         }
+        if let Some(Body::Sse(decoder)) = &t.body
+            && self.stream_broke(&t.purpose, decoder, &format!("The stream broke ({error})"))
+        {
+            return;
+        }
         self.fail_purpose(&t.purpose, error.to_owned());
+    }
+
+    /// Cancels a running tool call: up to 2025-11-25 the server hears
+    /// `notifications/cancelled`; at 2026-07-28 closing the response stream is the cancel.
+    /// Sampling requests that belong to the call leave the queue.
+    pub fn cancel_call(&mut self, call: CallId, reason: &str) {
+        let rpc = self.pending.iter().find_map(|(id, p)| match &p.kind {
+            Pending::CallTool { related, .. } if related.call == call => Some(*id),
+            _ => None,
+        });
+        let waiting_round = self.rounds.remove(&call).is_some();
+        if rpc.is_none() && !waiting_round {
+            return;
+        }
+        if let Some(id) = rpc {
+            self.pending.remove(&id);
+            self.resume_points.remove(&id);
+            let streams: Vec<TransferId> = self
+                .transfers
+                .iter()
+                .filter(|(_, t)| matches!(t.purpose, Purpose::Rpc(r) | Purpose::Resume { rpc: r } if r == id))
+                .map(|(k, _)| *k)
+                .collect();
+            for transfer in streams {
+                self.transfers.remove(&transfer);
+                self.transmits.push_back(Transmit::Abort(transfer));
+            }
+            if self.transport != Transport::Stateless {
+                let body = jsonrpc::notification(
+                    "notifications/cancelled",
+                    json!({"requestId": id, "reason": reason}),
+                );
+                self.send_reply(body, "cancellation".into());
+            }
+        }
+        let related: Vec<InputId> = self
+            .inputs
+            .iter()
+            .filter(|(_, i)| matches!(i, ServerInput::Round { call: c, .. } if *c == call))
+            .map(|(k, _)| *k)
+            .collect();
+        for input in related {
+            self.inputs.remove(&input);
+            self.events.push_back(Event::SamplingCancelled {
+                input,
+                reason: "The tool call it belonged to was cancelled.".into(),
+            });
+        }
+        self.log(LogLevel::Info, format!("Cancelled the tool call: {reason}"));
+        self.events.push_back(Event::ToolCallCancelled {
+            call,
+            reason: reason.to_owned(),
+        });
+    }
+
+    /// Asks the server for log messages at `level` and above (`notifications/message`).
+    pub fn set_log_level(&mut self, level: &str) {
+        self.log_level = Some(level.to_owned());
+        match self.transport {
+            // 2026-07-28 carries the level on every request instead.
+            Transport::Stateless => {}
+            _ if self.phase == Phase::Ready && self.server_has_logging => {
+                self.send_rpc(
+                    "logging/setLevel",
+                    json!({"level": level}),
+                    Pending::Acknowledged,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks that the server still answers (2025 revisions; 2026-07-28 has no ping).
+    pub fn ping(&mut self) {
+        if self.phase == Phase::Ready && self.transport != Transport::Stateless {
+            self.send_rpc("ping", json!({}), Pending::Acknowledged);
+        }
     }
 
     // ----- internals -----
@@ -653,6 +767,17 @@ impl ClientSession {
         body: Option<String>,
         purpose: Purpose,
     ) -> TransferId {
+        self.start_after(method, headers, body, purpose, None)
+    }
+
+    fn start_after(
+        &mut self,
+        method: HttpMethod,
+        headers: Vec<(String, String)>,
+        body: Option<String>,
+        purpose: Purpose,
+        delay_ms: Option<u64>,
+    ) -> TransferId {
         let url = match method {
             HttpMethod::Post => self.post_url(),
             _ => self.config.url.clone(),
@@ -672,6 +797,7 @@ impl ClientSession {
             url,
             headers,
             body,
+            delay_ms,
         }));
         transfer
     }
@@ -697,7 +823,7 @@ impl ClientSession {
             self.headers(Some("application/json"))
         };
         let params = if self.transport == Transport::Stateless {
-            stateless::with_envelope(params, &self.client_info)
+            stateless::with_envelope(params, &self.client_info, self.log_level.as_deref())
         } else {
             params
         };
@@ -743,6 +869,9 @@ impl ClientSession {
             headers[0].1 = "text/event-stream".to_owned();
             self.start(HttpMethod::Get, headers, None, Purpose::Standalone);
         }
+        if let Some(level) = self.log_level.clone() {
+            self.set_log_level(&level);
+        }
         if self.has_tools {
             self.list_tools();
         }
@@ -759,7 +888,11 @@ impl ClientSession {
 
     fn dispatch(&mut self, transfer: TransferId, message: Incoming) {
         let related = match self.transfers.get(&transfer).map(|t| &t.purpose) {
-            Some(Purpose::Rpc(id)) => self.related_call(*id),
+            Some(Purpose::Rpc(id)) | Some(Purpose::Resume { rpc: id }) => self.related_call(*id),
+            Some(Purpose::Standalone) => {
+                self.standalone_resume.1 = 0;
+                None
+            }
             // HTTP+SSE carries everything on one stream: with one call running, it is that one.
             Some(Purpose::LegacyStream) => {
                 let mut calls = self.pending.keys().filter_map(|id| self.related_call(*id));
@@ -828,6 +961,16 @@ impl ClientSession {
         params: Value,
         related_call: Option<RelatedCall>,
     ) {
+        if self.seen_requests.contains(&id) {
+            return self.log(
+                LogLevel::Debug,
+                format!("Ignored {method} {id}: a replay of a request already received."),
+            );
+        }
+        self.seen_requests.push_back(id.clone());
+        if self.seen_requests.len() > REMEMBERED_REQUESTS {
+            self.seen_requests.pop_front();
+        }
         match method {
             "sampling/createMessage" => {
                 match serde_json::from_value::<CreateMessageRequestParams>(params) {
@@ -958,10 +1101,15 @@ impl ClientSession {
     }
 
     fn complete_rpc(&mut self, id: u64, result: Value) {
+        self.resume_points.remove(&id);
         let Some(rpc) = self.pending.remove(&id) else {
             return;
         };
         match rpc.kind {
+            Pending::Acknowledged => self.log(
+                LogLevel::Debug,
+                format!("The server acknowledged {}", rpc.method),
+            ),
             Pending::Discover => self.on_discovery(negotiation::judge_discover_result(&result)),
             Pending::Initialize => self.on_initialize_result(result),
             Pending::ListTools { mut tools, pages } => {
@@ -1173,6 +1321,7 @@ impl ClientSession {
             ));
         }
         self.has_tools = init.capabilities.tools.is_some();
+        self.server_has_logging = init.capabilities.logging.is_some();
         self.protocol_version = Some(version.clone());
         self.log(
             LogLevel::Info,
@@ -1191,6 +1340,101 @@ impl ClientSession {
         let body = jsonrpc::notification("notifications/initialized", Value::Null);
         let headers = self.headers(Some("application/json"));
         self.start(HttpMethod::Post, headers, Some(body), Purpose::Initialized);
+    }
+
+    /// A stream ended or broke: resume it (GET with `Last-Event-ID`, after the server's
+    /// `retry`) if the server gave it event ids and it still owes something; true if resumed.
+    fn stream_broke(&mut self, purpose: &Purpose, decoder: &SseDecoder, what: &str) -> bool {
+        if self.transport != Transport::Stateful || self.phase != Phase::Ready {
+            return false;
+        }
+        let delay = Some(decoder.retry_ms().unwrap_or(DEFAULT_RETRY_MS));
+        match *purpose {
+            Purpose::Rpc(id) | Purpose::Resume { rpc: id } if self.pending.contains_key(&id) => {
+                let point = self.resume_points.entry(id).or_insert((None, 0));
+                if let Some(last) = decoder.last_event_id().filter(|l| !l.is_empty()) {
+                    point.0 = Some(last.to_owned());
+                }
+                let (Some(last), attempts) = (point.0.clone(), point.1) else {
+                    return false;
+                };
+                if attempts >= MAX_RESUMES {
+                    return false;
+                }
+                point.1 += 1;
+                self.log(
+                    LogLevel::Info,
+                    format!("{what} before answering request {id}; resuming after event {last}."),
+                );
+                let mut headers = self.headers(None);
+                headers[0].1 = "text/event-stream".to_owned();
+                headers.push(("Last-Event-ID".to_owned(), last));
+                self.start_after(
+                    HttpMethod::Get,
+                    headers,
+                    None,
+                    Purpose::Resume { rpc: id },
+                    delay,
+                );
+                true
+            }
+            Purpose::Standalone => {
+                if let Some(last) = decoder.last_event_id().filter(|l| !l.is_empty()) {
+                    self.standalone_resume.0 = Some(last.to_owned());
+                }
+                if self.standalone_resume.1 >= MAX_STANDALONE_REOPENS {
+                    self.log(
+                        LogLevel::Info,
+                        "The server keeps closing its standalone stream; not reopening it.".into(),
+                    );
+                    return true;
+                }
+                self.standalone_resume.1 += 1;
+                self.log(
+                    LogLevel::Info,
+                    format!("{what} (standalone); reopening it."),
+                );
+                let mut headers = self.headers(None);
+                headers[0].1 = "text/event-stream".to_owned();
+                if let Some(last) = self.standalone_resume.0.clone() {
+                    headers.push(("Last-Event-ID".to_owned(), last));
+                }
+                self.start_after(HttpMethod::Get, headers, None, Purpose::Standalone, delay);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The server forgot the session (404 with its id): start a new one; what was pending on
+    /// the old one is reported, not silently dropped.
+    fn session_expired(&mut self) {
+        let reason = "The server no longer knows this session (HTTP 404; it expired or the server restarted). MCP Desk started a new session; call the tool again.".to_owned();
+        self.log(LogLevel::Warning, reason.clone());
+        self.abort_all();
+        self.fail_all_pending(&reason);
+        for (call, _) in std::mem::take(&mut self.rounds) {
+            self.events.push_back(Event::ToolCallFailed {
+                call,
+                error: reason.clone(),
+            });
+        }
+        for (input, _) in std::mem::take(&mut self.inputs) {
+            self.events.push_back(Event::SamplingCancelled {
+                input,
+                reason: reason.clone(),
+            });
+        }
+        self.session_id = None;
+        self.seen_requests.clear();
+        self.resume_points.clear();
+        self.standalone_resume = (None, 0);
+        let revision = self
+            .protocol_version
+            .take()
+            .and_then(|v| Revision::parse(&v))
+            .unwrap_or(Revision::LATEST_WITH_INITIALIZE);
+        self.initialize(revision);
     }
 
     /// Acts on what `server/discover` revealed.
@@ -1375,10 +1619,15 @@ impl ClientSession {
     }
 
     fn fail_rpc(&mut self, id: u64, error: String) {
+        self.resume_points.remove(&id);
         let Some(rpc) = self.pending.remove(&id) else {
             return;
         };
         match rpc.kind {
+            Pending::Acknowledged => self.log(
+                LogLevel::Warning,
+                format!("The server did not answer {}: {error}", rpc.method),
+            ),
             Pending::Initialize | Pending::Discover => self.connect_failed(error),
             Pending::ListTools { .. } => {
                 self.log(LogLevel::Error, format!("Listing tools failed: {error}"))
@@ -1418,6 +1667,7 @@ impl ClientSession {
                 format!("The standalone stream failed: {error}"),
             ),
             Purpose::LegacyStream => self.legacy_stream_ended(error),
+            Purpose::Resume { rpc } => self.fail_rpc(*rpc, error),
             Purpose::Delete => self.log(
                 LogLevel::Debug,
                 format!("Ending the session on the server failed: {error}"),
@@ -1432,6 +1682,10 @@ impl ClientSession {
             Purpose::Reply(_) => "an answer",
             Purpose::Standalone => "the standalone stream",
             Purpose::LegacyStream => "the HTTP+SSE stream (GET)",
+            Purpose::Resume { rpc } => self
+                .pending
+                .get(rpc)
+                .map_or("a resumed stream", |p| p.method),
             Purpose::Delete => "DELETE",
         };
         if (200..300).contains(&status) {

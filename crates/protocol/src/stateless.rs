@@ -10,6 +10,7 @@ use crate::revision::Revision;
 pub const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
+pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 /// The client's capabilities, the same in `initialize` and in every 2026 envelope.
 pub fn client_capabilities() -> Value {
@@ -17,8 +18,9 @@ pub fn client_capabilities() -> Value {
 }
 
 /// Adds the 2026-07-28 envelope to `params` (an object, or null for none), keeping any
-/// `_meta` keys already there (such as `progressToken`).
-pub fn with_envelope(params: Value, client_info: &Value) -> Value {
+/// `_meta` keys already there (such as `progressToken`). A `log_level` asks for the server's
+/// log messages on this request's stream.
+pub fn with_envelope(params: Value, client_info: &Value, log_level: Option<&str>) -> Value {
     let mut params = match params {
         Value::Object(map) => map,
         _ => Map::new(),
@@ -36,6 +38,9 @@ pub fn with_envelope(params: Value, client_info: &Value) -> Value {
     );
     meta.insert(META_CLIENT_CAPABILITIES.into(), client_capabilities());
     meta.insert(META_CLIENT_INFO.into(), client_info.clone());
+    if let Some(level) = log_level {
+        meta.insert(META_LOG_LEVEL.into(), level.into());
+    }
     Value::Object(params)
 }
 
@@ -204,15 +209,25 @@ mod tests {
     #[test]
     fn the_envelope_keeps_existing_meta_and_adds_the_required_keys() {
         let info = json!({"name": "mcp-desk", "version": "1"});
-        let params = with_envelope(json!({"name": "t", "_meta": {"progressToken": 4}}), &info);
+        let params = with_envelope(
+            json!({"name": "t", "_meta": {"progressToken": 4}}),
+            &info,
+            Some("debug"),
+        );
+        assert_eq!(params["_meta"][META_LOG_LEVEL], "debug");
         let meta = &params["_meta"];
         assert_eq!(meta["progressToken"], 4);
         assert_eq!(meta[META_PROTOCOL_VERSION], "2026-07-28");
         assert_eq!(meta[META_CLIENT_CAPABILITIES], json!({"sampling": {}}));
         assert_eq!(meta[META_CLIENT_INFO]["name"], "mcp-desk");
         assert_eq!(
-            with_envelope(Value::Null, &info)["_meta"][META_PROTOCOL_VERSION],
+            with_envelope(Value::Null, &info, None)["_meta"][META_PROTOCOL_VERSION],
             "2026-07-28"
+        );
+        assert!(
+            with_envelope(Value::Null, &info, None)["_meta"]
+                .get(META_LOG_LEVEL)
+                .is_none()
         );
     }
 

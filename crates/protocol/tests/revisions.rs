@@ -655,3 +655,60 @@ fn nothing_answering_anywhere_lists_every_attempt() {
         "{error}"
     );
 }
+
+#[test]
+fn cancelling_a_call_waiting_for_input_at_2026_drops_its_inputs_and_tells_nobody() {
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    let call = s.call_tool("t", Default::default());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "inputRequests": {"x": sampling_input("x")}}),
+    );
+    let (_, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.cancel_call(call, "changed my mind");
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "2026 has no cancel message: {reqs:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == input))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallCancelled { call: c, .. } if *c == call))
+    );
+    assert!(s.answer_sampling(input, &answer()).is_err());
+}
+
+#[test]
+fn cancelling_a_running_2026_call_closes_its_stream() {
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    let call = s.call_tool("t", Default::default());
+    let mut transfers = Vec::new();
+    while let Some(t) = s.poll_transmit() {
+        if let Transmit::Send(r) = t {
+            transfers.push(r.transfer);
+        }
+    }
+    s.cancel_call(call, "stop");
+    let mut aborted = Vec::new();
+    let mut sent = 0;
+    while let Some(t) = s.poll_transmit() {
+        match t {
+            Transmit::Abort(t) => aborted.push(t),
+            Transmit::Send(_) => sent += 1,
+        }
+    }
+    assert_eq!(aborted, transfers, "closing the stream is the cancel");
+    assert_eq!(sent, 0);
+}

@@ -183,6 +183,27 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// All the text inside the element, scrolled out of view or not (`textContent`).
+    pub async fn all_text_of(&self, testid: &str) -> Result<String, String> {
+        let element = self.find(testid).await?;
+        let element_arg = serde_json::to_value(&element).map_err(|e| e.to_string())?;
+        let value = self
+            .client
+            .execute("return arguments[0].textContent;", vec![element_arg])
+            .await
+            .map_err(|e| format!("read {testid}: {e}"))?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// An attribute of the element, `None` when it is absent.
+    pub async fn attribute_of(&self, testid: &str, name: &str) -> Result<Option<String>, String> {
+        self.find(testid)
+            .await?
+            .attr(name)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// Replaces a form field's value the way typing does (`input` and `change` fire).
     pub async fn set_value(&self, testid: &str, text: &str) -> Result<(), String> {
         let element = self.find(testid).await?;

@@ -22,6 +22,9 @@ pub enum Fault {
     InvalidJsonOnToolCall,
     /// A `tools/call` answered with an SSE stream that ends after its priming event.
     CloseStreamOnToolCall,
+    /// A `tools/call`'s real SSE stream, cut right after the first message passed through (the
+    /// server's request), as a dropped connection would: the client must resume it.
+    DropStreamAfterFirstMessage,
 }
 
 impl Fault {
@@ -32,6 +35,7 @@ impl Fault {
             Fault::Status500OnToolCall => "500-on-call",
             Fault::InvalidJsonOnToolCall => "bad-json-on-call",
             Fault::CloseStreamOnToolCall => "close-on-call",
+            Fault::DropStreamAfterFirstMessage => "drop-after-first-message",
         }
     }
 
@@ -42,6 +46,7 @@ impl Fault {
             Fault::Status500OnToolCall,
             Fault::InvalidJsonOnToolCall,
             Fault::CloseStreamOnToolCall,
+            Fault::DropStreamAfterFirstMessage,
         ]
         .into_iter()
         .find(|f| f.segment() == segment)
@@ -182,10 +187,13 @@ async fn handle(State(upstream): State<Upstream>, request: Request) -> Response 
             Fault::CloseStreamOnToolCall => {
                 return plain(StatusCode::OK, "text/event-stream", "id: 1\ndata: \n\n");
             }
-            Fault::None | Fault::Status404 => {}
+            Fault::None | Fault::Status404 | Fault::DropStreamAfterFirstMessage => {}
         }
     }
-    forward(&upstream, method, &headers, body).await
+    let cut = fault == Fault::DropStreamAfterFirstMessage
+        && method == Method::POST
+        && is_tool_call(&body);
+    forward(&upstream, method, &headers, body, cut).await
 }
 
 async fn forward(
@@ -193,6 +201,7 @@ async fn forward(
     method: Method,
     headers: &HeaderMap,
     body: Bytes,
+    cut_after_first_message: bool,
 ) -> Response {
     let Ok(method) = reqwest::Method::from_bytes(method.as_str().as_bytes()) else {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "text/plain", "method");
@@ -236,10 +245,46 @@ async fn forward(
             kept.push((name, value));
         }
     }
-    let mut response = Response::new(Body::from_stream(answer.bytes_stream()));
+    let stream = answer.bytes_stream();
+    let body = if cut_after_first_message {
+        Body::from_stream(until_first_message(Box::pin(stream)))
+    } else {
+        Body::from_stream(stream)
+    };
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     for (name, value) in kept {
         response.headers_mut().insert(name, value);
     }
     with_cors(response)
+}
+
+/// Passes SSE bytes through until an event with data (a message, not a priming event) has
+/// passed in full, then ends the stream at once.
+fn until_first_message(
+    stream: impl futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + Unpin + 'static,
+) -> impl futures_util::Stream<Item = reqwest::Result<Bytes>> + Send + 'static {
+    use futures_util::StreamExt;
+    futures_util::stream::unfold(
+        (stream, String::new(), false),
+        |(mut stream, mut seen, done)| async move {
+            if done {
+                return None;
+            }
+            let chunk = stream.next().await?;
+            let mut done = false;
+            if let Ok(bytes) = &chunk {
+                seen.push_str(&String::from_utf8_lossy(bytes));
+                let normalized = seen.replace("\r\n", "\n");
+                let events: Vec<&str> = normalized.split("\n\n").collect();
+                // Every part but the last is a complete event.
+                done = events[..events.len() - 1].iter().any(|event| {
+                    event.lines().any(|line| {
+                        line.starts_with("data:") && !line["data:".len()..].trim().is_empty()
+                    })
+                });
+            }
+            Some((chunk, (stream, seen, done)))
+        },
+    )
 }

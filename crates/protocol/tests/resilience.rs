@@ -1,0 +1,343 @@
+//! The 2025 paths when things go wrong or a person changes their mind: resumable streams,
+//! expired sessions, cancellation both ways, logging levels and ping.
+
+use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
+use mcp_desk_protocol::{
+    ClientSession, Event, HttpMethod, HttpRequest, ResponseHead, Revision, SessionConfig,
+    TransferId, Transmit,
+};
+use serde_json::{Value, json};
+
+fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<TransferId>, Vec<Event>) {
+    let (mut sends, mut aborts, mut events) = (Vec::new(), Vec::new(), Vec::new());
+    while let Some(t) = s.poll_transmit() {
+        match t {
+            Transmit::Send(r) => sends.push(r),
+            Transmit::Abort(t) => aborts.push(t),
+        }
+    }
+    while let Some(e) = s.poll_event() {
+        events.push(e);
+    }
+    (sends, aborts, events)
+}
+
+fn body(req: &HttpRequest) -> Value {
+    serde_json::from_str(req.body.as_deref().expect("a body")).expect("JSON")
+}
+
+fn sse() -> ResponseHead {
+    ResponseHead::new(200).with_header("content-type", "text/event-stream")
+}
+
+fn event(id: &str, message: &Value) -> String {
+    format!("id: {id}\ndata: {message}\n\n")
+}
+
+/// A ready 2025-11-25 session (server with tools and logging); returns it and its GET stream.
+fn ready(capabilities: Value) -> (ClientSession, TransferId) {
+    let mut s = ClientSession::new(SessionConfig {
+        url: "http://127.0.0.1:9/mcp".into(),
+        client_name: "mcp-desk".into(),
+        client_version: "0".into(),
+        revision: Some(Revision::V2025_11_25),
+    });
+    s.connect();
+    let (reqs, _, _) = drain(&mut s);
+    let init = json!({"jsonrpc": "2.0", "id": 0, "result": {
+        "protocolVersion": "2025-11-25", "capabilities": capabilities,
+        "serverInfo": {"name": "srv", "version": "1"}}});
+    s.on_response(
+        reqs[0].transfer,
+        ResponseHead::new(200)
+            .with_header("content-type", "application/json")
+            .with_header("mcp-session-id", "sess-1"),
+    );
+    s.on_body(reqs[0].transfer, init.to_string().as_bytes());
+    s.on_end(reqs[0].transfer);
+    let (reqs, _, _) = drain(&mut s);
+    s.on_response(reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(reqs[0].transfer);
+    let (reqs, _, _) = drain(&mut s);
+    let get = reqs
+        .iter()
+        .find(|r| r.method == HttpMethod::Get)
+        .expect("GET stream")
+        .transfer;
+    (s, get)
+}
+
+fn call(s: &mut ClientSession) -> (mcp_desk_protocol::CallId, HttpRequest) {
+    let call = s.call_tool("t", Default::default());
+    let (reqs, _, _) = drain(s);
+    (call, reqs[0].clone())
+}
+
+fn sampling(id: u64) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": "sampling/createMessage", "params": {
+        "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 9}})
+}
+
+#[test]
+fn a_dropped_call_stream_resumes_with_last_event_id_and_keeps_the_pending_sampling_request() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    let rpc_id = body(&req)["id"].clone();
+    s.on_response(req.transfer, sse());
+    s.on_body(req.transfer, b"id: 0/0\nretry: 1500\ndata: \n\n");
+    s.on_body(req.transfer, event("0/1", &sampling(5)).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap();
+    // The connection breaks mid-stream.
+    s.on_failure(
+        req.transfer,
+        "The connection broke while reading the answer",
+    );
+    let (reqs, _, events) = drain(&mut s);
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            Event::ToolCallFailed { .. } | Event::SamplingCancelled { .. }
+        )),
+        "{events:?}"
+    );
+    let resume = &reqs[0];
+    assert_eq!(resume.method, HttpMethod::Get);
+    assert_eq!(resume.header("last-event-id"), Some("0/1"));
+    assert_eq!(resume.header("mcp-session-id"), Some("sess-1"));
+    assert_eq!(resume.delay_ms, Some(1500), "after the server's retry");
+
+    // The person answers meanwhile; the answer is POSTed as usual.
+    let answer = CreateMessageResult::new(SamplingMessage::assistant_text("ok"), "m".into());
+    s.answer_sampling(pending.input, &answer).unwrap();
+    let (reqs, _, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["id"], 5);
+
+    // The result arrives on the resumed stream.
+    s.on_response(resume.transfer, sse());
+    let result = json!({"jsonrpc": "2.0", "id": rpc_id, "result": {"content": [{"type": "text", "text": "done"}]}});
+    s.on_body(resume.transfer, event("0/2", &result).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFinished { call: c, .. } if *c == call))
+    );
+}
+
+#[test]
+fn a_stream_without_event_ids_cannot_resume_and_the_call_fails_clearly() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    s.on_response(req.transfer, sse());
+    s.on_end(req.transfer);
+    let (reqs, _, events) = drain(&mut s);
+    assert!(reqs.is_empty());
+    assert!(events.iter().any(|e| matches!(e, Event::ToolCallFailed { call: c, error } if *c == call && error.contains("before sending its result"))));
+}
+
+#[test]
+fn resuming_gives_up_after_a_few_attempts() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    s.on_response(req.transfer, sse());
+    s.on_body(req.transfer, b"id: a\ndata: \n\n");
+    s.on_end(req.transfer);
+    let mut failed = false;
+    for _ in 0..200 {
+        let (reqs, _, events) = drain(&mut s);
+        if events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call))
+        {
+            failed = true;
+            break;
+        }
+        let resume = &reqs[0];
+        assert_eq!(resume.header("last-event-id"), Some("a"));
+        s.on_response(resume.transfer, sse());
+        s.on_end(resume.transfer);
+    }
+    assert!(failed, "stops resuming");
+}
+
+#[test]
+fn an_expired_session_starts_a_new_one_and_reports_what_was_lost() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    s.on_response(
+        req.transfer,
+        ResponseHead::new(404).with_header("content-type", "text/plain"),
+    );
+    s.on_body(req.transfer, b"Session not found");
+    s.on_end(req.transfer);
+    let (reqs, aborts, events) = drain(&mut s);
+    assert!(!aborts.is_empty(), "the old session's streams are closed");
+    assert!(events.iter().any(|e| matches!(e, Event::ToolCallFailed { call: c, error } if *c == call && error.contains("new session"))));
+    let init = reqs
+        .iter()
+        .find(|r| {
+            r.body
+                .as_deref()
+                .is_some_and(|b| b.contains("\"initialize\""))
+        })
+        .expect("initialize again");
+    assert_eq!(init.header("mcp-session-id"), None);
+    assert_eq!(body(init)["params"]["protocolVersion"], "2025-11-25");
+}
+
+#[test]
+fn cancelling_a_call_tells_a_2025_server_and_drops_its_stream() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    let rpc_id = body(&req)["id"].clone();
+    s.on_response(req.transfer, sse());
+    s.cancel_call(call, "Cancelled by the person");
+    let (reqs, aborts, events) = drain(&mut s);
+    assert_eq!(aborts, [req.transfer]);
+    let note = body(&reqs[0]);
+    assert_eq!(note["method"], "notifications/cancelled");
+    assert_eq!(note["params"]["requestId"], rpc_id);
+    assert!(note.get("id").is_none());
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallCancelled { call: c, .. } if *c == call))
+    );
+    // A late answer for it is ignored, not shown as a result.
+    let late = json!({"jsonrpc": "2.0", "id": rpc_id, "result": {"content": []}});
+    s.on_body(req.transfer, format!("data: {late}\n\n").as_bytes());
+    let (_, _, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFinished { .. }))
+    );
+}
+
+#[test]
+fn a_server_cancelling_its_sampling_request_removes_it_with_a_reason() {
+    let (mut s, get) = ready(json!({"tools": {}}));
+    s.on_response(get, sse());
+    s.on_body(get, event("1", &sampling(3)).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 3, "reason": "timeout"}});
+    s.on_body(get, event("2", &cancel).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    assert!(events.iter().any(|e| matches!(e, Event::SamplingCancelled { input: i, reason } if *i == input && reason.contains("timeout"))));
+    let answer = CreateMessageResult::new(SamplingMessage::assistant_text("late"), "m".into());
+    assert!(
+        s.answer_sampling(input, &answer).is_err(),
+        "nothing is sent for a cancelled request"
+    );
+}
+
+#[test]
+fn the_log_level_is_sent_to_servers_that_log() {
+    let (mut s, _) = ready(json!({"tools": {}, "logging": {}}));
+    s.set_log_level("debug");
+    let (reqs, _, _) = drain(&mut s);
+    let set = body(&reqs[0]);
+    assert_eq!(set["method"], "logging/setLevel");
+    assert_eq!(set["params"]["level"], "debug");
+
+    let (mut quiet, _) = ready(json!({"tools": {}}));
+    quiet.set_log_level("debug");
+    let (reqs, _, _) = drain(&mut quiet);
+    assert!(reqs.is_empty(), "no logging capability, no request");
+}
+
+#[test]
+fn ping_is_answered_and_sent() {
+    let (mut s, get) = ready(json!({"tools": {}}));
+    s.on_response(get, sse());
+    s.on_body(
+        get,
+        event(
+            "1",
+            &json!({"jsonrpc": "2.0", "id": "p1", "method": "ping"}),
+        )
+        .as_bytes(),
+    );
+    let (reqs, _, _) = drain(&mut s);
+    assert_eq!(
+        body(&reqs[0]),
+        json!({"jsonrpc": "2.0", "id": "p1", "result": {}})
+    );
+    s.ping();
+    let (reqs, _, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["method"], "ping");
+}
+
+#[test]
+fn the_standalone_stream_is_reopened_from_its_last_event_but_not_for_ever() {
+    let (mut s, get) = ready(json!({"tools": {}}));
+    s.on_response(get, sse());
+    s.on_body(get, b"id: s-7\nretry: 2000\ndata: \n\n");
+    s.on_end(get);
+    let (reqs, _, _) = drain(&mut s);
+    let reopen = &reqs[0];
+    assert_eq!(reopen.method, HttpMethod::Get);
+    assert_eq!(reopen.header("last-event-id"), Some("s-7"));
+    assert_eq!(reopen.delay_ms, Some(2000));
+    let mut current = reopen.transfer;
+    let mut reopened = 1;
+    for _ in 0..10 {
+        s.on_response(current, sse());
+        s.on_end(current);
+        let (reqs, _, _) = drain(&mut s);
+        match reqs.first() {
+            Some(r) => {
+                current = r.transfer;
+                reopened += 1;
+            }
+            None => break,
+        }
+    }
+    assert!(reopened <= 3, "reopened {reopened} times");
+}
+
+#[test]
+fn a_request_replayed_on_a_resumed_stream_is_not_shown_twice() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (_, req) = call(&mut s);
+    s.on_response(req.transfer, sse());
+    s.on_body(req.transfer, event("7", &sampling(0)).as_bytes());
+    s.on_end(req.transfer);
+    let (reqs, _, events) = drain(&mut s);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::SamplingRequested(_)))
+            .count(),
+        1
+    );
+    let resume = &reqs[0];
+    assert_eq!(
+        resume.delay_ms,
+        Some(1000),
+        "a default wait when the server names none"
+    );
+    s.on_response(resume.transfer, sse());
+    s.on_body(resume.transfer, event("7", &sampling(0)).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingRequested(_))),
+        "{events:?}"
+    );
+}
