@@ -142,7 +142,7 @@ impl Controller {
     /// Sends the approved completion to the server and takes the request off the queue.
     pub fn approve(&self, input: InputId, completion: Completion) -> Result<(), String> {
         let connection = self.current().ok_or("Not connected any more.")?;
-        let result = completion.into_result();
+        let result = completion.into_result()?;
         connection.with_session(|s| s.answer_sampling(input, &result))?;
         self.remove_from_queue(input);
         Ok(())

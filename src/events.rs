@@ -105,6 +105,7 @@ pub fn apply(state: &AppState, event: Event) {
                 q.push(QueuedSampling {
                     input: pending.input,
                     server,
+                    server_url: state.server_url.get_untracked(),
                     tool: pending.related_call.map(|c| c.tool),
                     params: pending.params,
                 })

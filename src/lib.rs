@@ -10,6 +10,8 @@ pub mod connection;
 pub mod content;
 pub mod controller;
 pub mod events;
+pub mod llm_call;
+pub mod providers;
 pub mod startup;
 pub mod state;
 pub mod ui;
@@ -20,7 +22,7 @@ use mcp_desk_protocol::{LogLevel, LogSource, Revision};
 
 use crate::controller::Controller;
 use crate::startup::StartupSettings;
-use crate::state::{AppState, ProviderSettings};
+use crate::state::AppState;
 
 /// Mounts the page, applies the URL's settings, and connects if the URL asks to.
 pub fn start() {
@@ -46,23 +48,29 @@ fn apply_startup(state: &AppState, settings: &StartupSettings) {
     if let Some(server) = &settings.server {
         state.server_url.set(server.clone());
     }
-    let mut provider = ui::saved_provider().unwrap_or(ProviderSettings {
-        kind: ProviderKind::Mock,
-        model: String::new(),
-    });
+    let mut provider = providers::load();
     if let Some(id) = &settings.provider {
         match ProviderKind::from_id(id) {
             Some(kind) => provider.kind = kind,
             None => state.push_log(
                 LogLevel::Warning,
                 LogSource::Client,
-                format!("The provider \"{id}\" from the URL is not available in this version; using {}.", provider.kind.id()),
+                format!(
+                    "The URL names the provider \"{id}\", which MCP Desk does not know; using {}.",
+                    provider.kind.id()
+                ),
             ),
         }
     }
-    if let Some(model) = &settings.model {
-        provider.model = model.clone();
+    let mut entry = provider.entry(provider.kind);
+    if let Some(base) = &settings.base {
+        entry.base_url = base.clone();
     }
+    if let Some(model) = &settings.model {
+        entry.models.retain(|m| m != model);
+        entry.models.insert(0, model.clone());
+    }
+    provider.set_entry(provider.kind, entry);
     state.provider.set(provider);
     if let Some(revision) = &settings.revision {
         match Revision::parse(revision) {

@@ -2,10 +2,11 @@
 //! [`crate::controller`] writes it (from protocol events and the person's intents).
 
 use leptos::prelude::*;
-use mcp_desk_llm::ProviderKind;
 use mcp_desk_protocol::model::CreateMessageRequestParams;
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
+
+use crate::providers::ProviderSettings;
 
 /// Where the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +68,8 @@ pub struct RunningCall {
 pub struct QueuedSampling {
     pub input: InputId,
     pub server: String,
+    /// The MCP endpoint that asked (per-server provider settings are keyed by it).
+    pub server_url: String,
     pub tool: Option<String>,
     pub params: CreateMessageRequestParams,
 }
@@ -78,14 +81,6 @@ pub struct LogRow {
     pub level: LogLevel,
     pub source: LogSource,
     pub text: String,
-}
-
-/// The person's provider choice for new sampling requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderSettings {
-    pub kind: ProviderKind,
-    /// Empty means the provider's default model.
-    pub model: String,
 }
 
 /// Every signal the UI reads; `Copy`, so components take it by value.
@@ -134,10 +129,7 @@ impl AppState {
             focused: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             log: RwSignal::new(Vec::new()),
-            provider: RwSignal::new(ProviderSettings {
-                kind: ProviderKind::Mock,
-                model: String::new(),
-            }),
+            provider: RwSignal::new(ProviderSettings::default()),
         }
     }
 

@@ -120,6 +120,7 @@ async fn mount_with_request() -> AppState {
         q.push(QueuedSampling {
             input: InputId(0),
             server: "test-server".into(),
+            server_url: "http://127.0.0.1:9/mcp".into(),
             tool: Some("create_blog_post".into()),
             params: request(),
         })

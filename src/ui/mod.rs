@@ -37,5 +37,3 @@ pub fn App() -> impl IntoView {
         </main>
     }
 }
-
-pub use provider_settings::load_saved as saved_provider;

@@ -1,55 +1,94 @@
-//! The default provider and model for new sampling requests, kept in `localStorage`
-//! (no key is involved yet: the Mock and Manual providers need none).
+//! Provider settings: the default provider for new sampling requests and, for the provider
+//! being edited, its base URL, API key (this tab only unless remembered) and models.
 
 use leptos::prelude::*;
 use mcp_desk_llm::ProviderKind;
 
-use crate::browser::storage;
-use crate::state::{AppState, ProviderSettings};
-
-const STORAGE_KEY: &str = "mcp-desk.provider";
-
-/// The provider settings saved on this device, if any.
-pub fn load_saved() -> Option<ProviderSettings> {
-    let text = storage::local_get(STORAGE_KEY)?;
-    let (kind, model) = text.split_once('\n').unwrap_or((&text, ""));
-    Some(ProviderSettings {
-        kind: ProviderKind::from_id(kind)?,
-        model: model.to_owned(),
-    })
-}
+use crate::providers::{self, ProviderEntry, ServerOverride};
+use crate::state::AppState;
 
 #[component]
 pub fn ProviderSettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let initial = state.provider.get_untracked();
     let kind = RwSignal::new(initial.kind);
-    let model = RwSignal::new(initial.model);
-    let saved = RwSignal::new(false);
-    let save = move |_| {
-        let settings = ProviderSettings {
-            kind: kind.get_untracked(),
-            model: model.get_untracked().trim().to_owned(),
-        };
-        storage::local_set(
-            STORAGE_KEY,
-            &format!("{}\n{}", settings.kind.id(), settings.model),
-        );
-        state.provider.set(settings);
-        saved.set(true);
+    let entry = initial.entry(initial.kind);
+    let base_url = RwSignal::new(entry.base_url);
+    let api_key = RwSignal::new(entry.api_key);
+    let remember = RwSignal::new(entry.remember_key);
+    let models = RwSignal::new(entry.models.join(", "));
+    let scores = RwSignal::new(providers::format_scores(&entry.scores));
+    let for_server = RwSignal::new(false);
+    let saved = RwSignal::new(None::<String>);
+
+    let show = move |k: ProviderKind| {
+        let entry = state.provider.with_untracked(|p| p.entry(k));
+        kind.set(k);
+        base_url.set(entry.base_url);
+        api_key.set(entry.api_key);
+        remember.set(entry.remember_key);
+        models.set(entry.models.join(", "));
+        scores.set(providers::format_scores(&entry.scores));
+        saved.set(None);
     };
+    let save = move |_| {
+        let k = kind.get_untracked();
+        let parsed_scores = match providers::parse_scores(&scores.get_untracked()) {
+            Ok(s) => s,
+            Err(e) => return saved.set(Some(format!("Not saved: {e}"))),
+        };
+        let entry = ProviderEntry {
+            scores: parsed_scores,
+            base_url: base_url.get_untracked().trim().to_owned(),
+            api_key: api_key.get_untracked().trim().to_owned(),
+            models: models
+                .get_untracked()
+                .split(',')
+                .map(|m| m.trim().to_owned())
+                .filter(|m| !m.is_empty())
+                .collect(),
+            remember_key: remember.get_untracked(),
+        };
+        let where_key = match (entry.api_key.is_empty(), entry.remember_key) {
+            (true, _) => "",
+            (false, true) => " The key is remembered on this device.",
+            (false, false) => " The key is kept for this tab only.",
+        };
+        let server = state.server_url.get_untracked().trim().to_owned();
+        let only_this_server = for_server.get_untracked() && !server.is_empty();
+        let scope = if only_this_server {
+            format!("requests from {server}")
+        } else {
+            "new requests".to_owned()
+        };
+        state.provider.update(|p| {
+            if only_this_server {
+                let model = entry.models.first().cloned().unwrap_or_default();
+                p.servers
+                    .insert(server.clone(), ServerOverride { kind: k, model });
+            } else {
+                p.kind = k;
+            }
+            p.set_entry(k, entry);
+            providers::save(p);
+        });
+        saved.set(Some(format!(
+            "Saved: {} answers {scope}.{where_key}",
+            k.label()
+        )));
+    };
+    let network = move || kind.get().wire_format() != mcp_desk_llm::WireFormat::Local;
     view! {
         <section class="panel" data-testid="provider-settings" aria-labelledby="provider-heading">
             <h2 id="provider-heading">"Provider"</h2>
-            <p class="hint">"Used for new sampling requests; each request can still switch."</p>
+            <p class="hint">"Answers new sampling requests; each request can still switch."</p>
             <label for="provider-kind">"Provider"</label>
             <select
                 id="provider-kind"
                 data-testid="provider-kind"
                 on:change=move |ev| {
                     if let Some(k) = ProviderKind::from_id(&event_target_value(&ev)) {
-                        kind.set(k);
-                        saved.set(false);
+                        show(k);
                     }
                 }
             >
@@ -58,21 +97,75 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
                     .map(|k| view! { <option value=k.id() selected=move || kind.get() == k>{k.label()}</option> })
                     .collect_view()}
             </select>
-            <label for="provider-model">"Model (empty: the provider's default)"</label>
+            <Show when=network>
+                <label for="provider-base-url">"Base URL"</label>
+                <input
+                    id="provider-base-url"
+                    data-testid="provider-base-url"
+                    type="url"
+                    prop:value=move || base_url.get()
+                    placeholder=move || kind.get().default_base_url()
+                    on:input=move |ev| base_url.set(event_target_value(&ev))
+                />
+                <label for="provider-api-key">
+                    {move || if kind.get().needs_key() { "API key" } else { "API key (if the server wants one)" }}
+                </label>
+                <input
+                    id="provider-api-key"
+                    data-testid="provider-api-key"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || api_key.get()
+                    on:input=move |ev| api_key.set(event_target_value(&ev))
+                />
+                <label class="inline">
+                    <input
+                        type="checkbox"
+                        data-testid="provider-remember-key"
+                        prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev))
+                    />
+                    " Remember the key on this device (otherwise it is forgotten when the tab closes)"
+                </label>
+            </Show>
+            <label for="provider-model">"Models, in order of preference (comma-separated; empty: the provider's default)"</label>
             <input
                 id="provider-model"
                 data-testid="provider-model"
-                prop:value=move || model.get()
+                prop:value=move || models.get()
                 placeholder=move || kind.get().default_model()
-                on:input=move |ev| {
-                    model.set(event_target_value(&ev));
-                    saved.set(false);
-                }
+                on:input=move |ev| models.set(event_target_value(&ev))
             />
-            <button type="button" data-testid="provider-save" on:click=save>"Save"</button>
-            <Show when=move || saved.get()>
-                <span class="hint" role="status">"Saved on this device."</span>
+            <Show when=network>
+                <label for="provider-model-scores">"Model ratings for the server's priorities (one per line: model = cost speed intelligence, 0–1; empty: sensible defaults)"</label>
+                <textarea
+                    id="provider-model-scores"
+                    data-testid="provider-model-scores"
+                    rows="2"
+                    spellcheck="false"
+                    prop:value=move || scores.get()
+                    on:input=move |ev| scores.set(event_target_value(&ev))
+                ></textarea>
             </Show>
+            <label class="inline">
+                <input
+                    type="checkbox"
+                    data-testid="provider-for-server"
+                    prop:checked=move || for_server.get()
+                    on:change=move |ev| for_server.set(event_target_checked(&ev))
+                />
+                {move || {
+                    let server = state.server_url.get();
+                    if server.trim().is_empty() {
+                        " Only for the server in the connect form".to_owned()
+                    } else {
+                        format!(" Only for {server} (its requests use this provider and first model)")
+                    }
+                }}
+            </label>
+            <button type="button" data-testid="provider-save" on:click=save>"Save"</button>
+            {move || saved.get().map(|text| view! { <p class="hint" role="status" data-testid="provider-saved">{text}</p> })}
         </section>
     }
 }

@@ -3,11 +3,14 @@
 //! the completion (editable), and Approve / Reject.
 
 use leptos::prelude::*;
-use mcp_desk_llm::{Completion, ProviderKind, StopReason, mock};
+use mcp_desk_llm::{
+    Completion, ErrorKind, ProviderKind, Sampling, StopReason, ToolCall, dispatch, mock,
+};
 use mcp_desk_protocol::model::{CreateMessageRequestParams, Role, SamplingMessage};
 
 use crate::content::{sampling_block_kind, sampling_block_text};
 use crate::controller::Controller;
+use crate::llm_call::{self, CallContext};
 use crate::state::{AppState, QueuedSampling};
 
 /// Shows the dialog for the front request; a new request behind it does not reset the edits.
@@ -112,30 +115,6 @@ fn priorities_text(params: &CreateMessageRequestParams) -> String {
     }
 }
 
-/// Why the model field holds what it holds.
-fn model_reason(
-    kind: ProviderKind,
-    configured: &str,
-    params: &CreateMessageRequestParams,
-) -> String {
-    match kind {
-        ProviderKind::Manual => {
-            "You write the answer; it goes back naming the model you enter here.".into()
-        }
-        ProviderKind::Mock if !configured.is_empty() => {
-            format!(
-                "Set in the provider settings (the server hinted: {}).",
-                hints_text(params)
-            )
-        }
-        ProviderKind::Mock => format!(
-            "The Mock provider has a single model, {}; the server hinted: {}.",
-            mock::MODEL,
-            hints_text(params)
-        ),
-    }
-}
-
 #[component]
 fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -144,35 +123,106 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let input = item.input;
     let edits = Edits::new(&item.params);
     let settings = state.provider.get_untracked();
-    let provider = RwSignal::new(settings.kind);
-    let configured_model = settings.model.clone();
-    let model = RwSignal::new(if configured_model.is_empty() {
-        settings.kind.default_model().to_owned()
-    } else {
-        configured_model.clone()
-    });
-    let reason = RwSignal::new(model_reason(settings.kind, &configured_model, &item.params));
+    let preferences = StoredValue::new(
+        item.params
+            .model_preferences
+            .as_ref()
+            .and_then(|p| serde_json::to_value(p).ok()),
+    );
+    let (first_kind, first_choice) =
+        preferences.with_value(|p| settings.choose_for(&item.server_url, p.as_ref()));
+    let provider = RwSignal::new(first_kind);
+    let model = RwSignal::new(first_choice.model);
+    let reason = RwSignal::new(first_choice.reason);
     let response = RwSignal::new(String::new());
+    let tool_calls = RwSignal::new(Vec::<ToolCall>::new());
     let stop_reason = RwSignal::new(StopReason::EndTurn);
     let error = RwSignal::new(None::<String>);
+    let streaming = RwSignal::new(false);
+    let running = StoredValue::new_local(None::<web_sys::AbortController>);
 
     let generate = move |_| {
         let params = match original.with_value(|o| edits.apply(o)) {
             Ok(p) => p,
             Err(e) => return error.set(Some(e)),
         };
-        match provider.get_untracked() {
+        let kind = provider.get_untracked();
+        let model_name = model.get_untracked().trim().to_owned();
+        error.set(None);
+        match kind {
             ProviderKind::Mock => {
                 let completion = mock::complete(&params);
                 model.set(completion.model);
                 response.set(completion.text);
+                tool_calls.set(completion.tool_calls);
                 stop_reason.set(completion.stop_reason);
-                error.set(None);
             }
             ProviderKind::Manual => error.set(Some(
                 "With the Manual provider you write the completion yourself, below.".into(),
             )),
+            _ => {
+                let config = state.provider.with_untracked(|p| p.config(kind));
+                let request = Sampling::from_params(&params)
+                    .and_then(|sampling| dispatch::request(&config, &model_name, &sampling, true));
+                let request = match request {
+                    Ok(r) => r,
+                    Err(e) => return error.set(Some(format!("Cannot ask {}: {e}.", kind.label()))),
+                };
+                state.push_log(
+                    mcp_desk_protocol::LogLevel::Info,
+                    mcp_desk_protocol::LogSource::Client,
+                    format!(
+                        "Asking {} (model {model_name}) at {}",
+                        kind.label(),
+                        config.base()
+                    ),
+                );
+                response.set(String::new());
+                tool_calls.set(Vec::new());
+                streaming.set(true);
+                let context = CallContext {
+                    kind,
+                    model: model_name,
+                    base: config.base(),
+                };
+                let controller = llm_call::start(
+                    request,
+                    context,
+                    move |text| response.update(|r| r.push_str(&text)),
+                    move |outcome| {
+                        streaming.set(false);
+                        running.set_value(None);
+                        match outcome {
+                            Ok(completion) => {
+                                response.set(completion.text);
+                                model.set(completion.model);
+                                tool_calls.set(completion.tool_calls);
+                                stop_reason.set(completion.stop_reason);
+                            }
+                            Err(e) => {
+                                if e.kind == ErrorKind::Stopped {
+                                    stop_reason.set(StopReason::Other("stopped".into()));
+                                }
+                                state.push_log(
+                                    mcp_desk_protocol::LogLevel::Warning,
+                                    mcp_desk_protocol::LogSource::Client,
+                                    e.message.clone(),
+                                );
+                                error.set(Some(e.message));
+                            }
+                        }
+                    },
+                );
+                running.set_value(controller);
+            }
         }
+    };
+    let stop = move |_| {
+        running.with_value(|c| {
+            if let Some(c) = c {
+                c.abort();
+            }
+        });
     };
     let approve = {
         let controller = controller.clone();
@@ -180,8 +230,14 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             if let Err(e) = original.with_value(|o| edits.apply(o)) {
                 return error.set(Some(e));
             }
+            if streaming.get_untracked() {
+                return error.set(Some(
+                    "The answer is still arriving: wait, or Stop it first.".into(),
+                ));
+            }
             let text = response.get_untracked();
-            if text.trim().is_empty() {
+            let calls = tool_calls.get_untracked();
+            if text.trim().is_empty() && calls.is_empty() {
                 return error.set(Some(
                     "The completion is empty: generate one or write it before approving.".into(),
                 ));
@@ -192,6 +248,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             }
             let completion = Completion {
                 text,
+                tool_calls: calls,
                 model: model_name,
                 stop_reason: stop_reason.get_untracked(),
             };
@@ -207,9 +264,14 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     };
     let on_provider = move |ev| {
         if let Some(kind) = ProviderKind::from_id(&event_target_value(&ev)) {
+            let choice = preferences.with_value(|p| {
+                state
+                    .provider
+                    .with_untracked(|s| s.choose_model(kind, p.as_ref()))
+            });
             provider.set(kind);
-            model.set(kind.default_model().to_owned());
-            reason.set(original.with_value(|o| model_reason(kind, "", o)));
+            model.set(choice.model);
+            reason.set(choice.reason);
             error.set(None);
         }
     };
@@ -331,11 +393,15 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 <button
                     type="button"
                     data-testid="sampling-generate"
-                    disabled=move || provider.get() == ProviderKind::Manual
+                    disabled=move || provider.get() == ProviderKind::Manual || streaming.get()
                     on:click=generate
                 >
-                    "Generate"
+                    {move || if response.get().is_empty() { "Generate" } else { "Regenerate" }}
                 </button>
+                <Show when=move || streaming.get()>
+                    <button type="button" data-testid="sampling-stop" on:click=stop>"Stop"</button>
+                    <span class="hint" role="status">"The answer is arriving…"</span>
+                </Show>
             </div>
             <label for="sampling-response">"Completion (editable; this is what the server receives)"</label>
             <textarea
@@ -347,8 +413,30 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     _ => "Press Generate, then review and edit the answer here.",
                 }
                 prop:value=move || response.get()
+                prop:readonly=move || streaming.get()
+                aria-busy=move || streaming.get().to_string()
                 on:input=move |ev| response.set(event_target_value(&ev))
             ></textarea>
+            <Show when=move || !tool_calls.with(Vec::is_empty)>
+                <h3>"Tool calls the model made"</h3>
+                <ul data-testid="sampling-tool-calls">
+                    {move || {
+                        tool_calls
+                            .get()
+                            .into_iter()
+                            .map(|call| {
+                                let input = serde_json::Value::Object(call.input).to_string();
+                                let name = call.name.clone();
+                                view! {
+                                    <li data-testid="sampling-tool-call" data-name=name>
+                                        <code>{call.name}</code>" "<code>{input}</code>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
             <p class="stop-reason">"Stop reason: " <span data-testid="sampling-stop-reason">{move || stop_reason.get().as_str().to_owned()}</span></p>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert" data-testid="sampling-error">{move || error.get().unwrap_or_default()}</p>

@@ -8,6 +8,7 @@
 //! (MCP Desk on its own port) can use it.
 
 mod event_store;
+pub mod forecast;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -216,7 +217,10 @@ impl ServerHandler for BlogDemo {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(vec![blog_post_tool()]))
+        Ok(ListToolsResult::with_all_items(vec![
+            blog_post_tool(),
+            forecast::tool(),
+        ]))
     }
 
     async fn call_tool(
@@ -226,6 +230,25 @@ impl ServerHandler for BlogDemo {
     ) -> Result<CallToolResponse, ErrorData> {
         match request.name.as_ref() {
             "create_blog_post" => self.create_blog_post(request, context).await,
+            forecast::NAME => {
+                let tools_declared = context
+                    .client_capabilities()
+                    .and_then(|c| c.sampling)
+                    .is_some_and(|s| s.tools.is_some());
+                if !tools_declared {
+                    return tool_error(
+                        "This tool samples with tools, but the client did not declare the sampling.tools capability.",
+                    );
+                }
+                let stateless = context
+                    .protocol_version()
+                    .is_some_and(|v| v.to_string().as_str() >= "2026-07-28");
+                if stateless {
+                    forecast::call_2026(&request)
+                } else {
+                    forecast::call_2025(&request, &context).await
+                }
+            }
             other => Err(ErrorData::invalid_params(
                 format!("Unknown tool: {other}"),
                 None,

@@ -42,16 +42,21 @@ pub async fn open_page(server: &str, provider: &str) -> Page {
 
 /// Like [`open_page`], forcing a protocol revision with the `revision` URL key when given.
 pub async fn open_page_at(server: &str, provider: &str, revision: Option<&str>) -> Page {
+    let extra = revision
+        .map(|r| format!("&revision={r}"))
+        .unwrap_or_default();
+    open_page_with(server, provider, &extra).await
+}
+
+/// Like [`open_page`], with `extra` (`&key=value…`) appended to the fragment.
+pub async fn open_page_with(server: &str, provider: &str, extra: &str) -> Page {
     let site = StaticSite::serve(&dist_dir()).await.expect("static site");
     let browser = Browser::launch().await.expect("Chromium starts");
-    let mut url = format!(
-        "{}#server={}&provider={provider}&connect=1",
+    let url = format!(
+        "{}#server={}&provider={provider}&connect=1{extra}",
         site.url(),
         percent_encode(server)
     );
-    if let Some(revision) = revision {
-        url.push_str(&format!("&revision={revision}"));
-    }
     browser.goto(&url).await.expect("the page loads");
     browser
         .wait_until_ready(Duration::from_secs(20))

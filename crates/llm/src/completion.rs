@@ -1,6 +1,8 @@
-//! A completion as the person reviews it, and its conversion into MCP's `CreateMessageResult`.
+//! A completion as the person reviews it — text and tool calls, the model that really
+//! answered, why it stopped — and its conversion into MCP's `CreateMessageResult`.
 
-use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
+use mcp_desk_protocol::model::CreateMessageResult;
+use serde_json::{Map, Value, json};
 
 /// Why generation stopped, in MCP's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,41 +25,120 @@ impl StopReason {
             StopReason::Other(s) => s,
         }
     }
+
+    /// Reads MCP's name back (the dialog's select).
+    pub fn parse(text: &str) -> StopReason {
+        match text {
+            "endTurn" => StopReason::EndTurn,
+            "maxTokens" => StopReason::MaxTokens,
+            "stopSequence" => StopReason::StopSequence,
+            "toolUse" => StopReason::ToolUse,
+            other => StopReason::Other(other.to_owned()),
+        }
+    }
 }
 
-/// The text a model (or a person) produced, with the model that really answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A tool call the model made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCall {
+    pub id: String,
+    pub name: String,
+    pub input: Map<String, Value>,
+}
+
+/// What a model (or a person) produced.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
     pub text: String,
+    pub tool_calls: Vec<ToolCall>,
     pub model: String,
     pub stop_reason: StopReason,
 }
 
 impl Completion {
-    /// The result sent to the server: an assistant text message, the model, the stop reason.
-    pub fn into_result(self) -> CreateMessageResult {
-        CreateMessageResult::new(SamplingMessage::assistant_text(self.text), self.model)
-            .with_stop_reason(self.stop_reason.as_str())
+    /// A text-only completion.
+    pub fn text(
+        text: impl Into<String>,
+        model: impl Into<String>,
+        stop_reason: StopReason,
+    ) -> Self {
+        Completion {
+            text: text.into(),
+            tool_calls: Vec::new(),
+            model: model.into(),
+            stop_reason,
+        }
+    }
+
+    /// The result sent to the server: the assistant message (one text block, or the text and
+    /// tool uses as a list), the model, the stop reason.
+    pub fn into_result(self) -> Result<CreateMessageResult, String> {
+        let mut blocks: Vec<Value> = Vec::new();
+        if !self.text.is_empty() || self.tool_calls.is_empty() {
+            blocks.push(json!({"type": "text", "text": self.text}));
+        }
+        for call in &self.tool_calls {
+            blocks.push(
+                json!({"type": "tool_use", "id": call.id, "name": call.name, "input": call.input}),
+            );
+        }
+        let content = if blocks.len() == 1 {
+            blocks.pop().expect("one block")
+        } else {
+            Value::Array(blocks)
+        };
+        serde_json::from_value(json!({
+            "role": "assistant",
+            "content": content,
+            "model": self.model,
+            "stopReason": self.stop_reason.as_str(),
+        }))
+        .map_err(|e| format!("the completion cannot be sent: {e}"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn becomes_the_wire_result() {
-        let result = Completion {
-            text: "Short.".into(),
-            model: "mock-1".into(),
-            stop_reason: StopReason::MaxTokens,
-        }
-        .into_result();
+    fn a_text_completion_becomes_one_text_block() {
+        let result = Completion::text("Short.", "mock-1", StopReason::MaxTokens)
+            .into_result()
+            .unwrap();
         assert_eq!(
             serde_json::to_value(result).unwrap(),
             json!({"role": "assistant", "content": {"type": "text", "text": "Short."},
                    "model": "mock-1", "stopReason": "maxTokens"})
         );
+    }
+
+    #[test]
+    fn tool_calls_become_tool_use_blocks() {
+        let mut input = Map::new();
+        input.insert("city".into(), json!("Oslo"));
+        let completion = Completion {
+            text: String::new(),
+            tool_calls: vec![ToolCall {
+                id: "call_1".into(),
+                name: "weather".into(),
+                input,
+            }],
+            model: "gpt-x".into(),
+            stop_reason: StopReason::ToolUse,
+        };
+        assert_eq!(
+            serde_json::to_value(completion.into_result().unwrap()).unwrap(),
+            json!({"role": "assistant",
+                   "content": {"type": "tool_use", "id": "call_1", "name": "weather", "input": {"city": "Oslo"}},
+                   "model": "gpt-x", "stopReason": "toolUse"})
+        );
+    }
+
+    #[test]
+    fn stop_reasons_round_trip() {
+        for r in ["endTurn", "maxTokens", "stopSequence", "toolUse", "refusal"] {
+            assert_eq!(StopReason::parse(r).as_str(), r);
+        }
     }
 }

@@ -24,17 +24,9 @@ pub fn complete(params: &CreateMessageRequestParams) -> Completion {
     let budget = params.max_tokens as usize;
     let words: Vec<&str> = full.split_whitespace().collect();
     if words.len() > budget {
-        Completion {
-            text: words[..budget].join(" "),
-            model: MODEL.into(),
-            stop_reason: StopReason::MaxTokens,
-        }
+        Completion::text(words[..budget].join(" "), MODEL, StopReason::MaxTokens)
     } else {
-        Completion {
-            text: full,
-            model: MODEL.into(),
-            stop_reason: StopReason::EndTurn,
-        }
+        Completion::text(full, MODEL, StopReason::EndTurn)
     }
 }
 

@@ -12,9 +12,10 @@ pub const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabi
 pub const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
 pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
-/// The client's capabilities, the same in `initialize` and in every 2026 envelope.
+/// The client's capabilities, the same in `initialize` and in every 2026 envelope: sampling,
+/// with tools (the providers map MCP tools onto their tool calling).
 pub fn client_capabilities() -> Value {
-    json!({"sampling": {}})
+    json!({"sampling": {"tools": {}}})
 }
 
 /// Adds the 2026-07-28 envelope to `params` (an object, or null for none), keeping any
@@ -218,7 +219,10 @@ mod tests {
         let meta = &params["_meta"];
         assert_eq!(meta["progressToken"], 4);
         assert_eq!(meta[META_PROTOCOL_VERSION], "2026-07-28");
-        assert_eq!(meta[META_CLIENT_CAPABILITIES], json!({"sampling": {}}));
+        assert_eq!(
+            meta[META_CLIENT_CAPABILITIES],
+            json!({"sampling": {"tools": {}}})
+        );
         assert_eq!(meta[META_CLIENT_INFO]["name"], "mcp-desk");
         assert_eq!(
             with_envelope(Value::Null, &info, None)["_meta"][META_PROTOCOL_VERSION],

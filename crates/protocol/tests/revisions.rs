@@ -121,7 +121,7 @@ fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientCapabilities"],
-        json!({"sampling": {}})
+        json!({"sampling": {"tools": {}}})
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientInfo"]["name"],

@@ -116,7 +116,10 @@ fn connect_posts_initialize_declaring_sampling() {
     let b = body(r);
     assert_eq!(b["method"], "initialize");
     assert_eq!(b["params"]["protocolVersion"], "2025-11-25");
-    assert_eq!(b["params"]["capabilities"], json!({"sampling": {}}));
+    assert_eq!(
+        b["params"]["capabilities"],
+        json!({"sampling": {"tools": {}}})
+    );
     assert_eq!(b["params"]["clientInfo"]["name"], "mcp-desk");
 }
 

@@ -183,6 +183,14 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Runs a script in the page and returns what it returns (`return …;`).
+    pub async fn eval(&self, script: &str) -> Result<Value, String> {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
     /// All the text inside the element, scrolled out of view or not (`textContent`).
     pub async fn all_text_of(&self, testid: &str) -> Result<String, String> {
         let element = self.find(testid).await?;

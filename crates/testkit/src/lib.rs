@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod fault_proxy;
+pub mod llm_mocks;
 pub mod peers;
 pub mod static_site;
 

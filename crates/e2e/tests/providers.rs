@@ -1,0 +1,377 @@
+//! Real LLM providers called straight from the page, against mocks that speak each provider's
+//! wire format: the demo server's blog-post loop completes through OpenAI Chat Completions,
+//! Anthropic Messages and Gemini, streamed; keys stay in the tab; failures are explained.
+
+use std::time::Duration;
+
+use mcp_desk_e2e::{Page, open_page_with, start_demo};
+use mcp_desk_testkit::llm_mocks::{self, LlmMocks};
+
+const WAIT: Duration = Duration::from_secs(30);
+const DRAFT: &str = "MCP servers can ask the client's model for help. This post shows how.";
+
+async fn set_key(page: &Page, key: &str) {
+    let b = &page.browser;
+    b.set_value("provider-api-key", key).await.unwrap();
+    b.click("provider-save").await.unwrap();
+    if let Err(e) = b.wait_for_testid("provider-saved", WAIT).await {
+        page.screenshot("provider-save-failed").await;
+        panic!(
+            "{e}\nlog: {}",
+            b.all_text_of("log-list").await.unwrap_or_default()
+        );
+    }
+}
+
+async fn call_blog_post(page: &Page) {
+    let b = &page.browser;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
+        .await;
+    let args = serde_json::json!({"title": "Sampling", "draft": DRAFT}).to_string();
+    b.set_value("tool-args-json", &args).await.unwrap();
+    b.click("call-tool").await.unwrap();
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+}
+
+/// The loop through one provider; returns the tool result.
+async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (String, LlmMocks) {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&base={}&model={model}",
+        mcp_desk_e2e::percent_encode(&mocks.base_url(provider))
+    );
+    let page = open_page_with(&demo.url(), provider, &extra).await;
+    let b = &page.browser;
+    // Let the tool list arrive first: it moves the settings panel down the page.
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    set_key(&page, key).await;
+    call_blog_post(&page).await;
+    assert_eq!(b.value_of("sampling-provider").await.unwrap(), provider);
+    assert_eq!(b.value_of("sampling-model").await.unwrap(), model);
+    b.click("sampling-generate").await.unwrap();
+    // The answer streams in: Stop is offered while it arrives.
+    b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
+    let expected =
+        format!("{label} mock summary: MCP servers can ask the client's model for help.");
+    b.wait_for_text("sampling-response", &expected, WAIT)
+        .await
+        .unwrap();
+    wait_until_gone(&page, "sampling-stop").await;
+    assert_eq!(b.value_of("sampling-response").await.unwrap(), expected);
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text("tool-result", &expected, WAIT)
+        .await
+        .unwrap();
+    let result = b.text_of("tool-result").await.unwrap();
+
+    // The key stayed in this tab's sessionStorage, and never in the URL or the log.
+    let stored = b
+        .eval("return [location.href, document.querySelector('[data-testid=log-list]').textContent, JSON.stringify(localStorage)];")
+        .await
+        .unwrap();
+    let text = stored.to_string();
+    assert!(
+        !text.contains(key),
+        "the key leaked into the URL, log or localStorage: {text}"
+    );
+    let session_key = b
+        .eval(&format!(
+            "return sessionStorage.getItem('mcp-desk.key.{provider}');"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(session_key.as_str(), Some(key));
+    page.close().await;
+    (result, mocks)
+}
+
+async fn wait_until_gone(page: &Page, testid: &str) {
+    for _ in 0..300 {
+        let gone = page
+            .browser
+            .eval(&format!(
+                "return document.querySelector('[data-testid={testid}]') === null;"
+            ))
+            .await
+            .unwrap();
+        if gone == serde_json::Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{testid} is still shown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_chat_completions_answers_the_blog_post_streamed() {
+    let (result, mocks) =
+        round_trip("openai", "gpt-4o-mini", llm_mocks::OPENAI_KEY, "OpenAI").await;
+    assert!(
+        result.contains("gpt-4o-mini-2025-01-01"),
+        "the model that answered: {result}"
+    );
+    let request = &mocks.requests()[0];
+    assert_eq!(request.body["stream"], true);
+    assert_eq!(request.body["max_completion_tokens"], 200);
+    assert_eq!(request.body["messages"][0]["role"], "system");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_messages_answers_the_blog_post_streamed() {
+    let (result, mocks) = round_trip(
+        "anthropic",
+        "claude-3-5-sonnet-latest",
+        llm_mocks::ANTHROPIC_KEY,
+        "Anthropic",
+    )
+    .await;
+    assert!(result.contains("claude-3-5-sonnet-latest"), "{result}");
+    let request = &mocks.requests()[0];
+    assert_eq!(
+        request.body["system"],
+        "You write concise, factual abstracts for blog posts."
+    );
+    assert!(
+        request
+            .headers
+            .iter()
+            .any(|(k, v)| k == "anthropic-dangerous-direct-browser-access" && v == "true")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gemini_answers_the_blog_post_streamed() {
+    let (result, mocks) = round_trip(
+        "gemini",
+        "gemini-2.0-flash",
+        llm_mocks::GEMINI_KEY,
+        "Gemini",
+    )
+    .await;
+    assert!(result.contains("gemini-2.0-flash-001"), "{result}");
+    let request = &mocks.requests()[0];
+    assert!(
+        request
+            .path
+            .ends_with("gemini-2.0-flash:streamGenerateContent"),
+        "{}",
+        request.path
+    );
+    assert_eq!(request.body["generationConfig"]["maxOutputTokens"], 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_failures_are_explained_and_the_request_stays_answerable() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&base={}&model=gpt-4o-mini",
+        mcp_desk_e2e::percent_encode(&mocks.base_url("openai"))
+    );
+    let page = open_page_with(&demo.url(), "openai", &extra).await;
+    let b = &page.browser;
+    call_blog_post(&page).await;
+
+    // No key at all: refused before any call.
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-error", "needs an API key", WAIT)
+        .await
+        .unwrap();
+    assert!(mocks.requests().is_empty());
+
+    // A wrong key: the provider's 401, in plain words.
+    set_key(&page, "sk-wrong").await;
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-error", "refused the API key", WAIT)
+        .await
+        .unwrap();
+
+    // An unknown model: its 404.
+    set_key(&page, llm_mocks::OPENAI_KEY).await;
+    b.set_value("sampling-model", "missing-model")
+        .await
+        .unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text(
+        "sampling-error",
+        "does not know the model \"missing-model\"",
+        WAIT,
+    )
+    .await
+    .unwrap();
+
+    // Rate limited: the wait it asks for.
+    b.set_value("sampling-model", "rate-limited").await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-error", "wait 7 s", WAIT)
+        .await
+        .unwrap();
+
+    // Nothing listening: the browser's failure, with the CORS explanation.
+    b.set_value("sampling-provider", "ollama").await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-error", "OLLAMA_ORIGINS", WAIT)
+        .await
+        .unwrap();
+
+    // The same request still completes.
+    b.set_value("sampling-provider", "openai").await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "OpenAI mock summary", WAIT)
+        .await
+        .unwrap();
+    wait_until_gone(&page, "sampling-stop").await;
+    b.click("sampling-approve").await.unwrap();
+    if let Err(e) = b
+        .wait_for_text("tool-result", "OpenAI mock summary", WAIT)
+        .await
+    {
+        let error = b.all_text_of("sampling-error").await.unwrap_or_default();
+        panic!(
+            "{e}\nerror: {error}\nlog: {}",
+            b.all_text_of("log-list").await.unwrap_or_default()
+        );
+    }
+    page.close().await;
+}
+
+/// The demo's `forecast_advice` offers the model a tool; the mock calls it, the server runs
+/// it and asks again with the result; the second answer is text.
+async fn tool_loop(
+    provider: &str,
+    model: &str,
+    key: &str,
+    revision: Option<&str>,
+) -> (String, LlmMocks) {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let mut extra = format!(
+        "&base={}&model={model}",
+        mcp_desk_e2e::percent_encode(&mocks.base_url(provider))
+    );
+    if let Some(r) = revision {
+        extra.push_str(&format!("&revision={r}"));
+    }
+    let page = open_page_with(&demo.url(), provider, &extra).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    set_key(&page, key).await;
+    page.click_css(r#"[data-testid="tool-item"][data-name="forecast_advice"]"#)
+        .await;
+    b.set_value("tool-args-json", r#"{"city": "Oslo"}"#)
+        .await
+        .unwrap();
+    b.click("call-tool").await.unwrap();
+
+    // Turn 1: the request offers get_forecast; the model calls it.
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_testid("sampling-tool-call", WAIT).await.unwrap();
+    wait_until_gone(&page, "sampling-stop").await;
+    let call = b.all_text_of("sampling-tool-calls").await.unwrap();
+    assert!(
+        call.contains("get_forecast") && call.contains("Oslo"),
+        "{call}"
+    );
+    assert_eq!(b.text_of("sampling-stop-reason").await.unwrap(), "toolUse");
+    b.click("sampling-approve").await.unwrap();
+
+    // Turn 2: the server ran the tool; the request now holds the tool_use and its result.
+    b.wait_for_text("sampling-dialog", "sunny, 21 °C", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "from the tool result", WAIT)
+        .await
+        .unwrap();
+    wait_until_gone(&page, "sampling-stop").await;
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text("tool-result", "after calling get_forecast", WAIT)
+        .await
+        .unwrap();
+    let result = b.text_of("tool-result").await.unwrap();
+    page.close().await;
+    (result, mocks)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sampling_with_tools_runs_the_tool_loop_through_openai_at_2026() {
+    let (result, mocks) = tool_loop("openai", "gpt-4o-mini", llm_mocks::OPENAI_KEY, None).await;
+    assert!(result.contains("sunny, 21 °C"), "{result}");
+    let requests = mocks.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].body["tools"][0]["function"]["name"],
+        "get_forecast"
+    );
+    assert_eq!(requests[0].body["tool_choice"], "auto");
+    let second = &requests[1].body["messages"];
+    let tool_message = second
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .expect("the tool result went back as a tool message");
+    assert!(tool_message["content"].as_str().unwrap().contains("sunny"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sampling_with_tools_runs_the_tool_loop_through_anthropic_at_2025() {
+    let (result, mocks) = tool_loop(
+        "anthropic",
+        "claude-3-5-haiku-latest",
+        llm_mocks::ANTHROPIC_KEY,
+        Some("2025-11-25"),
+    )
+    .await;
+    assert!(
+        result.contains("Anthropic mock answer from the tool result"),
+        "{result}"
+    );
+    let requests = mocks.requests();
+    assert_eq!(
+        requests[1].body["messages"][1]["content"][0]["type"],
+        "tool_use"
+    );
+    assert_eq!(
+        requests[1].body["messages"][2]["content"][0]["type"],
+        "tool_result"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_keeps_the_text_so_far_and_regenerate_starts_again() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&base={}&model=gemini-2.0-flash",
+        mcp_desk_e2e::percent_encode(&mocks.base_url("gemini"))
+    );
+    let page = open_page_with(&demo.url(), "gemini", &extra).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    set_key(&page, llm_mocks::GEMINI_KEY).await;
+    call_blog_post(&page).await;
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
+    b.click("sampling-stop").await.unwrap();
+    b.wait_for_text("sampling-error", "Stopped", WAIT)
+        .await
+        .unwrap();
+    let partial = b.value_of("sampling-response").await.unwrap();
+    let full = "Gemini mock summary: MCP servers can ask the client's model for help.";
+    assert!(
+        full.starts_with(&partial) && partial.len() < full.len(),
+        "kept: {partial:?}"
+    );
+    assert_eq!(b.text_of("sampling-stop-reason").await.unwrap(), "stopped");
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", full, WAIT)
+        .await
+        .unwrap();
+    page.close().await;
+}
