@@ -1,6 +1,7 @@
 //! `cargo xtask dev` and `cargo xtask test`: everything a fresh machine needs, in one command
 //! each. Installs what is missing (and only that), builds, serves, tests.
 
+mod bench;
 mod dev;
 mod install;
 mod proc;
@@ -22,13 +23,15 @@ pub fn root() -> PathBuf {
 const USAGE: &str = "usage:
   cargo xtask dev [--port N]        install what is missing, build, start the demo server, serve the app
   cargo xtask test [all|host|browser|e2e]
-                                    install what is missing and run the tests (default: all)";
+                                    install what is missing and run the tests (default: all)
+  cargo xtask bench                 measure size and speed against reference clients (target/bench/latest.json)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run_dev(&args[1..]),
         Some("test") => test::run_tests(&args[1..]),
+        Some("bench") => bench::run_bench(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

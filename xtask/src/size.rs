@@ -1,4 +1,4 @@
-//! The release bundle's weight: every file of `dist/`, raw and gzip, and the total.
+//! The release bundle's weight: every file of `dist/`, raw, gzip and brotli, and the total.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,7 @@ pub struct FileSize {
     pub path: String,
     pub raw: u64,
     pub gzip: u64,
+    pub brotli: u64,
 }
 
 /// Every file under `dist`, largest gzip first.
@@ -29,6 +30,7 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>, String> {
                     .to_string(),
                 raw: bytes.len() as u64,
                 gzip: gzip_len(&bytes),
+                brotli: brotli_len(&bytes),
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -55,21 +57,38 @@ pub fn gzip_len(bytes: &[u8]) -> u64 {
     encoder.finish().expect("writing to memory").len() as u64
 }
 
+/// Bytes after brotli at its best quality.
+pub fn brotli_len(bytes: &[u8]) -> u64 {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out.len() as u64
+}
+
 /// The table `cargo xtask test` prints.
 pub fn table(sizes: &[FileSize]) -> String {
     let width = sizes.iter().map(|f| f.path.len()).max().unwrap_or(0).max(5);
-    let mut out = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "gzip");
+    let row = |name: &str, raw: u64, gzip: u64, brotli: u64| {
+        format!(
+            "{name:<width$}  {:>10}  {:>10}  {:>10}\n",
+            kb(raw),
+            kb(gzip),
+            kb(brotli)
+        )
+    };
+    let mut out = format!(
+        "{:<width$}  {:>10}  {:>10}  {:>10}\n",
+        "file", "raw", "gzip", "brotli"
+    );
     for f in sizes {
-        out += &format!(
-            "{:<width$}  {:>10}  {:>10}\n",
-            f.path,
-            kb(f.raw),
-            kb(f.gzip)
-        );
+        out += &row(&f.path, f.raw, f.gzip, f.brotli);
     }
-    let raw: u64 = sizes.iter().map(|f| f.raw).sum();
-    let gzip: u64 = sizes.iter().map(|f| f.gzip).sum();
-    out += &format!("{:<width$}  {:>10}  {:>10}\n", "total", kb(raw), kb(gzip));
+    let sum = |field: fn(&FileSize) -> u64| sizes.iter().map(field).sum::<u64>();
+    out += &row("total", sum(|f| f.raw), sum(|f| f.gzip), sum(|f| f.brotli));
     out
 }
 
@@ -80,6 +99,16 @@ fn kb(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brotli_shrinks_repetitive_text() {
+        let text = "sampling ".repeat(1000);
+        let br = brotli_len(text.as_bytes());
+        assert!(
+            br > 0 && br < 200,
+            "brotli of 9000 repetitive bytes was {br}"
+        );
+    }
 
     #[test]
     fn gzip_shrinks_repetitive_text() {
@@ -95,11 +124,13 @@ mod tests {
                 path: "app_bg.wasm".into(),
                 raw: 500_000,
                 gzip: 200_000,
+                brotli: 150_000,
             },
             FileSize {
                 path: "index.html".into(),
                 raw: 1_500,
                 gzip: 700,
+                brotli: 500,
             },
         ];
         let table = table(&sizes);
@@ -110,6 +141,10 @@ mod tests {
         );
         assert!(
             table.lines().last().unwrap().contains("200.7 KB"),
+            "{table}"
+        );
+        assert!(
+            table.lines().last().unwrap().contains("150.5 KB"),
             "{table}"
         );
     }

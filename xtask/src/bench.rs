@@ -1,0 +1,338 @@
+//! `cargo xtask bench`: measures MCP Desk against what a user would pick instead, in the same
+//! run, and prints ratios (absolute numbers on shared machines are noise); writes the numbers
+//! to `target/bench/latest.json`.
+//!
+//! Measured today: bytes on first visit (against the MCP Inspector's web client from npm) with
+//! what each crate costs, and decode throughput (against `serde_json`). Load-to-ready and the
+//! sampling round trip are not measured yet and say so.
+
+use std::path::{Path, PathBuf};
+
+use crate::proc::{cargo, command, first_line, run};
+use crate::size::{self, FileSize};
+use crate::{install, root};
+
+/// The reference client: the official MCP Inspector's web build.
+const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
+
+pub fn run_bench(_args: &[String]) -> Result<(), String> {
+    install::build_tools()?;
+    run(
+        "building the release page (trunk build --release)",
+        command("trunk").args(["build", "--release"]),
+    )?;
+    let ours = size::measure(&root().join("dist"))?;
+    let inspector_dist = inspector_dist()?;
+    let theirs = first_visit(&inspector_dist)?;
+    let decode = decode_throughput()?;
+    let costs = crate_costs();
+
+    let total = |files: &[FileSize], f: fn(&FileSize) -> u64| files.iter().map(f).sum::<u64>();
+    let (our_gzip, their_gzip) = (total(&ours, |f| f.gzip), total(&theirs, |f| f.gzip));
+    let (our_brotli, their_brotli) = (total(&ours, |f| f.brotli), total(&theirs, |f| f.brotli));
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+
+    println!(
+        "\nMCP Desk vs references, measured in this run (ratio < 1 means MCP Desk is smaller/faster… except for throughput, where > 1 is faster)\n"
+    );
+    println!(
+        "{:<38} {:>14} {:>14} {:>8}",
+        "measure", "MCP Desk", "reference", "ratio"
+    );
+    println!(
+        "{:<38} {:>14} {:>14} {:>8.2}   (reference: MCP Inspector {}; budget 250 KB)",
+        "first visit, gzip",
+        kb(our_gzip),
+        kb(their_gzip),
+        ratio(our_gzip as f64, their_gzip as f64),
+        INSPECTOR.rsplit('@').next().unwrap_or_default()
+    );
+    println!(
+        "{:<38} {:>14} {:>14} {:>8.2}",
+        "first visit, brotli",
+        kb(our_brotli),
+        kb(their_brotli),
+        ratio(our_brotli as f64, their_brotli as f64)
+    );
+    println!(
+        "{:<38} {:>11.0} MB/s {:>9.0} MB/s {:>8.2}   (reference: serde_json on the cut-out payloads; goal ≥ 0.5)",
+        "decode: SSE + JSON-RPC, 10 MB", decode.ours_mb_s, decode.serde_json_mb_s, decode.ratio
+    );
+    println!("{:<38} {:>14}", "load to ready", "not measured yet");
+    println!("{:<38} {:>14}", "sampling round trip", "not measured yet");
+    println!("\nour files:\n{}", size::table(&ours));
+    println!("what each crate costs in the wasm (code bytes before wasm-opt):");
+    match &costs {
+        Ok(rows) => {
+            for (name, bytes, share) in rows.iter().take(15) {
+                println!("  {name:<28} {:>10} {share:>5.1}%", kb(*bytes));
+            }
+        }
+        Err(e) => println!("  not available: {e}"),
+    }
+
+    let json = serde_like_json(&ours, &theirs, &decode, costs.as_deref().unwrap_or(&[]));
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("latest.json"), json).map_err(|e| e.to_string())?;
+    println!("\nwrote target/bench/latest.json");
+    Ok(())
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// The Inspector's web dist, fetched from npm (the package only, not its dependencies).
+fn inspector_dist() -> Result<PathBuf, String> {
+    let dir = root().join(".tools/inspector");
+    let dist = dir.join("package/clients/web/dist");
+    if dist.join("index.html").is_file() {
+        return Ok(dist);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(
+        &format!("fetching {INSPECTOR} from npm (the reference bundle)"),
+        command("npm")
+            .args(["pack", INSPECTOR, "--silent", "--pack-destination"])
+            .arg(&dir),
+    )?;
+    let tarball = std::fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .ok_or("npm pack wrote no tarball")?;
+    run(
+        "unpacking the Inspector",
+        command("tar").arg("xzf").arg(&tarball).arg("-C").arg(&dir),
+    )?;
+    Ok(dist)
+}
+
+/// `index.html` and the local files it loads (lazy chunks are not part of a first visit).
+pub fn first_visit(dist: &Path) -> Result<Vec<FileSize>, String> {
+    let html = std::fs::read_to_string(dist.join("index.html")).map_err(|e| e.to_string())?;
+    let mut files = vec![dist.join("index.html")];
+    for local in referenced_paths(&html) {
+        let path = dist.join(local.trim_start_matches('/'));
+        if path.is_file() && !files.contains(&path) {
+            files.push(path);
+        }
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(FileSize {
+                path: path
+                    .strip_prefix(dist)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                raw: bytes.len() as u64,
+                gzip: size::gzip_len(&bytes),
+                brotli: size::brotli_len(&bytes),
+            })
+        })
+        .collect()
+}
+
+/// The values of `src="…"` and `href="…"` that name files of the same site.
+pub fn referenced_paths(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let value = &rest[..end];
+            if !value.contains("://") && !value.starts_with("data:") && !value.starts_with('#') {
+                out.push(value.to_owned());
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[derive(Debug, Default)]
+struct Decode {
+    ours_mb_s: f64,
+    serde_json_mb_s: f64,
+    ratio: f64,
+}
+
+fn decode_throughput() -> Result<Decode, String> {
+    println!("xtask: measuring decode throughput (release build of the protocol crate)");
+    let output = cargo()
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "mcp-desk-protocol",
+            "--example",
+            "decode_bench",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!(
+            "decode_bench failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    let number = |key: &str| -> f64 {
+        line.split(&format!("\"{key}\":"))
+            .nth(1)
+            .and_then(|rest| rest.split([',', '}']).next())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    Ok(Decode {
+        ours_mb_s: number("ours_mb_s"),
+        serde_json_mb_s: number("serde_json_mb_s"),
+        ratio: number("ratio"),
+    })
+}
+
+/// Code bytes per crate in the release wasm (before wasm-opt, which keeps the proportions),
+/// from `twiggy` (installed from crates.io when missing).
+fn crate_costs() -> Result<Vec<(String, u64, f64)>, String> {
+    if first_line("twiggy", &["--version"]).is_none() {
+        run(
+            "installing twiggy",
+            cargo().args(["install", "--locked", "twiggy"]),
+        )?;
+    }
+    let wasm = root().join("target/wasm32-unknown-unknown/release/mcp-desk.wasm");
+    let output = command("twiggy")
+        .args(["top", "-n", "1000000", "--format", "csv"])
+        .arg(&wasm)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(costs_from_twiggy_csv(&String::from_utf8_lossy(
+        &output.stdout,
+    )))
+}
+
+/// Sums twiggy's rows by the first crate path in each item's name (`tachys::…`, `<F as
+/// serde_json::…>`), leaving out the sections wasm-bindgen strips.
+pub fn costs_from_twiggy_csv(csv: &str) -> Vec<(String, u64, f64)> {
+    let mut totals: std::collections::BTreeMap<String, u64> = Default::default();
+    for line in csv.lines().skip(1) {
+        let Some((name, rest)) = line.rsplit_once("\",").or_else(|| line.split_once(',')) else {
+            continue;
+        };
+        let name = name.trim_start_matches('"');
+        let Some(size) = rest
+            .split(',')
+            .next()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+        else {
+            continue;
+        };
+        if name.contains("function names")
+            || name.contains("__wasm_bindgen")
+            || name.contains("__wbindgen_describe")
+        {
+            continue;
+        }
+        totals
+            .entry(crate_of(name))
+            .and_modify(|t| *t += size)
+            .or_insert(size);
+    }
+    let all: u64 = totals.values().sum();
+    let mut rows: Vec<(String, u64, f64)> = totals
+        .into_iter()
+        .map(|(k, v)| (k, v, v as f64 * 100.0 / all.max(1) as f64))
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    rows
+}
+
+fn crate_of(name: &str) -> String {
+    if name.starts_with("data segment") {
+        return "(static data)".into();
+    }
+    let bytes = name.as_bytes();
+    for (i, w) in name.match_indices("::") {
+        let _ = w;
+        let start = name[..i]
+            .rfind(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .map_or(0, |s| s + 1);
+        let word = &name[start..i];
+        if !word.is_empty() && bytes[start].is_ascii_lowercase() {
+            return word.to_owned();
+        }
+    }
+    "(other)".into()
+}
+
+fn serde_like_json(
+    ours: &[FileSize],
+    theirs: &[FileSize],
+    decode: &Decode,
+    costs: &[(String, u64, f64)],
+) -> String {
+    let files = |fs: &[FileSize]| {
+        fs.iter()
+            .map(|f| {
+                format!(
+                    "{{\"path\":{:?},\"raw\":{},\"gzip\":{},\"brotli\":{}}}",
+                    f.path, f.raw, f.gzip, f.brotli
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let costs = costs
+        .iter()
+        .map(|(k, v, _)| format!("{k:?}:{v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    format!(
+        "{{\"first_visit\":{{\"ours\":[{}],\"inspector\":[{}]}},\"decode\":{{\"ours_mb_s\":{:.1},\"serde_json_mb_s\":{:.1},\"ratio\":{:.3}}},\"crate_costs\":{{{costs}}},\"load_to_ready\":null,\"sampling_round_trip\":null}}\n",
+        files(ours),
+        files(theirs),
+        decode.ours_mb_s,
+        decode.serde_json_mb_s,
+        decode.ratio
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_files_a_page_loads_and_skips_other_sites() {
+        let html = r#"<link rel="stylesheet" href="/assets/index.css"><script type="module" src="/assets/index.js"></script>
+            <link href="https://fonts.googleapis.com/css2"><link rel="icon" href="data:,">"#;
+        assert_eq!(
+            referenced_paths(html),
+            ["/assets/index.js", "/assets/index.css"]
+        );
+    }
+
+    #[test]
+    fn attributes_code_to_crates() {
+        assert_eq!(crate_of("tachys::view::Render::build::h12"), "tachys");
+        assert_eq!(
+            crate_of("<F as tachys::html::event::EventCallback<E>>::invoke::h6"),
+            "tachys"
+        );
+        assert_eq!(crate_of("<&T as core::fmt::Debug>::fmt::h1"), "core");
+        assert_eq!(crate_of("data segment \".rodata\""), "(static data)");
+        let csv = "Name,ShallowSize,ShallowSizePercent\n\"tachys::a::h1\",100,1.0\n\"serde_json::b::h2\",50,0.5\n\"\"function names\" subsection\",900,9.0\n";
+        let rows = costs_from_twiggy_csv(csv);
+        assert_eq!(rows[0].0, "tachys");
+        assert_eq!(rows.iter().map(|r| r.1).sum::<u64>(), 150);
+    }
+}
