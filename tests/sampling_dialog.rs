@@ -186,3 +186,78 @@ async fn bad_edits_and_a_lost_connection_are_refused_with_reasons() {
     assert_eq!(value("sampling-response"), "An answer.");
     assert_eq!(state.queue.with_untracked(Vec::len), 1);
 }
+
+fn key(id: &str, key: &str, ctrl: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find(id).dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
+    let state = mount_with_request().await;
+    // Ctrl+Enter approves: with no answer yet, the dialog says why it cannot.
+    key("sampling-response", "Enter", true);
+    settle().await;
+    assert!(
+        text("sampling-error").contains("empty"),
+        "{}",
+        text("sampling-error")
+    );
+    // Esc rejects: with no connection, the dialog says so and keeps the request.
+    key("sampling-response", "Escape", false);
+    settle().await;
+    assert!(
+        text("sampling-error").contains("Not connected"),
+        "{}",
+        text("sampling-error")
+    );
+    assert_eq!(state.queue.with_untracked(Vec::len), 1);
+
+    // A second request: the arrows in the queue bring it to the front.
+    let mut second = request();
+    second.system_prompt = Some("The second one.".into());
+    state.queue.update(|q| {
+        q.push(QueuedSampling {
+            input: InputId(1),
+            server: "other-server".into(),
+            server_url: "http://127.0.0.1:10/mcp".into(),
+            tool: None,
+            params: second,
+        })
+    });
+    settle().await;
+    assert_eq!(value("sampling-system-prompt"), "Be brief.");
+    key("sampling-queue", "ArrowDown", false);
+    settle().await;
+    assert_eq!(value("sampling-system-prompt"), "The second one.");
+    assert!(text("sampling-server").contains("other-server"));
+    key("sampling-queue", "ArrowUp", false);
+    settle().await;
+    assert_eq!(value("sampling-system-prompt"), "Be brief.");
+}
+
+#[wasm_bindgen_test]
+async fn images_render_audio_plays_and_unsafe_media_is_only_labelled() {
+    use mcp_desk::ui::sampling_message::media_url;
+    assert_eq!(
+        media_url("image", "image/png", "iVBORw0KGgo=").as_deref(),
+        Some("data:image/png;base64,iVBORw0KGgo=")
+    );
+    assert_eq!(
+        media_url("image", "image/svg+xml", "PHN2Zz4="),
+        None,
+        "SVG can carry scripts"
+    );
+    assert_eq!(media_url("image", "text/html", "PGI+"), None);
+    assert_eq!(
+        media_url("audio", "audio/wav", "not base64!\"><script>"),
+        None
+    );
+    assert!(media_url("audio", "audio/wav", "UklGRg==").is_some());
+}

@@ -5,6 +5,7 @@ mod connect;
 mod log;
 mod provider_settings;
 mod sampling_dialog;
+pub mod sampling_message;
 mod sampling_queue;
 mod tools;
 

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use mcp_desk_llm::{
     Completion, ErrorKind, ProviderKind, Sampling, StopReason, ToolCall, dispatch, mock,
 };
-use mcp_desk_protocol::model::{CreateMessageRequestParams, Role, SamplingMessage};
+use mcp_desk_protocol::model::CreateMessageRequestParams;
 
-use crate::content::{sampling_block_kind, sampling_block_text};
 use crate::controller::Controller;
 use crate::llm_call::{self, CallContext};
 use crate::state::{AppState, QueuedSampling};
+use crate::ui::sampling_message::{SamplingMessageView, TextEdit, apply_text_edits, text_edits};
 
 /// Shows the dialog for the front request; a new request behind it does not reset the edits.
 #[component]
@@ -28,12 +28,15 @@ pub fn SamplingDialogSlot() -> impl IntoView {
     }
 }
 
-/// The person's edits of the request's parameters, as typed.
+/// The person's edits of the request, as typed.
 #[derive(Clone, Copy)]
 struct Edits {
     system_prompt: RwSignal<String>,
     max_tokens: RwSignal<String>,
     temperature: RwSignal<String>,
+    /// One stop sequence per line.
+    stop_sequences: RwSignal<String>,
+    texts: StoredValue<Vec<TextEdit>>,
 }
 
 impl Edits {
@@ -47,6 +50,10 @@ impl Edits {
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
             ),
+            stop_sequences: RwSignal::new(
+                params.stop_sequences.clone().unwrap_or_default().join("\n"),
+            ),
+            texts: StoredValue::new(text_edits(&params.messages)),
         }
     }
 
@@ -55,7 +62,19 @@ impl Edits {
         &self,
         original: &CreateMessageRequestParams,
     ) -> Result<CreateMessageRequestParams, String> {
-        let mut params = original.clone();
+        let mut value = serde_json::to_value(original).map_err(|e| e.to_string())?;
+        self.texts
+            .with_value(|texts| apply_text_edits(&mut value, texts));
+        let mut params: CreateMessageRequestParams = serde_json::from_value(value)
+            .map_err(|e| format!("The edited request is invalid: {e}"))?;
+        let stops: Vec<String> = self
+            .stop_sequences
+            .get_untracked()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        params.stop_sequences = (!stops.is_empty()).then_some(stops);
         let system = self.system_prompt.get_untracked();
         params.system_prompt = (!system.trim().is_empty()).then_some(system);
         params.max_tokens = match self.max_tokens.get_untracked().trim().parse::<u32>() {
@@ -72,13 +91,6 @@ impl Edits {
             }
         };
         Ok(params)
-    }
-}
-
-fn role_name(message: &SamplingMessage) -> &'static str {
-    match message.role {
-        Role::User => "user",
-        Role::Assistant => "assistant",
     }
 }
 
@@ -224,9 +236,9 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             }
         });
     };
-    let approve = {
+    let do_approve = {
         let controller = controller.clone();
-        move |_| {
+        move || {
             if let Err(e) = original.with_value(|o| edits.apply(o)) {
                 return error.set(Some(e));
             }
@@ -257,9 +269,68 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             }
         }
     };
-    let reject = move |_| {
+    let do_reject = move || {
+        if streaming.get_untracked() {
+            return error.set(Some(
+                "The answer is still arriving: Stop it first, then reject.".into(),
+            ));
+        }
         if let Err(e) = controller.reject(input) {
             error.set(Some(e));
+        }
+    };
+    let approve = {
+        let f = do_approve.clone();
+        move |_: leptos::ev::MouseEvent| f()
+    };
+    let reject = {
+        let f = do_reject.clone();
+        move |_: leptos::ev::MouseEvent| f()
+    };
+    let dialog_ref = NodeRef::<leptos::html::Section>::new();
+    let heading_ref = NodeRef::<leptos::html::H2>::new();
+    // Keyboard users land in the dialog when it appears, unless they are typing elsewhere.
+    Effect::new(move |_| {
+        if let Some(heading) = heading_ref.get() {
+            let typing = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_some_and(|e| {
+                    matches!(
+                        e.tag_name().to_ascii_lowercase().as_str(),
+                        "input" | "textarea" | "select"
+                    )
+                });
+            if !typing {
+                let _ = heading.focus();
+            }
+        }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let target = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|e| e.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        let in_control = matches!(
+            target.as_str(),
+            "textarea" | "input" | "select" | "button" | "a" | "audio"
+        );
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                do_reject();
+            }
+            "Enter" if ev.ctrl_key() || ev.meta_key() || !in_control => {
+                ev.prevent_default();
+                do_approve();
+            }
+            "Tab" => {
+                if let Some(section) = dialog_ref.get() {
+                    keep_focus_inside(&section, &ev);
+                }
+            }
+            _ => {}
         }
     };
     let on_provider = move |ev| {
@@ -280,29 +351,42 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let messages = params
         .messages
         .iter()
-        .map(|message| {
-            let role = role_name(message);
-            let blocks = message
-                .content
-                .iter()
-                .map(|block| {
-                    let kind = sampling_block_kind(block);
-                    view! {
-                        <div class="block" data-kind=kind>
-                            <span class="kind">{kind}</span>
-                            <pre>{sampling_block_text(block)}</pre>
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                <li data-testid="sampling-message" data-role=role class=format!("message {role}")>
-                    <span class="role">{role}</span>
-                    {blocks}
-                </li>
-            }
-        })
+        .cloned()
+        .enumerate()
+        .map(|(index, message)| view! { <SamplingMessageView message index edits=edits.texts/> })
         .collect_view();
+    let include_context = params
+        .include_context
+        .as_ref()
+        .and_then(|c| serde_json::to_value(c).ok())
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "not set".into());
+    let metadata = params
+        .metadata
+        .as_ref()
+        .map(|m| serde_json::to_string_pretty(m).unwrap_or_default())
+        .unwrap_or_else(|| "none".into());
+    let tools = params
+        .tools
+        .as_ref()
+        .map(|tools| {
+            tools
+                .iter()
+                .map(|t| match &t.description {
+                    Some(d) => format!("{} — {d}", t.name),
+                    None => t.name.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_else(|| "none".into());
+    let tool_choice = params
+        .tool_choice
+        .as_ref()
+        .and_then(|c| serde_json::to_value(c).ok())
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let sent_stops = params.stop_sequences.clone().unwrap_or_default().join("\n");
     let sent_system = params.system_prompt.clone().unwrap_or_default();
     let sent_max = params.max_tokens.to_string();
     let sent_temperature = params
@@ -320,8 +404,17 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         };
 
     view! {
-        <section class="panel dialog" data-testid="sampling-dialog" role="dialog" aria-labelledby="sampling-heading">
-            <h2 id="sampling-heading">"Review sampling request"</h2>
+        <section
+            class="panel dialog"
+            data-testid="sampling-dialog"
+            role="dialog"
+            aria-labelledby="sampling-heading"
+            aria-describedby="sampling-keys"
+            node_ref=dialog_ref
+            on:keydown=on_keydown
+        >
+            <h2 id="sampling-heading" tabindex="-1" node_ref=heading_ref>"Review sampling request"</h2>
+            <p id="sampling-keys" class="hint">"Keys: Ctrl+Enter approves, Esc rejects, Tab stays in this dialog; ↑ ↓ in the queue pick another request."</p>
             <p class="origin">
                 "From "
                 <strong data-testid="sampling-server">{item.server.clone()}</strong>
@@ -367,6 +460,23 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     />
                     {edited_note(sent_temperature, edits.temperature)}
                 </div>
+                <label for="sampling-stop-sequences">"Stop sequences (one per line)"</label>
+                <div>
+                    <textarea
+                        id="sampling-stop-sequences"
+                        data-testid="sampling-stop-sequences"
+                        rows="1"
+                        prop:value=move || edits.stop_sequences.get()
+                        on:input=move |ev| edits.stop_sequences.set(event_target_value(&ev))
+                    ></textarea>
+                    {edited_note(sent_stops, edits.stop_sequences)}
+                </div>
+                <span class="label">"Included context"</span>
+                <span data-testid="sampling-include-context">{include_context}</span>
+                <span class="label">"Tools offered"</span>
+                <pre data-testid="sampling-tools">{tools}" "{tool_choice}</pre>
+                <span class="label">"Metadata"</span>
+                <pre data-testid="sampling-metadata">{metadata}</pre>
                 <span class="label">"Model hints"</span>
                 <span data-testid="sampling-model-hints">{hints_text(&params)}</span>
                 <span class="label">"Priorities"</span>
@@ -446,5 +556,33 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 <button type="button" class="danger" data-testid="sampling-reject" on:click=reject>"Reject"</button>
             </div>
         </section>
+    }
+}
+
+/// The focus trap: Tab from the last control goes to the first, Shift+Tab from the first to
+/// the last, so keyboard focus stays in the dialog while a request waits.
+fn keep_focus_inside(section: &web_sys::HtmlElement, ev: &leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Ok(list) = section.query_selector_all(
+        "button:not([disabled]), textarea, input, select, audio[controls], [tabindex=\"-1\"]",
+    ) else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let is = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(el)));
+    if ev.shift_key() && is(first) {
+        ev.prevent_default();
+        let _ = last.focus();
+    } else if !ev.shift_key() && is(last) {
+        ev.prevent_default();
+        let _ = first.focus();
     }
 }

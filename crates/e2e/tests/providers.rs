@@ -375,3 +375,58 @@ async fn stop_keeps_the_text_so_far_and_regenerate_starts_again() {
         .unwrap();
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_request_reaches_the_llm_as_edited() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&base={}&model=gpt-4o-mini",
+        mcp_desk_e2e::percent_encode(&mocks.base_url("openai"))
+    );
+    let page = open_page_with(&demo.url(), "openai", &extra).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    set_key(&page, llm_mocks::OPENAI_KEY).await;
+    call_blog_post(&page).await;
+
+    b.set_value(
+        "sampling-message-text",
+        "Summarise this: Edited prompt. Nothing else.",
+    )
+    .await
+    .unwrap();
+    b.set_value("sampling-system-prompt", "Answer in French.")
+        .await
+        .unwrap();
+    b.set_value("sampling-stop-sequences", "END\nSTOP")
+        .await
+        .unwrap();
+    b.set_value("sampling-max-tokens", "50").await.unwrap();
+    let dialog = b.all_text_of("sampling-dialog").await.unwrap();
+    assert!(
+        dialog.contains("edited — the server sent:"),
+        "edits are marked"
+    );
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text(
+        "sampling-response",
+        "OpenAI mock summary: Summarise this: Edited prompt.",
+        WAIT,
+    )
+    .await
+    .unwrap();
+
+    let sent = &mocks.requests()[0].body;
+    assert_eq!(
+        sent["messages"][0],
+        serde_json::json!({"role": "system", "content": "Answer in French."})
+    );
+    assert_eq!(
+        sent["messages"][1]["content"],
+        "Summarise this: Edited prompt. Nothing else."
+    );
+    assert_eq!(sent["stop"], serde_json::json!(["END", "STOP"]));
+    assert_eq!(sent["max_completion_tokens"], 50);
+    page.close().await;
+}

@@ -54,9 +54,7 @@ async fn mock_answer_reaches_the_demo_server_and_its_tool_result() {
             .unwrap()
             .contains("mcp-desk-demo")
     );
-    let message = page
-        .text_css(r#"[data-testid="sampling-message"][data-role="user"]"#)
-        .await;
+    let message = b.value_of("sampling-message-text").await.unwrap();
     assert!(message.contains(DRAFT), "the draft is shown: {message}");
     assert_eq!(
         b.value_of("sampling-system-prompt").await.unwrap(),
@@ -205,9 +203,7 @@ async fn server_everything_sampling_round_trip() {
     b.set_value("tool-args-json", &args).await.unwrap();
     b.click("call-tool").await.unwrap();
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    let message = page
-        .text_css(r#"[data-testid="sampling-message"][data-role="user"]"#)
-        .await;
+    let message = b.value_of("sampling-message-text").await.unwrap();
     assert!(
         message.contains("Name three colours of the sea."),
         "{message}"
