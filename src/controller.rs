@@ -144,6 +144,11 @@ impl Controller {
         let connection = self.current().ok_or("Not connected any more.")?;
         let result = completion.into_result()?;
         connection.with_session(|s| s.answer_sampling(input, &result))?;
+        self.state.record(
+            &self.server_of(input),
+            "answer",
+            serde_json::json!({"request": input.0, "result": result}),
+        );
         self.remove_from_queue(input);
         Ok(())
     }
@@ -152,8 +157,23 @@ impl Controller {
     pub fn reject(&self, input: InputId) -> Result<(), String> {
         let connection = self.current().ok_or("Not connected any more.")?;
         connection.with_session(|s| s.reject_sampling(input))?;
+        self.state.record(
+            &self.server_of(input),
+            "rejection",
+            serde_json::json!({"request": input.0}),
+        );
         self.remove_from_queue(input);
         Ok(())
+    }
+
+    /// The MCP endpoint a queued request came from.
+    fn server_of(&self, input: InputId) -> String {
+        self.state.queue.with_untracked(|q| {
+            q.iter()
+                .find(|item| item.input == input)
+                .map(|item| item.server_url.clone())
+                .unwrap_or_default()
+        })
     }
 
     /// Drops a request the session no longer knows (the session ended), with a notice.

@@ -101,23 +101,34 @@ pub fn apply(state: &AppState, event: Event) {
                 .server_name
                 .get_untracked()
                 .unwrap_or_else(|| state.server_url.get_untracked());
+            let server_url = state.server_url.get_untracked();
+            let tool = pending.related_call.map(|c| c.tool);
+            state.record(
+                &server_url,
+                "request",
+                serde_json::json!({"request": pending.input.0, "tool": tool, "params": pending.params}),
+            );
             state.queue.update(|q| {
                 q.push(QueuedSampling {
                     input: pending.input,
                     server,
-                    server_url: state.server_url.get_untracked(),
-                    tool: pending.related_call.map(|c| c.tool),
+                    server_url,
+                    tool,
                     params: pending.params,
                 })
             });
         }
         Event::SamplingCancelled { input, reason } => {
             let removed = state.queue.try_update(|q| {
-                let before = q.len();
-                q.retain(|item| item.input != input);
-                before != q.len()
+                let at = q.iter().position(|item| item.input == input)?;
+                Some(q.remove(at))
             });
-            if removed == Some(true) {
+            if let Some(Some(item)) = removed {
+                state.record(
+                    &item.server_url,
+                    "cancelled",
+                    serde_json::json!({"request": input.0, "reason": reason}),
+                );
                 state.notices.update(|n| n.push(reason.clone()));
                 state.push_log(
                     LogLevel::Warning,

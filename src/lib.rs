@@ -5,6 +5,7 @@
 //! [`connection`] drives the sans-IO protocol core (`mcp-desk-protocol`) over [`browser`];
 //! [`events`] turns the core's events into state.
 
+pub mod audit;
 pub mod browser;
 pub mod connection;
 pub mod content;
@@ -48,6 +49,7 @@ fn apply_startup(state: &AppState, settings: &StartupSettings) {
     if let Some(server) = &settings.server {
         state.server_url.set(server.clone());
     }
+    state.audit.set(audit::load());
     let mut provider = providers::load();
     if let Some(id) = &settings.provider {
         match ProviderKind::from_id(id) {

@@ -6,6 +6,7 @@ use mcp_desk_protocol::model::CreateMessageRequestParams;
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
+use crate::audit::AuditEntry;
 use crate::providers::ProviderSettings;
 
 /// Where the connection stands.
@@ -108,6 +109,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<String>>,
     pub log: RwSignal<Vec<LogRow>>,
     pub provider: RwSignal<ProviderSettings>,
+    /// The audit trail (see [`crate::audit`]).
+    pub audit: RwSignal<Vec<AuditEntry>>,
 }
 
 impl AppState {
@@ -130,6 +133,7 @@ impl AppState {
             notices: RwSignal::new(Vec::new()),
             log: RwSignal::new(Vec::new()),
             provider: RwSignal::new(ProviderSettings::default()),
+            audit: RwSignal::new(Vec::new()),
         }
     }
 
@@ -141,6 +145,14 @@ impl AppState {
                 .filter(|f| q.iter().any(|item| item.input == *f))
                 .or_else(|| q.first().map(|item| item.input))
         })
+    }
+
+    /// Records what happened to a sampling request in the audit trail (and saves it).
+    pub fn record(&self, server: &str, kind: &str, detail: Value) {
+        self.audit.update(|trail| {
+            crate::audit::push(trail, crate::audit::now(), server, kind, detail);
+            crate::audit::save(trail);
+        });
     }
 
     pub fn push_log(&self, level: LogLevel, source: LogSource, text: String) {

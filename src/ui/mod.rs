@@ -1,6 +1,7 @@
 //! The page's components: one file per panel or dialog. They render [`crate::state::AppState`]
 //! and send intents to [`crate::controller::Controller`]; they never touch the network.
 
+mod audit_log;
 mod connect;
 mod log;
 mod provider_settings;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                 <sampling_queue::SamplingQueue/>
                 <sampling_dialog::SamplingDialogSlot/>
                 <log::LogPanel/>
+                <audit_log::AuditPanel/>
             </div>
         </main>
     }

@@ -133,6 +133,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let controller = expect_context::<Controller>();
     let original = StoredValue::new(item.params.clone());
     let input = item.input;
+    let server_url = StoredValue::new(item.server_url.clone());
     let edits = Edits::new(&item.params);
     let settings = state.provider.get_untracked();
     let preferences = StoredValue::new(
@@ -161,6 +162,13 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         let kind = provider.get_untracked();
         let model_name = model.get_untracked().trim().to_owned();
         error.set(None);
+        let edited = original.with_value(|o| serde_json::to_value(o).ok())
+            != serde_json::to_value(&params).ok();
+        state.record(
+            &server_url.get_value(),
+            "model_call",
+            serde_json::json!({"request": input.0, "provider": kind.id(), "model": model_name, "edited_request": edited}),
+        );
         match kind {
             ProviderKind::Mock => {
                 let completion = mock::complete(&params);
@@ -212,6 +220,11 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 stop_reason.set(completion.stop_reason);
                             }
                             Err(e) => {
+                                state.record(
+                                    &server_url.get_value(),
+                                    "error",
+                                    serde_json::json!({"request": input.0, "provider": kind.id(), "message": e.message}),
+                                );
                                 if e.kind == ErrorKind::Stopped {
                                     stop_reason.set(StopReason::Other("stopped".into()));
                                 }
@@ -257,6 +270,18 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             let model_name = model.get_untracked().trim().to_owned();
             if model_name.is_empty() {
                 return error.set(Some("Name the model that answered.".into()));
+            }
+            let edited = original.with_value(|o| {
+                let sent = serde_json::to_value(o).ok();
+                let now = edits
+                    .apply(o)
+                    .ok()
+                    .and_then(|p| serde_json::to_value(p).ok());
+                (sent != now)
+                    .then(|| serde_json::json!({"request": input.0, "sent": sent, "edited": now}))
+            });
+            if let Some(detail) = edited {
+                state.record(&server_url.get_value(), "edit", detail);
             }
             let completion = Completion {
                 text,

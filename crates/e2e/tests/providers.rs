@@ -78,6 +78,21 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         !text.contains(key),
         "the key leaked into the URL, log or localStorage: {text}"
     );
+    // The audit trail holds the whole story, and no key.
+    let trail = b
+        .eval("return localStorage.getItem('mcp-desk.audit');")
+        .await
+        .unwrap();
+    let trail = trail.as_str().unwrap_or_default();
+    for kind in ["\"request\"", "\"model_call\"", "\"answer\""] {
+        assert!(trail.contains(kind), "{kind} is in the trail");
+    }
+    assert!(!trail.contains(key));
+    let kinds = b.all_text_of("audit-list").await.unwrap();
+    assert!(
+        kinds.contains("answer") && kinds.contains("model_call"),
+        "{kinds}"
+    );
     let session_key = b
         .eval(&format!(
             "return sessionStorage.getItem('mcp-desk.key.{provider}');"

@@ -1,0 +1,102 @@
+//! The audit trail: every sampling request, edit, model call, answer, rejection and
+//! cancellation, with when and which server, kept in this browser (`localStorage`),
+//! searchable, exportable as JSON and clearable. API keys never enter it: entries are built
+//! from requests and completions only, and the export is checked against the saved keys.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::browser::storage;
+
+const STORAGE_KEY: &str = "mcp-desk.audit";
+/// The trail keeps this many entries, the oldest dropped first.
+const MAX_ENTRIES: usize = 1000;
+/// Strings longer than this (drafts, images) are cut in the trail.
+const MAX_STRING: usize = 4000;
+
+/// One thing that happened to a sampling request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: u64,
+    /// ISO 8601, from the browser's clock.
+    pub at: String,
+    pub server: String,
+    /// `request`, `edit`, `model_call`, `answer`, `rejection`, `cancelled`, `error`.
+    pub kind: String,
+    pub detail: Value,
+}
+
+impl AuditEntry {
+    /// Whether the entry mentions `needle` (case-insensitive) anywhere.
+    pub fn matches(&self, needle: &str) -> bool {
+        let needle = needle.trim().to_lowercase();
+        needle.is_empty()
+            || [self.kind.as_str(), self.server.as_str(), self.at.as_str()]
+                .iter()
+                .any(|f| f.to_lowercase().contains(&needle))
+            || self.detail.to_string().to_lowercase().contains(&needle)
+    }
+}
+
+/// Cuts long strings so a trail of big requests still fits the browser's storage.
+pub fn trimmed(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.chars().count() > MAX_STRING => {
+            let cut: String = s.chars().take(MAX_STRING).collect();
+            Value::String(format!("{cut}… [{} characters in all]", s.chars().count()))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(trimmed).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, trimmed(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// Appends an entry (cut to size) and keeps the trail bounded.
+pub fn push(trail: &mut Vec<AuditEntry>, at: String, server: &str, kind: &str, detail: Value) {
+    let seq = trail.last().map_or(0, |e| e.seq + 1);
+    trail.push(AuditEntry {
+        seq,
+        at,
+        server: server.to_owned(),
+        kind: kind.to_owned(),
+        detail: trimmed(detail),
+    });
+    if trail.len() > MAX_ENTRIES {
+        trail.drain(..trail.len() - MAX_ENTRIES);
+    }
+}
+
+/// The export: the whole trail as JSON, refused if any of `secrets` would be in it.
+pub fn export(trail: &[AuditEntry], secrets: &[String]) -> Result<String, String> {
+    let text = serde_json::to_string_pretty(&serde_json::json!({
+        "exported_by": "MCP Desk",
+        "entries": trail,
+    }))
+    .map_err(|e| e.to_string())?;
+    if secrets
+        .iter()
+        .any(|s| s.len() >= 8 && text.contains(s.as_str()))
+    {
+        return Err("The trail contains one of your API keys (a server or model echoed it); not exported. Clear the trail or remove the key first.".into());
+    }
+    Ok(text)
+}
+
+/// The browser's clock, as ISO 8601.
+pub fn now() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+pub fn load() -> Vec<AuditEntry> {
+    storage::local_get(STORAGE_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+pub fn save(trail: &[AuditEntry]) {
+    if let Ok(text) = serde_json::to_string(trail) {
+        storage::local_set(STORAGE_KEY, &text);
+    }
+}

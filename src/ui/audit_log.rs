@@ -1,0 +1,94 @@
+//! The audit trail panel: search, export as JSON (never with a key in it), clear.
+
+use leptos::prelude::*;
+
+use crate::audit::{self, AuditEntry};
+use crate::state::AppState;
+
+/// Rows shown at once (the trail itself keeps more).
+const SHOWN: usize = 200;
+
+#[component]
+pub fn AuditPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let search = RwSignal::new(String::new());
+    let confirm_clear = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let shown = move || {
+        let needle = search.get();
+        state.audit.with(|trail| {
+            trail
+                .iter()
+                .rev()
+                .filter(|e| e.matches(&needle))
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let export = move |_| {
+        let secrets: Vec<String> = state.provider.with_untracked(|p| {
+            p.entries
+                .values()
+                .map(|e| e.api_key.clone())
+                .filter(|k| !k.is_empty())
+                .collect()
+        });
+        let result = state
+            .audit
+            .with_untracked(|trail| audit::export(trail, &secrets));
+        match result
+            .and_then(|json| crate::browser::download::save_text("mcp-desk-audit.json", &json))
+        {
+            Ok(()) => message.set(Some(
+                "Exported the whole trail as mcp-desk-audit.json.".into(),
+            )),
+            Err(e) => message.set(Some(e)),
+        }
+    };
+    let clear = move |_| {
+        if confirm_clear.get_untracked() {
+            state.audit.set(Vec::new());
+            audit::save(&[]);
+            confirm_clear.set(false);
+            message.set(Some("The trail is cleared.".into()));
+        } else {
+            confirm_clear.set(true);
+        }
+    };
+    let row = |entry: AuditEntry| {
+        let detail = entry.detail.to_string();
+        view! {
+            <li data-testid="audit-item" data-kind=entry.kind.clone() data-id=entry.seq.to_string()>
+                <time>{entry.at.clone()}</time>
+                <span class="kind">{entry.kind.clone()}</span>
+                <span class="server">{entry.server.clone()}</span>
+                <code class="detail">{detail}</code>
+            </li>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit trail " <span class="badge">{move || state.audit.with(Vec::len)}</span></h2>
+            <p class="hint">"Every request, edit, model call, answer and rejection, kept in this browser. API keys are never in it."</p>
+            <div class="row">
+                <input
+                    type="search"
+                    data-testid="audit-search"
+                    aria-label="Search the audit trail"
+                    placeholder="Search"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
+                <button type="button" data-testid="audit-export" on:click=export>"Export JSON"</button>
+                <button type="button" data-testid="audit-clear" class="danger" on:click=clear>
+                    {move || if confirm_clear.get() { "Really clear?" } else { "Clear" }}
+                </button>
+            </div>
+            {move || message.get().map(|m| view! { <p class="hint" role="status" data-testid="audit-message">{m}</p> })}
+            <ol class="audit" data-testid="audit-list">
+                <For each=shown key=|e| e.seq children=row/>
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! The audit trail: what it keeps, how it is searched, and that its export never holds a key.
+#![cfg(target_arch = "wasm32")]
+
+use mcp_desk::audit::{self, AuditEntry};
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn trail() -> Vec<AuditEntry> {
+    let mut trail = Vec::new();
+    audit::push(
+        &mut trail,
+        audit::now(),
+        "http://a/mcp",
+        "request",
+        json!({"params": {"systemPrompt": "Summarise"}}),
+    );
+    audit::push(
+        &mut trail,
+        audit::now(),
+        "http://a/mcp",
+        "answer",
+        json!({"result": {"model": "gpt-4o-mini"}}),
+    );
+    trail
+}
+
+#[wasm_bindgen_test]
+fn entries_are_numbered_timestamped_and_searchable() {
+    let trail = trail();
+    assert_eq!((trail[0].seq, trail[1].seq), (0, 1));
+    assert!(trail[0].at.ends_with('Z'), "{}", trail[0].at);
+    assert!(trail[1].matches("GPT-4O"));
+    assert!(trail[0].matches("request") && trail[0].matches("http://a"));
+    assert!(!trail[0].matches("gpt-4o"));
+    assert!(trail[0].matches(""));
+}
+
+#[wasm_bindgen_test]
+fn long_texts_are_cut_and_the_trail_is_bounded() {
+    let mut trail = Vec::new();
+    for _ in 0..1005 {
+        audit::push(
+            &mut trail,
+            "t".into(),
+            "s",
+            "request",
+            json!({"text": "x".repeat(10_000)}),
+        );
+    }
+    assert_eq!(trail.len(), 1000);
+    assert_eq!(trail[0].seq, 5);
+    let text = trail[0].detail["text"].as_str().unwrap();
+    assert!(text.len() < 5000 && text.contains("10000 characters in all"));
+}
+
+#[wasm_bindgen_test]
+fn the_export_holds_the_trail_and_refuses_to_carry_a_key() {
+    let trail = trail();
+    let exported = audit::export(&trail, &["sk-never-seen-1".into()]).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(value["entries"].as_array().unwrap().len(), 2);
+    let mut leaky = trail.clone();
+    audit::push(
+        &mut leaky,
+        audit::now(),
+        "http://a/mcp",
+        "error",
+        json!({"message": "bad key sk-secret-123"}),
+    );
+    assert!(
+        audit::export(&leaky, &["sk-secret-123".into()])
+            .unwrap_err()
+            .contains("API keys")
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_trail_survives_a_reload() {
+    let trail = trail();
+    audit::save(&trail);
+    assert_eq!(audit::load(), trail);
+    audit::save(&[]);
+    assert!(audit::load().is_empty());
+}
