@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use leptos::task::spawn_local;
-use mcp_desk_protocol::{ClientSession, HttpRequest, SessionConfig, TransferId, Transmit};
+use mcp_desk_protocol::{
+    ClientSession, HttpRequest, LogLevel, LogSource, SessionConfig, TransferId, Transmit,
+};
 use web_sys::AbortController;
 
 use crate::browser::http;
-use crate::events;
+use crate::events::{self, FollowUp};
 use crate::state::AppState;
 
 const PING_EVERY_MS: u64 = 60_000;
@@ -52,6 +54,11 @@ impl Connection {
         });
     }
 
+    /// The page state this connection reports to.
+    pub fn state(&self) -> AppState {
+        self.state
+    }
+
     /// Runs `f` on the session, then performs and shows whatever it produced.
     pub fn with_session<R>(self: &Rc<Self>, f: impl FnOnce(&mut ClientSession) -> R) -> R {
         let result = f(&mut self.session.borrow_mut());
@@ -78,7 +85,18 @@ impl Connection {
         loop {
             let next = self.session.borrow_mut().poll_event();
             match next {
-                Some(event) => events::apply(&self.state, event),
+                Some(event) => match events::apply(&self.state, event) {
+                    Some(FollowUp::Refuse { input, reason }) => {
+                        let refused = self.with_session(|s| s.refuse_sampling(input, &reason));
+                        if let Err(e) = refused {
+                            self.state.push_log(LogLevel::Warning, LogSource::Client, e);
+                        }
+                    }
+                    Some(FollowUp::Automatic { item, mode }) => {
+                        crate::auto_answer::start(Rc::clone(self), item, mode)
+                    }
+                    None => {}
+                },
                 None => break,
             }
         }

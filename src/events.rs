@@ -1,12 +1,21 @@
 //! Turns the protocol core's events into page state.
 
 use leptos::prelude::*;
-use mcp_desk_protocol::{Event, LogLevel, LogSource};
+use mcp_desk_protocol::{Event, InputId, LogLevel, LogSource};
 
 use crate::content::content_block_text;
+use crate::rules::{Decision, Mode};
 use crate::state::{AppState, ConnectionStatus, QueuedSampling, ToolOutcome, ToolView};
 
-pub fn apply(state: &AppState, event: Event) {
+/// What the connection must still do after an event was applied.
+pub enum FollowUp {
+    /// Refuse a request the rules throttled.
+    Refuse { input: InputId, reason: String },
+    /// Answer (or pre-answer) a request by rule.
+    Automatic { item: QueuedSampling, mode: Mode },
+}
+
+pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
     match event {
         Event::Connected {
             protocol_version,
@@ -108,15 +117,40 @@ pub fn apply(state: &AppState, event: Event) {
                 "request",
                 serde_json::json!({"request": pending.input.0, "tool": tool, "params": pending.params}),
             );
-            state.queue.update(|q| {
-                q.push(QueuedSampling {
-                    input: pending.input,
-                    server,
-                    server_url,
-                    tool,
-                    params: pending.params,
-                })
+            let waiting = state
+                .queue
+                .with_untracked(|q| q.iter().filter(|i| i.server_url == server_url).count());
+            let decision = state.rules.try_update(|book| {
+                book.decide(
+                    &server_url,
+                    tool.as_deref(),
+                    pending.params.max_tokens,
+                    waiting,
+                    js_sys::Date::now(),
+                )
             });
+            let (note, mode) = match decision {
+                Some(Decision::Throttle { why }) => {
+                    state.record(&server_url, "rejection", serde_json::json!({"request": pending.input.0, "throttled": why}));
+                    state.push_log(LogLevel::Warning, LogSource::Client, why.clone());
+                    return Some(FollowUp::Refuse { input: pending.input, reason: why });
+                }
+                Some(Decision::AutoRequest) => (Some("A rule approved this request: the LLM was asked at once; review the completion.".to_owned()), Some(Mode::AutoApproveRequest)),
+                Some(Decision::AutoCompletion) => (Some("A rule answers this request without review.".to_owned()), Some(Mode::AutoApproveCompletion)),
+                Some(Decision::Ask { why }) => (why.map(|w| format!("Asked you because: {w}")), None),
+                None => (None, None),
+            };
+            let item = QueuedSampling {
+                input: pending.input,
+                server,
+                server_url,
+                tool,
+                params: pending.params,
+                rule_note: note,
+                prefill: RwSignal::new(None),
+            };
+            state.queue.update(|q| q.push(item.clone()));
+            return mode.map(|mode| FollowUp::Automatic { item, mode });
         }
         Event::SamplingCancelled { input, reason } => {
             let removed = state.queue.try_update(|q| {
@@ -139,6 +173,7 @@ pub fn apply(state: &AppState, event: Event) {
         }
         Event::Log(entry) => state.push_log(entry.level, entry.source, entry.text),
     }
+    None
 }
 
 /// Clears the running call if it is `call`; returns the tool's name.

@@ -6,6 +6,7 @@
 //! [`events`] turns the core's events into state.
 
 pub mod audit;
+pub mod auto_answer;
 pub mod browser;
 pub mod connection;
 pub mod content;
@@ -13,6 +14,7 @@ pub mod controller;
 pub mod events;
 pub mod llm_call;
 pub mod providers;
+pub mod rules;
 pub mod startup;
 pub mod state;
 pub mod ui;
@@ -50,6 +52,7 @@ fn apply_startup(state: &AppState, settings: &StartupSettings) {
         state.server_url.set(server.clone());
     }
     state.audit.set(audit::load());
+    state.rules.set(rules::load());
     let mut provider = providers::load();
     if let Some(id) = &settings.provider {
         match ProviderKind::from_id(id) {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::audit::AuditEntry;
 use crate::providers::ProviderSettings;
+use crate::rules::RuleBook;
 
 /// Where the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,10 @@ pub struct QueuedSampling {
     pub server_url: String,
     pub tool: Option<String>,
     pub params: CreateMessageRequestParams,
+    /// What a rule did or why it did not (shown in the dialog).
+    pub rule_note: Option<String>,
+    /// A completion an "auto-approve the request" rule already fetched, for review.
+    pub prefill: RwSignal<Option<mcp_desk_llm::Completion>>,
 }
 
 /// One line of the log.
@@ -111,6 +116,8 @@ pub struct AppState {
     pub provider: RwSignal<ProviderSettings>,
     /// The audit trail (see [`crate::audit`]).
     pub audit: RwSignal<Vec<AuditEntry>>,
+    /// When not to ask (see [`crate::rules`]).
+    pub rules: RwSignal<RuleBook>,
 }
 
 impl AppState {
@@ -134,6 +141,7 @@ impl AppState {
             log: RwSignal::new(Vec::new()),
             provider: RwSignal::new(ProviderSettings::default()),
             audit: RwSignal::new(Vec::new()),
+            rules: RwSignal::new(RuleBook::default()),
         }
     }
 

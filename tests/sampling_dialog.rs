@@ -123,6 +123,8 @@ async fn mount_with_request() -> AppState {
             server_url: "http://127.0.0.1:9/mcp".into(),
             tool: Some("create_blog_post".into()),
             params: request(),
+            rule_note: None,
+            prefill: RwSignal::new(None),
         })
     });
     settle().await;
@@ -229,6 +231,8 @@ async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
             server_url: "http://127.0.0.1:10/mcp".into(),
             tool: None,
             params: second,
+            rule_note: None,
+            prefill: RwSignal::new(None),
         })
     });
     settle().await;

@@ -5,6 +5,7 @@ mod audit_log;
 mod connect;
 mod log;
 mod provider_settings;
+mod rules;
 mod sampling_dialog;
 pub mod sampling_message;
 mod sampling_queue;
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <connect::ConnectPanel/>
                 <tools::ToolsPanel/>
                 <provider_settings::ProviderSettingsPanel/>
+                <rules::RulesPanel/>
             </div>
             <div class="column">
                 <sampling_queue::SamplingQueue/>

@@ -153,6 +153,16 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let streaming = RwSignal::new(false);
     let running = StoredValue::new_local(None::<web_sys::AbortController>);
+    // A completion a rule already fetched arrives here for review.
+    let prefill = item.prefill;
+    Effect::new(move |_| {
+        if let Some(completion) = prefill.get() {
+            response.set(completion.text);
+            model.set(completion.model);
+            tool_calls.set(completion.tool_calls);
+            stop_reason.set(completion.stop_reason);
+        }
+    });
 
     let generate = move |_| {
         let params = match original.with_value(|o| edits.apply(o)) {
@@ -448,6 +458,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     None => view! { <span data-testid="sampling-tool">" (not tied to a tool call)"</span> }.into_any(),
                 }}
             </p>
+            {item.rule_note.clone().map(|note| view! { <p class="hint" data-testid="sampling-rule-note">{note}</p> })}
             <h3>"Messages"</h3>
             <ol class="messages">{messages}</ol>
             <div class="grid">

@@ -53,6 +53,9 @@ impl std::fmt::Display for DecodeError {
 pub mod codes {
     /// The person refused a sampling request (MCP 2025-11-25, client/sampling).
     pub const USER_REJECTED: i64 = -1;
+    /// The client refused a request on its own account (too many waiting): an
+    /// implementation-defined server-error code, as JSON-RPC reserves -32000 to -32099.
+    pub const CLIENT_REFUSED: i64 = -32000;
     pub const INVALID_PARAMS: i64 = -32602;
     pub const METHOD_NOT_FOUND: i64 = -32601;
 }

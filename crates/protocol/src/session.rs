@@ -429,6 +429,30 @@ impl ClientSession {
         Ok(())
     }
 
+    /// Refuses a sampling request on the client's own account (too many waiting): up to
+    /// 2025-11-25 the server hears a JSON-RPC error with `reason`; at 2026-07-28 the call
+    /// ends as declined, like a rejection.
+    pub fn refuse_sampling(&mut self, input: InputId, reason: &str) -> Result<(), String> {
+        match self.take_input(input)? {
+            ServerInput::Request(request_id) => {
+                self.log(
+                    LogLevel::Warning,
+                    format!("Refused sampling request {request_id}: {reason}"),
+                );
+                let body = jsonrpc::error(&request_id, codes::CLIENT_REFUSED, reason);
+                self.send_reply(body, format!("refusal of sampling request {request_id}"));
+                Ok(())
+            }
+            round @ ServerInput::Round { .. } => {
+                // Same path as a person's rejection: the call is not sent again.
+                let id = InputId(self.next_input);
+                self.next_input += 1;
+                self.inputs.insert(id, round);
+                self.reject_sampling(id)
+            }
+        }
+    }
+
     /// Ends the session: aborts open exchanges, fails what is pending, DELETEs the session.
     pub fn disconnect(&mut self) {
         if matches!(self.phase, Phase::Closed | Phase::Idle) {

@@ -341,3 +341,28 @@ fn a_request_replayed_on_a_resumed_stream_is_not_shown_twice() {
         "{events:?}"
     );
 }
+
+#[test]
+fn a_request_refused_for_flooding_tells_the_server_why() {
+    let (mut s, get) = ready(json!({"tools": {}}));
+    s.on_response(get, sse());
+    s.on_body(get, event("1", &sampling(8)).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.refuse_sampling(input, "Too many sampling requests waiting")
+        .unwrap();
+    let (reqs, _, _) = drain(&mut s);
+    let reply = body(&reqs[0]);
+    assert_eq!(reply["id"], 8);
+    assert_eq!(reply["error"]["code"], -32000);
+    assert_eq!(
+        reply["error"]["message"],
+        "Too many sampling requests waiting"
+    );
+}

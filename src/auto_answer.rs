@@ -1,0 +1,117 @@
+//! Answers a sampling request by rule: the provider and model are chosen as the dialog would
+//! choose them, the LLM is called in the background, and the completion is either sent at
+//! once ("auto-approve the completion") or left in the queue for review ("auto-approve the
+//! request"). A failure leaves the request waiting for the person, with the reason.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use mcp_desk_llm::{Completion, ProviderKind, Sampling, dispatch, mock};
+use mcp_desk_protocol::{LogLevel, LogSource};
+
+use crate::connection::Connection;
+use crate::llm_call::{self, CallContext};
+use crate::rules::Mode;
+use crate::state::{AppState, QueuedSampling};
+
+pub fn start(connection: Rc<Connection>, item: QueuedSampling, mode: Mode) {
+    let state = connection.state();
+    let preferences = item
+        .params
+        .model_preferences
+        .as_ref()
+        .and_then(|p| serde_json::to_value(p).ok());
+    let (kind, choice) = state
+        .provider
+        .with_untracked(|p| p.choose_for(&item.server_url, preferences.as_ref()));
+    state.record(
+        &item.server_url,
+        "model_call",
+        serde_json::json!({"request": item.input.0, "provider": kind.id(), "model": choice.model, "automatic": true}),
+    );
+    // Rules answer what the server asked, unedited.
+    let params = item.params.clone();
+    let finish =
+        move |outcome: Result<Completion, String>| finish(&connection, &item, mode, outcome);
+    match kind {
+        ProviderKind::Mock => finish(Ok(mock::complete(&params))),
+        ProviderKind::Manual => finish(Err(
+            "The rule cannot answer with the Manual provider; pick another provider for this server.".into(),
+        )),
+        _ => {
+            let config = state.provider.with_untracked(|p| p.config(kind));
+            let request = Sampling::from_params(&params)
+                .and_then(|s| dispatch::request(&config, &choice.model, &s, true));
+            match request {
+                Err(e) => finish(Err(format!("Cannot ask {}: {e}.", kind.label()))),
+                Ok(request) => {
+                    let context = CallContext {
+                        kind,
+                        model: choice.model.clone(),
+                        base: config.base(),
+                    };
+                    if llm_call::start(request, context, |_| {}, move |r| finish(r.map_err(|e| e.message))).is_none() {
+                        state.push_log(LogLevel::Error, LogSource::Client, "The browser refused to start a request.".into());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn finish(
+    connection: &Rc<Connection>,
+    item: &QueuedSampling,
+    mode: Mode,
+    outcome: Result<Completion, String>,
+) {
+    let state = connection.state();
+    let still_waiting = state
+        .queue
+        .with_untracked(|q| q.iter().any(|i| i.input == item.input));
+    if !still_waiting {
+        return; // answered by hand meanwhile, or cancelled
+    }
+    match outcome {
+        Ok(completion) if mode == Mode::AutoApproveCompletion => {
+            let sent = completion.into_result().and_then(|result| {
+                connection
+                    .with_session(|s| s.answer_sampling(item.input, &result))
+                    .map(|()| result)
+            });
+            match sent {
+                Ok(result) => {
+                    state.record(
+                        &item.server_url,
+                        "answer",
+                        serde_json::json!({"request": item.input.0, "result": result, "automatic": true}),
+                    );
+                    state.push_log(
+                        LogLevel::Info,
+                        LogSource::Client,
+                        format!(
+                            "Answered a sampling request from {} by rule (model {})",
+                            item.server, result.model
+                        ),
+                    );
+                    state.queue.update(|q| q.retain(|i| i.input != item.input));
+                }
+                Err(e) => note_failure(&state, item, &e),
+            }
+        }
+        Ok(completion) => item.prefill.set(Some(completion)),
+        Err(e) => note_failure(&state, item, &e),
+    }
+}
+
+fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
+    let text = format!("The rule could not answer this request ({error}); it waits for you.");
+    state.record(
+        &item.server_url,
+        "error",
+        serde_json::json!({"request": item.input.0, "message": error}),
+    );
+    state.push_log(LogLevel::Warning, LogSource::Client, text.clone());
+    state.notices.update(|n| n.push(text));
+}

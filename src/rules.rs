@@ -1,0 +1,196 @@
+//! Rules for when not to ask: per server (and optionally per tool) "always ask",
+//! "auto-approve the request" (the LLM is called at once; the person reviews the completion)
+//! or "auto-approve the completion" (answered without the person), each with budgets that
+//! fall back to asking when spent, and a global pause. Pure logic: time is passed in.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::browser::storage;
+
+const STORAGE_KEY: &str = "mcp-desk.rules";
+/// More pending requests than this from one server are refused, not queued.
+pub const MAX_PENDING_PER_SERVER: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    AlwaysAsk,
+    AutoApproveRequest,
+    AutoApproveCompletion,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [
+        Mode::AlwaysAsk,
+        Mode::AutoApproveRequest,
+        Mode::AutoApproveCompletion,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Mode::AlwaysAsk => "ask",
+            Mode::AutoApproveRequest => "auto-request",
+            Mode::AutoApproveCompletion => "auto-completion",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::AlwaysAsk => "Always ask",
+            Mode::AutoApproveRequest => "Auto-approve the request (review the completion)",
+            Mode::AutoApproveCompletion => "Auto-approve the completion (no review)",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.id() == id)
+    }
+}
+
+/// Limits after which an automatic rule asks the person again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    pub requests_per_minute: Option<u32>,
+    /// Counted as the `maxTokens` each auto-approved request allowed (an upper bound).
+    pub tokens_per_hour: Option<u32>,
+    pub max_tokens_per_request: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub server: String,
+    /// `None`: every tool of the server (and requests tied to no tool).
+    pub tool: Option<String>,
+    pub mode: Mode,
+    pub budget: Budget,
+}
+
+/// What to do with a new request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Queue it for the person; `why` says why a rule did not apply, if one matched.
+    Ask {
+        why: Option<String>,
+    },
+    AutoRequest,
+    AutoCompletion,
+    /// Refuse it: the server has too many requests waiting.
+    Throttle {
+        why: String,
+    },
+}
+
+/// The rules, the pause switch and what the automatic rules have spent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleBook {
+    pub rules: Vec<Rule>,
+    pub paused: bool,
+    /// Per server: when automatic approvals happened and the tokens they allowed.
+    #[serde(skip)]
+    spent: BTreeMap<String, VecDeque<(f64, u32)>>,
+}
+
+impl RuleBook {
+    /// The rule for a request: one for its tool first, then one for the whole server.
+    pub fn rule_for(&self, server: &str, tool: Option<&str>) -> Option<&Rule> {
+        let same = |r: &&Rule| r.server == server;
+        self.rules
+            .iter()
+            .filter(same)
+            .find(|r| r.tool.is_some() && r.tool.as_deref() == tool)
+            .or_else(|| self.rules.iter().filter(same).find(|r| r.tool.is_none()))
+    }
+
+    /// Adds or replaces the rule for (server, tool).
+    pub fn set(&mut self, rule: Rule) {
+        self.rules
+            .retain(|r| !(r.server == rule.server && r.tool == rule.tool));
+        self.rules.push(rule);
+    }
+
+    pub fn remove(&mut self, server: &str, tool: Option<&str>) {
+        self.rules
+            .retain(|r| !(r.server == server && r.tool.as_deref() == tool));
+    }
+
+    /// Decides for a request from `server` (`pending` of its requests already waiting).
+    pub fn decide(
+        &mut self,
+        server: &str,
+        tool: Option<&str>,
+        max_tokens: u32,
+        pending: usize,
+        now_ms: f64,
+    ) -> Decision {
+        if pending >= MAX_PENDING_PER_SERVER {
+            return Decision::Throttle {
+                why: format!(
+                    "{server} already has {pending} sampling requests waiting; MCP Desk refused this one. Slow down and try again."
+                ),
+            };
+        }
+        let Some(rule) = self.rule_for(server, tool).cloned() else {
+            return Decision::Ask { why: None };
+        };
+        if rule.mode == Mode::AlwaysAsk {
+            return Decision::Ask { why: None };
+        }
+        if self.paused {
+            return Decision::Ask {
+                why: Some("Automatic approval is paused.".into()),
+            };
+        }
+        let spent = self.spent.entry(server.to_owned()).or_default();
+        while spent.front().is_some_and(|(t, _)| now_ms - t > 3_600_000.0) {
+            spent.pop_front();
+        }
+        let budget = rule.budget;
+        if let Some(limit) = budget.max_tokens_per_request
+            && max_tokens > limit
+        {
+            return Decision::Ask {
+                why: Some(format!(
+                    "It allows {max_tokens} tokens, above the rule's {limit} per request."
+                )),
+            };
+        }
+        if let Some(limit) = budget.requests_per_minute {
+            let last_minute = spent.iter().filter(|(t, _)| now_ms - t <= 60_000.0).count();
+            if last_minute as u32 >= limit {
+                return Decision::Ask {
+                    why: Some(format!(
+                        "The rule's budget of {limit} requests per minute is spent."
+                    )),
+                };
+            }
+        }
+        if let Some(limit) = budget.tokens_per_hour {
+            let used: u64 = spent.iter().map(|(_, n)| u64::from(*n)).sum();
+            if used + u64::from(max_tokens) > u64::from(limit) {
+                return Decision::Ask {
+                    why: Some(format!(
+                        "The rule's budget of {limit} tokens per hour would be exceeded ({used} used)."
+                    )),
+                };
+            }
+        }
+        spent.push_back((now_ms, max_tokens));
+        match rule.mode {
+            Mode::AutoApproveRequest => Decision::AutoRequest,
+            _ => Decision::AutoCompletion,
+        }
+    }
+}
+
+pub fn load() -> RuleBook {
+    storage::local_get(STORAGE_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+pub fn save(book: &RuleBook) {
+    if let Ok(text) = serde_json::to_string(book) {
+        storage::local_set(STORAGE_KEY, &text);
+    }
+}

@@ -1,0 +1,148 @@
+//! The rules panel: for the connected server (and optionally one of its tools), always ask
+//! or approve automatically within budgets; and the global pause.
+
+use leptos::prelude::*;
+
+use crate::rules::{self, Budget, Mode, Rule};
+use crate::state::AppState;
+
+fn number(text: &str) -> Result<Option<u32>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u32>()
+        .map(Some)
+        .map_err(|_| format!("\"{text}\" is not a whole number (leave it empty for no limit)."))
+}
+
+#[component]
+pub fn RulesPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let mode = RwSignal::new(Mode::AlwaysAsk);
+    let tool = RwSignal::new(String::new());
+    let per_minute = RwSignal::new(String::new());
+    let per_hour = RwSignal::new(String::new());
+    let max_tokens = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let server = state.server_url.get_untracked().trim().to_owned();
+        if server.is_empty() {
+            return message.set(Some("Enter a server URL in the connect form first.".into()));
+        }
+        let budget = match (
+            number(&per_minute.get_untracked()),
+            number(&per_hour.get_untracked()),
+            number(&max_tokens.get_untracked()),
+        ) {
+            (Ok(requests_per_minute), Ok(tokens_per_hour), Ok(max_tokens_per_request)) => Budget {
+                requests_per_minute,
+                tokens_per_hour,
+                max_tokens_per_request,
+            },
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return message.set(Some(e)),
+        };
+        let tool_name = Some(tool.get_untracked().trim().to_owned()).filter(|t| !t.is_empty());
+        let rule = Rule {
+            server: server.clone(),
+            tool: tool_name,
+            mode: mode.get_untracked(),
+            budget,
+        };
+        state.rules.update(|book| {
+            book.set(rule);
+            rules::save(book);
+        });
+        message.set(Some(format!("Saved the rule for {server}.")));
+    };
+    let rows = move || {
+        state.rules.with(|book| {
+            book.rules
+                .iter()
+                .map(|r| {
+                    let (server, tool_name) = (r.server.clone(), r.tool.clone());
+                    let limits = [
+                        r.budget.requests_per_minute.map(|n| format!("{n}/min")),
+                        r.budget.tokens_per_hour.map(|n| format!("{n} tokens/h")),
+                        r.budget
+                            .max_tokens_per_request
+                            .map(|n| format!("≤ {n} tokens each")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                    let label = format!(
+                        "{}{} — {}{}",
+                        r.server,
+                        r.tool
+                            .as_ref()
+                            .map(|t| format!(" · {t}"))
+                            .unwrap_or_default(),
+                        r.mode.label(),
+                        if limits.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({limits})")
+                        }
+                    );
+                    view! {
+                        <li data-testid="rule-item" data-mode=r.mode.id()>
+                            <span>{label}</span>
+                            <button
+                                type="button"
+                                aria-label="Delete this rule"
+                                on:click=move |_| state.rules.update(|book| {
+                                    book.remove(&server, tool_name.as_deref());
+                                    rules::save(book);
+                                })
+                            >
+                                "Delete"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="rules-heading">
+            <h2 id="rules-heading">"Rules"</h2>
+            <label class="inline">
+                <input
+                    type="checkbox"
+                    data-testid="rules-pause"
+                    prop:checked=move || state.rules.with(|b| b.paused)
+                    on:change=move |ev| {
+                        let paused = event_target_checked(&ev);
+                        state.rules.update(|book| {
+                            book.paused = paused;
+                            rules::save(book);
+                        });
+                    }
+                />
+                " Pause every automatic approval (ask for everything)"
+            </label>
+            <p class="hint">{move || format!("For {}:", if state.server_url.get().is_empty() { "the server in the connect form".to_owned() } else { state.server_url.get() })}</p>
+            <label for="rule-mode">"When it asks for sampling"</label>
+            <select id="rule-mode" data-testid="rule-mode" on:change=move |ev| {
+                if let Some(m) = Mode::from_id(&event_target_value(&ev)) {
+                    mode.set(m);
+                }
+            }>
+                {Mode::ALL.map(|m| view! { <option value=m.id() selected=move || mode.get() == m>{m.label()}</option> }).collect_view()}
+            </select>
+            <label for="rule-tool">"Only for the tool (empty: all its requests)"</label>
+            <input id="rule-tool" data-testid="rule-tool" prop:value=move || tool.get() on:input=move |ev| tool.set(event_target_value(&ev))/>
+            <label for="rule-per-minute">"At most this many automatic approvals per minute"</label>
+            <input id="rule-per-minute" data-testid="rule-requests-per-minute" inputmode="numeric" prop:value=move || per_minute.get() on:input=move |ev| per_minute.set(event_target_value(&ev))/>
+            <label for="rule-per-hour">"At most this many tokens per hour (counted as each request's max tokens)"</label>
+            <input id="rule-per-hour" data-testid="rule-tokens-per-hour" inputmode="numeric" prop:value=move || per_hour.get() on:input=move |ev| per_hour.set(event_target_value(&ev))/>
+            <label for="rule-max-tokens">"Ask when a request allows more tokens than"</label>
+            <input id="rule-max-tokens" data-testid="rule-max-tokens" inputmode="numeric" prop:value=move || max_tokens.get() on:input=move |ev| max_tokens.set(event_target_value(&ev))/>
+            <button type="button" data-testid="rule-save" on:click=save>"Save rule"</button>
+            {move || message.get().map(|m| view! { <p class="hint" role="status" data-testid="rule-message">{m}</p> })}
+            <ul data-testid="rule-list">{rows}</ul>
+        </section>
+    }
+}
