@@ -95,6 +95,26 @@ pub fn load() -> Vec<AuditEntry> {
         .unwrap_or_default()
 }
 
+thread_local! {
+    static SAVE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Saves the trail once the current burst of entries is recorded (one write per task,
+/// not one per entry: a busy server must not make every answer re-serialize the trail).
+pub fn save_soon(trail: leptos::prelude::RwSignal<Vec<AuditEntry>>) {
+    use leptos::prelude::WithUntracked;
+    if SAVE_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    leptos::prelude::set_timeout(
+        move || {
+            SAVE_PENDING.with(|p| p.set(false));
+            trail.with_untracked(|t| save(t));
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 pub fn save(trail: &[AuditEntry]) {
     if let Ok(text) = serde_json::to_string(trail) {
         storage::local_set(STORAGE_KEY, &text);

@@ -67,10 +67,10 @@ fn finish(
     outcome: Result<Completion, String>,
 ) {
     let state = connection.state();
-    let still_waiting = state
+    let queued = state
         .queue
         .with_untracked(|q| q.iter().any(|i| i.input == item.input));
-    if !still_waiting {
+    if mode == Mode::AutoApproveRequest && !queued {
         return; // answered by hand meanwhile, or cancelled
     }
     match outcome {
@@ -97,7 +97,20 @@ fn finish(
                     );
                     state.queue.update(|q| q.retain(|i| i.input != item.input));
                 }
-                Err(e) => note_failure(&state, item, &e),
+                // The session no longer waits for it (cancelled, or the session ended): there
+                // is nothing left to answer, only to record.
+                Err(e) => {
+                    state.record(
+                        &item.server_url,
+                        "error",
+                        serde_json::json!({"request": item.input.0, "message": e}),
+                    );
+                    state.push_log(
+                        LogLevel::Warning,
+                        LogSource::Client,
+                        format!("The rule's answer was not sent: {e}"),
+                    );
+                }
             }
         }
         Ok(completion) => item.prefill.set(Some(completion)),
@@ -107,6 +120,15 @@ fn finish(
 
 fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
     let text = format!("The rule could not answer this request ({error}); it waits for you.");
+    // A request answered without review was not queued: it is now, for the person.
+    let queued = state
+        .queue
+        .with_untracked(|q| q.iter().any(|i| i.input == item.input));
+    if !queued {
+        let mut waiting = item.clone();
+        waiting.rule_note = Some(text.clone());
+        state.queue.update(|q| q.push(waiting));
+    }
     state.record(
         &item.server_url,
         "error",

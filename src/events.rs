@@ -149,7 +149,10 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                 rule_note: note,
                 prefill: RwSignal::new(None),
             };
-            state.queue.update(|q| q.push(item.clone()));
+            // A request a rule answers without review only enters the queue if that fails.
+            if mode != Some(Mode::AutoApproveCompletion) {
+                state.queue.update(|q| q.push(item.clone()));
+            }
             return mode.map(|mode| FollowUp::Automatic { item, mode });
         }
         Event::SamplingCancelled { input, reason } => {
@@ -157,6 +160,14 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                 let at = q.iter().position(|item| item.input == input)?;
                 Some(q.remove(at))
             });
+            if removed.as_ref().is_some_and(Option::is_none) {
+                // Not queued: a request a rule was answering; the trail still says what happened.
+                state.record(
+                    &state.server_url.get_untracked(),
+                    "cancelled",
+                    serde_json::json!({"request": input.0, "reason": reason}),
+                );
+            }
             if let Some(Some(item)) = removed {
                 state.record(
                     &item.server_url,

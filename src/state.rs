@@ -159,8 +159,8 @@ impl AppState {
     pub fn record(&self, server: &str, kind: &str, detail: Value) {
         self.audit.update(|trail| {
             crate::audit::push(trail, crate::audit::now(), server, kind, detail);
-            crate::audit::save(trail);
         });
+        crate::audit::save_soon(self.audit);
     }
 
     pub fn push_log(&self, level: LogLevel, source: LogSource, text: String) {

@@ -16,13 +16,17 @@ pub fn url_settings_text() -> (String, String) {
     )
 }
 
-/// Marks `<body data-ready="true">` so tests and people know the page takes input.
+/// Marks `<body data-ready="true">` so tests and people know the page takes input, and a
+/// `mcp-desk-ready` performance mark so `cargo xtask bench` can time the load.
 pub fn mark_ready() {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
     {
         let _ = body.set_attribute("data-ready", "true");
+    }
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("mcp-desk-ready");
     }
 }
 

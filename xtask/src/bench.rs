@@ -2,15 +2,80 @@
 //! run, and prints ratios (absolute numbers on shared machines are noise); writes the numbers
 //! to `target/bench/latest.json`.
 //!
-//! Measured today: bytes on first visit (against the MCP Inspector's web client from npm) with
-//! what each crate costs, and decode throughput (against `serde_json`). Load-to-ready and the
-//! sampling round trip are not measured yet and say so.
+//! Rows: bytes on first visit (against the MCP Inspector's web client from npm) with what
+//! each crate costs; load to ready in headless Chromium (against the Inspector's first paint);
+//! the sampling round trip MCP Desk adds (against a client on the official TypeScript SDK);
+//! decode throughput (against `serde_json`).
 
 use std::path::{Path, PathBuf};
 
 use crate::proc::{cargo, command, first_line, run};
 use crate::size::{self, FileSize};
 use crate::{install, root};
+
+/// Cold loads timed per page.
+const LOAD_RUNS: usize = 10;
+/// Sequential sampling requests timed per client.
+const ROUND_TRIPS: usize = 200;
+
+/// Runs one of the e2e crate's bench binaries (release) and returns the JSON line it prints.
+fn json_from_bin(
+    step: &str,
+    bin: &str,
+    args: &[String],
+    browser: &install::Browser,
+) -> Result<String, String> {
+    println!("xtask: {step}");
+    let output = cargo()
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "mcp-desk-e2e",
+            "--bin",
+            bin,
+            "--",
+        ])
+        .args(args)
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROME", &browser.chrome)
+        .env("MCP_DESK_PEERS", root().join(".peers"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_default()
+        .to_owned();
+    if !output.status.success() || line.is_empty() {
+        return Err(format!(
+            "{bin} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(line)
+}
+
+/// A number in a flat JSON line, by key (NaN when absent).
+fn field(json: &str, key: &str) -> f64 {
+    json.split(&format!("\"{key}\":"))
+        .nth(1)
+        .and_then(|rest| rest.split([',', '}']).next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// The `{…}` after `"key":` in a JSON line (one level deep).
+fn section<'a>(json: &'a str, key: &str) -> &'a str {
+    let Some(start) = json.find(&format!("\"{key}\":{{")) else {
+        return "";
+    };
+    let rest = &json[start..];
+    &rest[..rest.find('}').map_or(rest.len(), |i| i + 1)]
+}
 
 /// The reference client: the official MCP Inspector's web build.
 const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
@@ -26,6 +91,33 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
     let theirs = first_visit(&inspector_dist)?;
     let decode = decode_throughput()?;
     let costs = crate_costs();
+    let browser = install::browser_tools()?;
+    let load = json_from_bin(
+        "timing cold loads in headless Chromium",
+        "load_bench",
+        &[
+            root().join("dist").display().to_string(),
+            inspector_dist.display().to_string(),
+            LOAD_RUNS.to_string(),
+        ],
+        &browser,
+    )?;
+    let script = root().join(".peers/reference_client.mjs");
+    std::fs::copy(
+        root().join("crates/e2e/bench/reference_client.mjs"),
+        &script,
+    )
+    .map_err(|e| format!("cannot place the reference client next to its SDK: {e}"))?;
+    let round_trip = json_from_bin(
+        "timing sampling round trips (MCP Desk in Chromium, then the TypeScript SDK client)",
+        "sampling_bench",
+        &[
+            root().join("dist").display().to_string(),
+            script.display().to_string(),
+            ROUND_TRIPS.to_string(),
+        ],
+        &browser,
+    )?;
 
     let total = |files: &[FileSize], f: fn(&FileSize) -> u64| files.iter().map(f).sum::<u64>();
     let (our_gzip, their_gzip) = (total(&ours, |f| f.gzip), total(&theirs, |f| f.gzip));
@@ -58,8 +150,31 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
         "{:<38} {:>11.0} MB/s {:>9.0} MB/s {:>8.2}   (reference: serde_json on the cut-out payloads; goal ≥ 0.5)",
         "decode: SSE + JSON-RPC, 10 MB", decode.ours_mb_s, decode.serde_json_mb_s, decode.ratio
     );
-    println!("{:<38} {:>14}", "load to ready", "not measured yet");
-    println!("{:<38} {:>14}", "sampling round trip", "not measured yet");
+    let num = |v: &str, key: &str| -> f64 { field(v, key) };
+    println!(
+        "{:<38} {:>11.0} ms {:>11.0} ms {:>8.2}   (median of {LOAD_RUNS} cold loads: our ready mark vs the Inspector's first paint; our first paint {:.0} ms)",
+        "load to ready",
+        num(&load, "ours_ready_ms"),
+        num(&load, "reference_fcp_ms"),
+        ratio(num(&load, "ours_ready_ms"), num(&load, "reference_fcp_ms")),
+        num(&load, "ours_fcp_ms")
+    );
+    let ours_rt = section(&round_trip, "ours");
+    let reference_rt = section(&round_trip, "reference");
+    println!(
+        "{:<38} {:>11.2} ms {:>11.2} ms {:>8.2}   (p50 of {ROUND_TRIPS} sequential requests, auto-approved with the Mock vs the TypeScript SDK answering at once; goal ≤ 1.2)",
+        "sampling round trip, p50",
+        num(ours_rt, "p50_ms"),
+        num(reference_rt, "p50_ms"),
+        ratio(num(ours_rt, "p50_ms"), num(reference_rt, "p50_ms"))
+    );
+    println!(
+        "{:<38} {:>11.2} ms {:>11.2} ms {:>8.2}",
+        "sampling round trip, p95",
+        num(ours_rt, "p95_ms"),
+        num(reference_rt, "p95_ms"),
+        ratio(num(ours_rt, "p95_ms"), num(reference_rt, "p95_ms"))
+    );
     println!("\nour files:\n{}", size::table(&ours));
     println!("what each crate costs in the wasm (code bytes before wasm-opt):");
     match &costs {
@@ -71,7 +186,15 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
         Err(e) => println!("  not available: {e}"),
     }
 
-    let json = serde_like_json(&ours, &theirs, &decode, costs.as_deref().unwrap_or(&[]));
+    let json = serde_like_json(&ours, &theirs, &decode, costs.as_deref().unwrap_or(&[]))
+        .replace(
+            "\"load_to_ready\":null",
+            &format!("\"load_to_ready\":{}", load.trim()),
+        )
+        .replace(
+            "\"sampling_round_trip\":null",
+            &format!("\"sampling_round_trip\":{}", round_trip.trim()),
+        );
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     std::fs::write(out.join("latest.json"), json).map_err(|e| e.to_string())?;
@@ -334,5 +457,13 @@ mod tests {
         let rows = costs_from_twiggy_csv(csv);
         assert_eq!(rows[0].0, "tachys");
         assert_eq!(rows.iter().map(|r| r.1).sum::<u64>(), 150);
+    }
+
+    #[test]
+    fn reads_numbers_from_the_bench_lines() {
+        let line = r#"{"count":200,"ours":{"count":200,"p50_ms":14.5,"p95_ms":27.3},"reference":{"count":200,"p50_ms":0.7,"p95_ms":2.5}}"#;
+        assert_eq!(field(section(line, "ours"), "p50_ms"), 14.5);
+        assert_eq!(field(section(line, "reference"), "p95_ms"), 2.5);
+        assert!(field(line, "missing").is_nan());
     }
 }

@@ -12,7 +12,11 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen release whose `wasm-opt` Trunk.toml names (`version_132`).
 const BINARYEN_VERSION: &str = "132.0.0";
 /// The third-party MCP servers the end-to-end tests use, installed into `.peers`.
-const NPM_PEERS: &[&str] = &["@modelcontextprotocol/server-everything@2026.8.31"];
+/// The TypeScript SDK is pinned too: the benchmark's reference client is written with it.
+const NPM_PEERS: &[&str] = &[
+    "@modelcontextprotocol/server-everything@2026.8.31",
+    "@modelcontextprotocol/sdk@1.32.2",
+];
 /// The official Python SDK (it speaks 2026-07-28 and 2025-11-25) and its web server, pinned,
 /// installed into the virtual environment `.peers/venv`.
 const PYTHON_PEERS: &[(&str, &str)] = &[("mcp", "2.3.0"), ("uvicorn", "0.54.0")];

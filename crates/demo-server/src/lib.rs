@@ -7,6 +7,7 @@
 //! `input_required` and finishes when the client calls again with the summary. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
 //! (MCP Desk on its own port) can use it.
 
+pub mod bench;
 mod event_store;
 pub mod forecast;
 
@@ -220,6 +221,7 @@ impl ServerHandler for BlogDemo {
         Ok(ListToolsResult::with_all_items(vec![
             blog_post_tool(),
             forecast::tool(),
+            bench::tool(),
         ]))
     }
 
@@ -230,6 +232,7 @@ impl ServerHandler for BlogDemo {
     ) -> Result<CallToolResponse, ErrorData> {
         match request.name.as_ref() {
             "create_blog_post" => self.create_blog_post(request, context).await,
+            bench::NAME => bench::call(&request, &context).await,
             forecast::NAME => {
                 let tools_declared = context
                     .client_capabilities()
@@ -274,6 +277,8 @@ fn cors() -> CorsLayer {
             header("mcp-name"),
         ])
         .expose_headers([header("mcp-session-id"), header("mcp-protocol-version")])
+        // Browsers may reuse a preflight for ten minutes instead of repeating it per POST.
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// The demo server's HTTP app: `/mcp` is the MCP endpoint, `/` says what this is.

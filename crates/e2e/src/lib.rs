@@ -50,7 +50,17 @@ pub async fn open_page_at(server: &str, provider: &str, revision: Option<&str>) 
 
 /// Like [`open_page`], with `extra` (`&key=value…`) appended to the fragment.
 pub async fn open_page_with(server: &str, provider: &str, extra: &str) -> Page {
-    let site = StaticSite::serve(&dist_dir()).await.expect("static site");
+    open_page_in(&dist_dir(), server, provider, extra).await
+}
+
+/// Like [`open_page_with`], serving the built page from `dist`.
+pub async fn open_page_in(
+    dist: &std::path::Path,
+    server: &str,
+    provider: &str,
+    extra: &str,
+) -> Page {
+    let site = StaticSite::serve(dist).await.expect("static site");
     let browser = Browser::launch().await.expect("Chromium starts");
     let url = format!(
         "{}#server={}&provider={provider}&connect=1{extra}",
