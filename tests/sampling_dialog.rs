@@ -211,8 +211,12 @@ async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
         "{}",
         text("sampling-error")
     );
-    // Esc rejects: with no connection, the dialog says so and keeps the request.
+    // Esc in a text field does nothing: a person editing must not lose the request.
     key("sampling-response", "Escape", false);
+    settle().await;
+    assert!(!text("sampling-error").contains("Not connected"));
+    // Esc elsewhere in the dialog rejects: with no connection, it says so and keeps the request.
+    key("sampling-generate", "Escape", false);
     settle().await;
     assert!(
         text("sampling-error").contains("Not connected"),

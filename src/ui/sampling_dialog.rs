@@ -351,8 +351,10 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             target.as_str(),
             "textarea" | "input" | "select" | "button" | "a" | "audio"
         );
+        let in_text = matches!(target.as_str(), "textarea" | "input");
         match ev.key().as_str() {
-            "Escape" => {
+            // Not while typing: an Esc meant for the text must not throw the request away.
+            "Escape" if !in_text => {
                 ev.prevent_default();
                 do_reject();
             }
@@ -449,7 +451,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             on:keydown=on_keydown
         >
             <h2 id="sampling-heading" tabindex="-1" node_ref=heading_ref>"Review sampling request"</h2>
-            <p id="sampling-keys" class="hint">"Keys: Ctrl+Enter approves, Esc rejects, Tab stays in this dialog; ↑ ↓ in the queue pick another request."</p>
+            <p id="sampling-keys" class="hint">"Keys: Ctrl+Enter approves, Esc (outside a text field) rejects, Tab stays in this dialog; ↑ ↓ in the queue pick another request."</p>
             <p class="origin">
                 "From "
                 <strong data-testid="sampling-server">{item.server.clone()}</strong>
