@@ -14,7 +14,12 @@ pub fn AuditPanel() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let confirm_clear = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
+    // Keyed by sequence number: an update copies numbers, a row is built once.
+    let open = RwSignal::new(false);
     let shown = move || {
+        if !open.get() {
+            return Vec::new();
+        }
         let needle = search.get();
         state.audit.with(|trail| {
             trail
@@ -22,8 +27,8 @@ pub fn AuditPanel() -> impl IntoView {
                 .rev()
                 .filter(|e| e.matches(&needle))
                 .take(SHOWN)
-                .cloned()
-                .collect::<Vec<_>>()
+                .map(|e| e.seq)
+                .collect::<Vec<u64>>()
         })
     };
     let export = move |_| {
@@ -56,16 +61,16 @@ pub fn AuditPanel() -> impl IntoView {
             confirm_clear.set(true);
         }
     };
-    let row = |entry: AuditEntry| {
-        let detail = entry.detail.to_string();
-        view! {
-            <li data-testid="audit-item" data-kind=entry.kind.clone() data-id=entry.seq.to_string()>
-                <time>{entry.at.clone()}</time>
-                <span class="kind">{entry.kind.clone()}</span>
-                <span class="server">{entry.server.clone()}</span>
-                <code class="detail">{detail}</code>
-            </li>
-        }
+    let row = move |seq: u64| {
+        state
+            .audit
+            .with_untracked(|trail| {
+                trail
+                    .binary_search_by_key(&seq, |e| e.seq)
+                    .ok()
+                    .map(|i| trail[i].clone())
+            })
+            .map(view_entry)
     };
     view! {
         <section class="panel" aria-labelledby="audit-heading">
@@ -86,9 +91,26 @@ pub fn AuditPanel() -> impl IntoView {
                 </button>
             </div>
             {move || message.get().map(|m| view! { <p class="hint" role="status" data-testid="audit-message">{m}</p> })}
-            <ol class="audit" data-testid="audit-list">
-                <For each=shown key=|e| e.seq children=row/>
-            </ol>
+            // The list is drawn only while open: a server answered by rule records entries many
+            // times a second, and redrawing a long list each time would slow every answer.
+            <details on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+                <summary data-testid="audit-toggle">"Show the entries"</summary>
+                <ol class="audit" data-testid="audit-list">
+                    <For each=shown key=|seq| *seq children=row/>
+                </ol>
+            </details>
         </section>
+    }
+}
+
+fn view_entry(entry: AuditEntry) -> impl IntoView {
+    let detail = entry.detail.to_string();
+    view! {
+        <li data-testid="audit-item" data-kind=entry.kind.clone() data-id=entry.seq.to_string()>
+            <time>{entry.at.clone()}</time>
+            <span class="kind">{entry.kind.clone()}</span>
+            <span class="server">{entry.server.clone()}</span>
+            <code class="detail">{detail}</code>
+        </li>
     }
 }

@@ -23,18 +23,23 @@ const SERVER_LEVELS: [&str; 8] = [
 pub fn LogPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let controller = expect_context::<Controller>();
-    let row = |row: LogRow| {
-        let source = match row.source {
-            LogSource::Client => "client",
-            LogSource::Server => "server",
-        };
-        view! {
-            <li data-testid="log-item" data-id=row.seq.to_string() data-level=row.level.as_str() data-source=source>
-                <span class="level">{row.level.as_str()}</span>
-                <span class="source">{source}</span>
-                <span class="text">{row.text}</span>
-            </li>
-        }
+    // The list is keyed by sequence number only: an update copies numbers, and a row's view
+    // is built once, when it first appears (a busy server logs a lot).
+    let shown = move || {
+        state.log.with(|log| {
+            log[log.len().saturating_sub(SHOWN)..]
+                .iter()
+                .map(|r| r.seq)
+                .collect::<Vec<u64>>()
+        })
+    };
+    let row = move |seq: u64| {
+        let row = state.log.with_untracked(|log| {
+            log.binary_search_by_key(&seq, |r| r.seq)
+                .ok()
+                .map(|i| log[i].clone())
+        });
+        row.map(view_row)
     };
     view! {
         <section class="panel" aria-labelledby="log-heading">
@@ -49,8 +54,25 @@ pub fn LogPanel() -> impl IntoView {
                 {SERVER_LEVELS.map(|l| view! { <option value=l>{l}</option> }).collect_view()}
             </select>
             <ol class="log" data-testid="log-list" aria-live="polite">
-                <For each=move || state.log.get() key=|row| row.seq children=row/>
+                <For each=shown key=|seq| *seq children=row/>
             </ol>
         </section>
+    }
+}
+
+/// How many log lines the page shows (the newest).
+const SHOWN: usize = 300;
+
+fn view_row(row: LogRow) -> impl IntoView {
+    let source = match row.source {
+        LogSource::Client => "client",
+        LogSource::Server => "server",
+    };
+    view! {
+        <li data-testid="log-item" data-id=row.seq.to_string() data-level=row.level.as_str() data-source=source>
+            <span class="level">{row.level.as_str()}</span>
+            <span class="source">{source}</span>
+            <span class="text">{row.text}</span>
+        </li>
     }
 }

@@ -96,6 +96,8 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         assert!(trail.contains(kind), "{kind} is in the trail");
     }
     assert!(!trail.contains(key), "no key in the saved trail");
+    b.click("audit-toggle").await.unwrap();
+    b.wait_for_testid("audit-item", WAIT).await.unwrap();
     let kinds = b.all_text_of("audit-list").await.unwrap();
     assert!(
         kinds.contains("answer") && kinds.contains("model_call"),

@@ -51,6 +51,8 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     b.wait_for_text("tool-result", "Mock summary: Post number 3 is short.", WAIT)
         .await
         .unwrap();
+    b.click("audit-toggle").await.unwrap();
+    b.wait_for_testid("audit-item", WAIT).await.unwrap();
     let trail = b.all_text_of("audit-list").await.unwrap();
     assert!(
         trail.contains("\"automatic\":true"),
