@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::call::LlmRequest;
-use crate::completion::{Completion, StopReason, ToolCall};
+use crate::completion::{Completion, StopReason, ToolCall, tool_input};
 use crate::error::{ErrorKind, ProviderError};
 use crate::provider::{ProviderConfig, ProviderKind};
 use crate::sampling::{Block, MappingError, Role, Sampling, ToolChoice};
@@ -51,13 +51,7 @@ pub fn build(
         body["tools"] = Value::Array(
             s.tools
                 .iter()
-                .map(|t| {
-                    let mut tool = json!({"name": t.name, "input_schema": t.input_schema});
-                    if let Some(d) = &t.description {
-                        tool["description"] = json!(d);
-                    }
-                    tool
-                })
+                .map(|t| t.declaration("input_schema"))
                 .collect(),
         );
     }
@@ -295,21 +289,7 @@ impl AnthropicStream {
             }
             "content_block_stop" => {
                 if let Some(Partial::ToolUse { id, name, json }) = self.blocks.remove(&index) {
-                    let input = if json.trim().is_empty() {
-                        Map::new()
-                    } else {
-                        match serde_json::from_str::<Value>(&json) {
-                            Ok(Value::Object(map)) => map,
-                            _ => {
-                                return Err(ProviderError::new(
-                                    ErrorKind::MalformedAnswer,
-                                    format!(
-                                        "The model called {name} with arguments that are not a JSON object: {json}"
-                                    ),
-                                ));
-                            }
-                        }
-                    };
+                    let input = tool_input(&name, &json)?;
                     self.calls.push(ToolCall { id, name, input });
                 }
             }

@@ -4,6 +4,8 @@
 use mcp_desk_protocol::model::CreateMessageResult;
 use serde_json::{Map, Value, json};
 
+use crate::error::{ErrorKind, ProviderError};
+
 /// Why generation stopped, in MCP's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
@@ -44,6 +46,23 @@ pub struct ToolCall {
     pub id: String,
     pub name: String,
     pub input: Map<String, Value>,
+}
+
+/// Reads a tool call's arguments as the model sent them (JSON text, possibly streamed in
+/// pieces): empty means none; anything but a JSON object is refused, never dropped.
+pub fn tool_input(name: &str, arguments: &str) -> Result<Map<String, Value>, ProviderError> {
+    if arguments.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str::<Value>(arguments) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ProviderError::new(
+            ErrorKind::MalformedAnswer,
+            format!(
+                "The model called {name} with arguments that are not a JSON object: {arguments}"
+            ),
+        )),
+    }
 }
 
 /// What a model (or a person) produced.

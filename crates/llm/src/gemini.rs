@@ -71,13 +71,7 @@ pub fn build(
         let declarations: Vec<Value> = s
             .tools
             .iter()
-            .map(|t| {
-                let mut d = json!({"name": t.name, "parameters": t.input_schema});
-                if let Some(desc) = &t.description {
-                    d["description"] = json!(desc);
-                }
-                d
-            })
+            .map(|t| t.declaration("parameters"))
             .collect();
         body["tools"] = json!([{"functionDeclarations": declarations}]);
     }

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::call::LlmRequest;
-use crate::completion::{Completion, StopReason, ToolCall};
+use crate::completion::{Completion, StopReason, ToolCall, tool_input};
 use crate::error::{ErrorKind, ProviderError};
 use crate::provider::{ProviderConfig, ProviderKind};
 use crate::sampling::{Block, MappingError, Role, Sampling, ToolChoice, blocks_text};
@@ -48,13 +48,7 @@ pub fn build(
         body["tools"] = Value::Array(
             s.tools
                 .iter()
-                .map(|t| {
-                    let mut function = json!({"name": t.name, "parameters": t.input_schema});
-                    if let Some(d) = &t.description {
-                        function["description"] = json!(d);
-                    }
-                    json!({"type": "function", "function": function})
-                })
+                .map(|t| json!({"type": "function", "function": t.declaration("parameters")}))
                 .collect(),
         );
     }
@@ -194,21 +188,6 @@ fn stop_reason(finish: &str) -> StopReason {
     }
 }
 
-fn parse_arguments(name: &str, arguments: &str) -> Result<Map<String, Value>, ProviderError> {
-    if arguments.trim().is_empty() {
-        return Ok(Map::new());
-    }
-    match serde_json::from_str::<Value>(arguments) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(ProviderError::new(
-            ErrorKind::MalformedAnswer,
-            format!(
-                "The model called {name} with arguments that are not a JSON object: {arguments}"
-            ),
-        )),
-    }
-}
-
 /// Reads a complete (non-streamed) answer.
 pub fn parse(kind: ProviderKind, body: &str) -> Result<Completion, ProviderError> {
     let value: Value = serde_json::from_str(body).map_err(|e| ProviderError::malformed(kind, e))?;
@@ -238,7 +217,7 @@ pub fn parse(kind: ProviderKind, body: &str) -> Result<Completion, ProviderError
                 .unwrap_or_default()
                 .to_owned(),
             name: name.to_owned(),
-            input: parse_arguments(name, arguments)?,
+            input: tool_input(name, arguments)?,
         });
     }
     Ok(Completion {
@@ -362,7 +341,7 @@ impl OpenAiStream {
         };
         let mut tool_calls = Vec::new();
         for (_, (id, name, args)) in self.calls {
-            let input = parse_arguments(&name, &args)?;
+            let input = tool_input(&name, &args)?;
             tool_calls.push(ToolCall { id, name, input });
         }
         Ok(Completion {

@@ -63,6 +63,19 @@ pub struct SamplingTool {
     pub input_schema: Value,
 }
 
+impl SamplingTool {
+    /// The tool as most providers declare it: its name, its input schema under `schema_key`,
+    /// and its description when it has one.
+    pub fn declaration(&self, schema_key: &str) -> Value {
+        let mut declaration = serde_json::json!({"name": self.name});
+        declaration[schema_key] = self.input_schema.clone();
+        if let Some(d) = &self.description {
+            declaration["description"] = Value::String(d.clone());
+        }
+        declaration
+    }
+}
+
 /// `toolChoice.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToolChoice {
