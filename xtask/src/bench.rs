@@ -307,17 +307,10 @@ fn decode_throughput() -> Result<Decode, String> {
         ));
     }
     let line = String::from_utf8_lossy(&output.stdout);
-    let number = |key: &str| -> f64 {
-        line.split(&format!("\"{key}\":"))
-            .nth(1)
-            .and_then(|rest| rest.split([',', '}']).next())
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(f64::NAN)
-    };
     Ok(Decode {
-        ours_mb_s: number("ours_mb_s"),
-        serde_json_mb_s: number("serde_json_mb_s"),
-        ratio: number("ratio"),
+        ours_mb_s: field(&line, "ours_mb_s"),
+        serde_json_mb_s: field(&line, "serde_json_mb_s"),
+        ratio: field(&line, "ratio"),
     })
 }
 

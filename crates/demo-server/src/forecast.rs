@@ -15,6 +15,8 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RoleServer};
 use serde_json::{Value, json};
 
+use crate::tool_error;
+
 pub const NAME: &str = "forecast_advice";
 const STATE_TURN_1: &str = "forecast/v1/turn1";
 const STATE_TURN_2: &str = "forecast/v1/turn2:";
@@ -128,10 +130,6 @@ fn city_of(request: &CallToolRequestParams) -> Result<String, ErrorData> {
         .filter(|c| !c.trim().is_empty())
         .map(str::to_owned)
         .ok_or_else(|| ErrorData::invalid_params("forecast_advice needs {\"city\": string}", None))
-}
-
-fn tool_error(text: String) -> Result<CallToolResponse, ErrorData> {
-    Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into())
 }
 
 /// Up to 2025-11-25: sampling requests on the call's stream, as many as the tool loop needs.

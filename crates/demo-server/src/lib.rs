@@ -89,7 +89,14 @@ pub fn summary_request(title: &str, draft: &str) -> CreateMessageRequestParams {
         .with_temperature(0.3)
 }
 
-fn tool_error(text: impl Into<String>) -> Result<CallToolResponse, ErrorData> {
+/// Whether the request came at revision 2026-07-28 or later (sampling inside results).
+fn speaks_2026(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|v| v.to_string().as_str() >= "2026-07-28")
+}
+
+pub(crate) fn tool_error(text: impl Into<String>) -> Result<CallToolResponse, ErrorData> {
     Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into())
 }
 
@@ -119,10 +126,7 @@ impl BlogDemo {
                 "This tool needs the client's LLM, but the client did not declare the sampling capability.",
             );
         }
-        let stateless = context
-            .protocol_version()
-            .is_some_and(|v| v.to_string().as_str() >= "2026-07-28");
-        if stateless {
+        if speaks_2026(&context) {
             return multi_round_trip(&post, &request);
         }
         let answer = match context
@@ -243,10 +247,7 @@ impl ServerHandler for BlogDemo {
                         "This tool samples with tools, but the client did not declare the sampling.tools capability.",
                     );
                 }
-                let stateless = context
-                    .protocol_version()
-                    .is_some_and(|v| v.to_string().as_str() >= "2026-07-28");
-                if stateless {
+                if speaks_2026(&context) {
                     forecast::call_2026(&request)
                 } else {
                     forecast::call_2025(&request, &context).await
