@@ -79,6 +79,20 @@ pub async fn open_page_in(
 }
 
 impl Page {
+    /// Picks `tool` in the tool list, enters `args` as its JSON arguments and calls it.
+    pub async fn call_tool(&self, tool: &str, args: &serde_json::Value) {
+        self.click_css(&format!(r#"[data-testid="tool-item"][data-name="{tool}"]"#))
+            .await;
+        self.browser
+            .set_value("tool-args-json", &args.to_string())
+            .await
+            .expect("the arguments box takes text");
+        self.browser
+            .click("call-tool")
+            .await
+            .expect("the call button");
+    }
+
     /// Clicks the element a CSS selector finds, waiting for it to appear.
     pub async fn click_css(&self, selector: &str) {
         self.find_css(selector)

@@ -9,14 +9,8 @@ use mcp_desk_testkit::fault_proxy::{Fault, FaultProxy};
 const WAIT: Duration = Duration::from_secs(20);
 
 async fn call_blog_post(page: &Page) {
-    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
-        .await;
-    let args = serde_json::json!({"title": "T", "draft": "A draft."}).to_string();
-    page.browser
-        .set_value("tool-args-json", &args)
-        .await
-        .unwrap();
-    page.browser.click("call-tool").await.unwrap();
+    let args = serde_json::json!({"title": "T", "draft": "A draft."});
+    page.call_tool("create_blog_post", &args).await;
 }
 
 /// After a failure, the page still connects to a good server and completes a call.

@@ -28,11 +28,8 @@ async fn call_blog_post(page: &Page) {
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
         .unwrap();
-    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
-        .await;
-    let args = serde_json::json!({"title": "Sampling", "draft": DRAFT}).to_string();
-    b.set_value("tool-args-json", &args).await.unwrap();
-    b.click("call-tool").await.unwrap();
+    let args = serde_json::json!({"title": "Sampling", "draft": DRAFT});
+    page.call_tool("create_blog_post", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
 }
 
@@ -285,12 +282,8 @@ async fn tool_loop(
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     set_key(&page, key).await;
-    page.click_css(r#"[data-testid="tool-item"][data-name="forecast_advice"]"#)
+    page.call_tool("forecast_advice", &serde_json::json!({"city": "Oslo"}))
         .await;
-    b.set_value("tool-args-json", r#"{"city": "Oslo"}"#)
-        .await
-        .unwrap();
-    b.click("call-tool").await.unwrap();
 
     // Turn 1: the request offers get_forecast; the model calls it.
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();

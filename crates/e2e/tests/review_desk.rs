@@ -20,13 +20,10 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
         .await
         .unwrap();
 
-    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
-        .await;
     for n in 1..=3 {
         let draft = format!("Post number {n} is short. It has two sentences.");
-        let args = serde_json::json!({"title": format!("Post {n}"), "draft": draft}).to_string();
-        b.set_value("tool-args-json", &args).await.unwrap();
-        b.click("call-tool").await.unwrap();
+        let args = serde_json::json!({"title": format!("Post {n}"), "draft": draft});
+        page.call_tool("create_blog_post", &args).await;
         if n <= 2 {
             // Answered by the rule with the Mock: no dialog, the result arrives.
             b.wait_for_text(

@@ -14,12 +14,7 @@ const WAIT: Duration = Duration::from_secs(30);
 /// returns the tool result's text.
 async fn call_and_approve(page: &Page, tool: &str, args: serde_json::Value) -> String {
     let b = &page.browser;
-    page.click_css(&format!(r#"[data-testid="tool-item"][data-name="{tool}"]"#))
-        .await;
-    b.set_value("tool-args-json", &args.to_string())
-        .await
-        .unwrap();
-    b.click("call-tool").await.unwrap();
+    page.call_tool(tool, &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     b.click("sampling-generate").await.unwrap();
     b.wait_for_text("sampling-response", "Mock summary:", WAIT)
@@ -114,12 +109,9 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     assert!(!result.starts_with("error"), "{result}");
 
     // Progress travels on the one stream too.
-    page.click_css(r#"[data-testid="tool-item"][data-name="trigger-long-running-operation"]"#)
+    let args = serde_json::json!({"duration": 3, "steps": 3});
+    page.call_tool("trigger-long-running-operation", &args)
         .await;
-    b.set_value("tool-args-json", r#"{"duration": 3, "steps": 3}"#)
-        .await
-        .unwrap();
-    b.click("call-tool").await.unwrap();
     let mut progressed = false;
     for _ in 0..100 {
         let value = b

@@ -13,14 +13,8 @@ const DRAFT: &str = "MCP servers can ask the client's model for help. This post 
 
 /// Connects, picks `create_blog_post`, fills its arguments and calls it; returns when the dialog shows.
 async fn call_blog_post(page: &Page) {
-    page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
-        .await;
-    let args = serde_json::json!({"title": "Sampling in practice", "draft": DRAFT}).to_string();
-    page.browser
-        .set_value("tool-args-json", &args)
-        .await
-        .unwrap();
-    page.browser.click("call-tool").await.unwrap();
+    let args = serde_json::json!({"title": "Sampling in practice", "draft": DRAFT});
+    page.call_tool("create_blog_post", &args).await;
     page.browser
         .wait_for_testid("sampling-dialog", WAIT)
         .await
@@ -196,12 +190,8 @@ async fn server_everything_sampling_round_trip() {
     b.wait_for_text("protocol-version", "2025-11-25", WAIT)
         .await
         .unwrap();
-    page.click_css(r#"[data-testid="tool-item"][data-name="trigger-sampling-request"]"#)
-        .await;
-    let args = serde_json::json!({"prompt": "Name three colours of the sea.", "maxTokens": 60})
-        .to_string();
-    b.set_value("tool-args-json", &args).await.unwrap();
-    b.click("call-tool").await.unwrap();
+    let args = serde_json::json!({"prompt": "Name three colours of the sea.", "maxTokens": 60});
+    page.call_tool("trigger-sampling-request", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     let message = b.value_of("sampling-message-text").await.unwrap();
     assert!(

@@ -4,21 +4,11 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page_at, start_demo};
+use mcp_desk_e2e::{open_page_at, start_demo};
 use mcp_desk_testkit::fault_proxy::{Fault, FaultProxy};
 use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-async fn call(page: &Page, tool: &str, args: serde_json::Value) {
-    page.click_css(&format!(r#"[data-testid="tool-item"][data-name="{tool}"]"#))
-        .await;
-    let b = &page.browser;
-    b.set_value("tool-args-json", &args.to_string())
-        .await
-        .unwrap();
-    b.click("call-tool").await.unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_stream_resumes_and_the_pending_sampling_request_completes() {
@@ -34,10 +24,7 @@ async fn a_dropped_stream_resumes_and_the_pending_sampling_request_completes() {
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
         .unwrap();
-    call(
-        &page,
-        "create_blog_post",
-        serde_json::json!({"title": "Tides", "draft": "The sea comes back twice a day. Pools refill."}),
+    page.call_tool("create_blog_post", &serde_json::json!({"title": "Tides", "draft": "The sea comes back twice a day. Pools refill."}),
     )
     .await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
@@ -76,10 +63,9 @@ async fn a_long_call_shows_progress_and_a_person_can_cancel_the_next_one() {
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
         .unwrap();
-    call(
-        &page,
+    page.call_tool(
         "trigger-long-running-operation",
-        serde_json::json!({"duration": 3, "steps": 3}),
+        &serde_json::json!({"duration": 3, "steps": 3}),
     )
     .await;
     b.wait_for_testid("tool-progress", WAIT).await.unwrap();
@@ -101,10 +87,9 @@ async fn a_long_call_shows_progress_and_a_person_can_cancel_the_next_one() {
         .await
         .unwrap();
 
-    call(
-        &page,
+    page.call_tool(
         "trigger-long-running-operation",
-        serde_json::json!({"duration": 60, "steps": 2}),
+        &serde_json::json!({"duration": 60, "steps": 2}),
     )
     .await;
     b.wait_for_testid("cancel-call", WAIT).await.unwrap();
@@ -116,7 +101,8 @@ async fn a_long_call_shows_progress_and_a_person_can_cancel_the_next_one() {
         .await
         .unwrap();
     // The session goes on.
-    call(&page, "echo", serde_json::json!({"message": "still here"})).await;
+    page.call_tool("echo", &serde_json::json!({"message": "still here"}))
+        .await;
     b.wait_for_text("tool-result", "still here", WAIT)
         .await
         .unwrap();
@@ -137,7 +123,8 @@ async fn server_log_messages_arrive_at_the_level_the_person_picked() {
     b.wait_for_text("log-list", "acknowledged logging/setLevel", WAIT)
         .await
         .unwrap();
-    call(&page, "toggle-simulated-logging", serde_json::json!({})).await;
+    page.call_tool("toggle-simulated-logging", &serde_json::json!({}))
+        .await;
     b.wait_for_text("log-list", "-level message", WAIT)
         .await
         .unwrap();

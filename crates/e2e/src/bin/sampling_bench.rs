@@ -20,11 +20,8 @@ async fn ours(dist: &Path, demo_url: &str, count: u64) -> Result<Value, String> 
     b.click("rule-save").await?;
     b.wait_for_text("rule-message", "Saved the rule", wait)
         .await?;
-    page.click_css(r#"[data-testid="tool-item"][data-name="bench_sampling"]"#)
+    page.call_tool("bench_sampling", &json!({"count": count}))
         .await;
-    b.set_value("tool-args-json", &json!({"count": count}).to_string())
-        .await?;
-    b.click("call-tool").await?;
     b.wait_for_text("tool-result", "p50_ms", Duration::from_secs(600))
         .await?;
     let text = b.text_of("tool-result").await?;
