@@ -28,7 +28,7 @@ pub fn start(connection: Rc<Connection>, item: QueuedSampling, mode: Mode) {
     state.record(
         &item.server_url,
         "model_call",
-        serde_json::json!({"request": item.input.0, "provider": kind.id(), "model": choice.model, "automatic": true}),
+        serde_json::json!({"request": item.key.input.0, "provider": kind.id(), "model": choice.model, "automatic": true}),
     );
     // Rules answer what the server asked, unedited.
     let params = item.params.clone();
@@ -69,7 +69,7 @@ fn finish(
     let state = connection.state();
     let queued = state
         .queue
-        .with_untracked(|q| q.iter().any(|i| i.input == item.input));
+        .with_untracked(|q| q.iter().any(|i| i.key == item.key));
     if mode == Mode::AutoApproveRequest && !queued {
         return; // answered by hand meanwhile, or cancelled
     }
@@ -77,7 +77,7 @@ fn finish(
         Ok(completion) if mode == Mode::AutoApproveCompletion => {
             let sent = completion.into_result().and_then(|result| {
                 connection
-                    .with_session(|s| s.answer_sampling(item.input, &result))
+                    .with_session(|s| s.answer_sampling(item.key.input, &result))
                     .map(|()| result)
             });
             match sent {
@@ -85,7 +85,7 @@ fn finish(
                     state.record(
                         &item.server_url,
                         "answer",
-                        serde_json::json!({"request": item.input.0, "result": result, "automatic": true}),
+                        serde_json::json!({"request": item.key.input.0, "result": result, "automatic": true}),
                     );
                     state.push_log(
                         LogLevel::Info,
@@ -95,7 +95,7 @@ fn finish(
                             item.server, result.model
                         ),
                     );
-                    state.queue.update(|q| q.retain(|i| i.input != item.input));
+                    state.queue.update(|q| q.retain(|i| i.key != item.key));
                 }
                 // The session no longer waits for it (cancelled, or the session ended): there
                 // is nothing left to answer, only to record.
@@ -103,7 +103,7 @@ fn finish(
                     state.record(
                         &item.server_url,
                         "error",
-                        serde_json::json!({"request": item.input.0, "message": e}),
+                        serde_json::json!({"request": item.key.input.0, "message": e}),
                     );
                     state.push_log(
                         LogLevel::Warning,
@@ -123,7 +123,7 @@ fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
     // A request answered without review was not queued: it is now, for the person.
     let queued = state
         .queue
-        .with_untracked(|q| q.iter().any(|i| i.input == item.input));
+        .with_untracked(|q| q.iter().any(|i| i.key == item.key));
     if !queued {
         let mut waiting = item.clone();
         waiting.rule_note = Some(text.clone());
@@ -132,7 +132,7 @@ fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
     state.record(
         &item.server_url,
         "error",
-        serde_json::json!({"request": item.input.0, "message": error}),
+        serde_json::json!({"request": item.key.input.0, "message": error}),
     );
     state.push_log(LogLevel::Warning, LogSource::Client, text.clone());
     state.notices.update(|n| n.push(text));

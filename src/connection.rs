@@ -13,7 +13,7 @@ use web_sys::AbortController;
 
 use crate::browser::http;
 use crate::events::{self, FollowUp};
-use crate::state::AppState;
+use crate::state::{AppState, ServerPanel};
 
 const PING_EVERY_MS: u64 = 60_000;
 
@@ -22,15 +22,22 @@ pub struct Connection {
     session: RefCell<ClientSession>,
     aborts: RefCell<HashMap<TransferId, AbortController>>,
     state: AppState,
+    /// The server tab it reports to.
+    panel: ServerPanel,
+    /// The URL it connected to (the tab's form may since have been edited).
+    endpoint: String,
 }
 
 impl Connection {
     /// Creates the session and starts its handshake.
-    pub fn start(config: SessionConfig, state: AppState) -> Rc<Self> {
+    pub fn start(config: SessionConfig, state: AppState, panel: ServerPanel) -> Rc<Self> {
+        let endpoint = config.url.clone();
         let connection = Rc::new(Connection {
+            endpoint,
             session: RefCell::new(ClientSession::new(config)),
             aborts: RefCell::new(HashMap::new()),
             state,
+            panel,
         });
         connection.with_session(ClientSession::connect);
         Self::keep_alive(Rc::downgrade(&connection));
@@ -59,6 +66,11 @@ impl Connection {
         self.state
     }
 
+    /// The server tab this connection reports to.
+    pub fn panel(&self) -> ServerPanel {
+        self.panel
+    }
+
     /// Runs `f` on the session, then performs and shows whatever it produced.
     pub fn with_session<R>(self: &Rc<Self>, f: impl FnOnce(&mut ClientSession) -> R) -> R {
         let result = f(&mut self.session.borrow_mut());
@@ -85,7 +97,8 @@ impl Connection {
         loop {
             let next = self.session.borrow_mut().poll_event();
             match next {
-                Some(event) => match events::apply(&self.state, event) {
+                Some(event) => match events::apply(&self.state, &self.panel, &self.endpoint, event)
+                {
                     Some(FollowUp::Refuse { input, reason }) => {
                         let refused = self.with_session(|s| s.refuse_sampling(input, &reason));
                         if let Err(e) = refused {
@@ -93,7 +106,7 @@ impl Connection {
                         }
                     }
                     Some(FollowUp::Automatic { item, mode }) => {
-                        crate::auto_answer::start(Rc::clone(self), item, mode)
+                        crate::auto_answer::start(Rc::clone(self), *item, mode)
                     }
                     None => {}
                 },

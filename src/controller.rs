@@ -1,30 +1,38 @@
-//! The person's intents (connect, call a tool, approve, reject, …) carried out on the
-//! connection and the page state. UI components call these and nothing lower.
+//! The person's intents (open a server tab, connect, call a tool, approve, reject, …) carried
+//! out on the connections and the page state. UI components call these and nothing lower.
+//! Each server tab has its own connection; every tab's sampling requests share one queue.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use mcp_desk_llm::Completion;
-use mcp_desk_protocol::{InputId, LogLevel, LogSource, SessionConfig};
+use mcp_desk_protocol::SessionConfig;
 use send_wrapper::SendWrapper;
 use serde_json::Value;
 
 use crate::connection::Connection;
-use crate::state::{AppState, ConnectionStatus, RunningCall};
+use crate::state::{AppState, ConnectionStatus, RequestKey, RunningCall, ServerId, ServerPanel};
+
+/// Each server tab's live connection.
+type Connections = HashMap<ServerId, Rc<Connection>>;
 
 /// Cheap to clone; safe to capture in view closures (the page is single-threaded).
 #[derive(Clone)]
 pub struct Controller {
     state: AppState,
-    connection: SendWrapper<Rc<RefCell<Option<Rc<Connection>>>>>,
+    connections: SendWrapper<Rc<RefCell<Connections>>>,
+    /// The page's root owner: a tab opened from an event handler still lives with the page.
+    owner: Option<Owner>,
 }
 
 impl Controller {
     pub fn new(state: AppState) -> Self {
         Self {
             state,
-            connection: SendWrapper::new(Rc::new(RefCell::new(None))),
+            connections: SendWrapper::new(Rc::new(RefCell::new(HashMap::new()))),
+            owner: Owner::current(),
         }
     }
 
@@ -32,90 +40,148 @@ impl Controller {
         self.state
     }
 
-    fn current(&self) -> Option<Rc<Connection>> {
-        self.connection.borrow().clone()
+    fn connection(&self, server: ServerId) -> Option<Rc<Connection>> {
+        self.connections.borrow().get(&server).cloned()
     }
 
-    /// Connects to the URL in the connect form, replacing any current connection.
-    pub fn connect(&self) {
-        let url = self.state.server_url.get_untracked().trim().to_owned();
-        if let Err(reason) = check_server_url(&url) {
-            self.state.status.set(ConnectionStatus::Failed(reason));
+    /// Opens a new server tab (empty, or with `url` in its form) and brings it to the front.
+    pub fn add_server(&self, url: String) -> ServerId {
+        let id = self.state.servers.with_untracked(|servers| {
+            ServerId(servers.iter().map(|p| p.id.0 + 1).max().unwrap_or(0))
+        });
+        let panel = match &self.owner {
+            Some(owner) => owner.with(|| ServerPanel::new(id, url)),
+            None => ServerPanel::new(id, url),
+        };
+        self.state.servers.update(|servers| servers.push(panel));
+        self.state.active.set(id);
+        id
+    }
+
+    /// Brings a server tab to the front.
+    pub fn show_server(&self, id: ServerId) {
+        if self.state.panel_of(id).is_some() {
+            self.state.active.set(id);
+        }
+    }
+
+    /// Disconnects a server and closes its tab (its waiting requests leave the queue with a
+    /// notice); the last tab is emptied instead of closed.
+    pub fn close_server(&self, id: ServerId) {
+        self.disconnect_server(id);
+        let last = self.state.servers.with_untracked(|s| s.len() <= 1);
+        if last {
+            if let Some(panel) = self.state.panel_of(id) {
+                panel.url.set(String::new());
+                panel.forget_connection(ConnectionStatus::Idle);
+                panel.selected_tool.set(None);
+                panel.tool_outcome.set(None);
+            }
             return;
         }
-        self.disconnect();
-        self.state.protocol_version.set(None);
-        self.state.transport.set(None);
-        self.state.server_name.set(None);
-        self.state.tools.set(Vec::new());
-        self.state.status.set(ConnectionStatus::Connecting);
+        self.state.servers.update(|s| s.retain(|p| p.id != id));
+        if self.state.active.get_untracked() == id {
+            let first = self.state.servers.with_untracked(|s| s[0].id);
+            self.state.active.set(first);
+        }
+    }
+
+    /// Connects the tab in front to the URL in its form, replacing its connection.
+    pub fn connect(&self) {
+        self.connect_server(self.state.panel_untracked().id);
+    }
+
+    /// Connects a tab to the URL in its form, replacing that tab's connection only.
+    pub fn connect_server(&self, id: ServerId) {
+        let Some(panel) = self.state.panel_of(id) else {
+            return;
+        };
+        let url = panel.url.get_untracked().trim().to_owned();
+        if let Err(reason) = check_server_url(&url) {
+            panel.status.set(ConnectionStatus::Failed(reason));
+            return;
+        }
+        self.disconnect_server(id);
+        panel.forget_connection(ConnectionStatus::Connecting);
         let config = SessionConfig {
             url,
             client_name: "mcp-desk".into(),
             client_version: env!("CARGO_PKG_VERSION").into(),
             revision: self.state.forced_revision.get_untracked(),
         };
-        let connection = Connection::start(config, self.state);
+        let connection = Connection::start(config, self.state, panel);
         if let Some(level) = self.state.server_log_level.get_untracked() {
             connection.with_session(|s| s.set_log_level(&level));
         }
-        *self.connection.borrow_mut() = Some(connection);
+        self.connections.borrow_mut().insert(id, connection);
     }
 
+    /// Disconnects the tab in front.
     pub fn disconnect(&self) {
-        if let Some(connection) = self.connection.borrow_mut().take() {
+        self.disconnect_server(self.state.panel_untracked().id);
+    }
+
+    fn disconnect_server(&self, id: ServerId) {
+        let connection = self.connections.borrow_mut().remove(&id);
+        if let Some(connection) = connection {
             connection.with_session(|s| s.disconnect());
         }
     }
 
-    /// Cancels the running tool call.
+    /// Cancels the running tool call of the tab in front.
     pub fn cancel_call(&self) {
-        let Some(running) = self.state.running_call.get_untracked() else {
+        let panel = self.state.panel_untracked();
+        let Some(running) = panel.running_call.get_untracked() else {
             return;
         };
-        if let Some(connection) = self.current() {
+        if let Some(connection) = self.connection(panel.id) {
             connection.with_session(|s| s.cancel_call(running.call, "Cancelled by the person"));
         }
     }
 
-    /// Asks the server for its log messages from `level` up (empty: leave the server's default).
+    /// Asks every connected server for its log messages from `level` up (empty: leave the
+    /// servers' defaults).
     pub fn set_log_level(&self, level: &str) {
         if level.is_empty() {
             return;
         }
         self.state.server_log_level.set(Some(level.to_owned()));
-        if let Some(connection) = self.current() {
+        let connections: Vec<Rc<Connection>> =
+            self.connections.borrow().values().cloned().collect();
+        for connection in connections {
             connection.with_session(|s| s.set_log_level(level));
         }
     }
 
     /// Picks a tool and fills the arguments with a skeleton from its input schema.
     pub fn select_tool(&self, name: &str) {
-        let skeleton = self.state.tools.with_untracked(|tools| {
+        let panel = self.state.panel_untracked();
+        let skeleton = panel.tools.with_untracked(|tools| {
             tools
                 .iter()
                 .find(|t| t.name == name)
                 .map(|t| arguments_skeleton(&t.input_schema))
         });
-        self.state.selected_tool.set(Some(name.to_owned()));
+        panel.selected_tool.set(Some(name.to_owned()));
         if let Some(skeleton) = skeleton {
-            self.state.tool_args.set(skeleton);
+            panel.tool_args.set(skeleton);
         }
     }
 
-    /// Calls the selected tool with the JSON in the arguments box.
+    /// Calls the selected tool of the tab in front with the JSON in its arguments box.
     pub fn call_tool(&self) {
+        let panel = self.state.panel_untracked();
         let fail = |text: String| {
-            self.state.tool_outcome.set(Some(crate::state::ToolOutcome {
-                tool: self.state.selected_tool.get_untracked().unwrap_or_default(),
+            panel.tool_outcome.set(Some(crate::state::ToolOutcome {
+                tool: panel.selected_tool.get_untracked().unwrap_or_default(),
                 text: format!("error: {text}"),
                 is_error: true,
             }))
         };
-        let Some(tool) = self.state.selected_tool.get_untracked() else {
+        let Some(tool) = panel.selected_tool.get_untracked() else {
             return fail("Pick a tool first.".into());
         };
-        let arguments = match serde_json::from_str::<Value>(&self.state.tool_args.get_untracked()) {
+        let arguments = match serde_json::from_str::<Value>(&panel.tool_args.get_untracked()) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {
                 return fail(
@@ -124,14 +190,14 @@ impl Controller {
             }
             Err(e) => return fail(format!("The arguments are not valid JSON: {e}.")),
         };
-        let Some(connection) = self.current() else {
+        let Some(connection) = self.connection(panel.id) else {
             return fail("Not connected: connect to a server first.".into());
         };
-        self.state.tool_outcome.set(None);
+        panel.tool_outcome.set(None);
         let call = connection.with_session(|s| s.call_tool(&tool, arguments));
         // A call refused at once has already reported its failure.
-        if self.state.tool_outcome.get_untracked().is_none() {
-            self.state.running_call.set(Some(RunningCall {
+        if panel.tool_outcome.get_untracked().is_none() {
+            panel.running_call.set(Some(RunningCall {
                 call,
                 tool,
                 progress: None,
@@ -140,55 +206,51 @@ impl Controller {
     }
 
     /// Sends the approved completion to the server and takes the request off the queue.
-    pub fn approve(&self, input: InputId, completion: Completion) -> Result<(), String> {
-        let connection = self.current().ok_or("Not connected any more.")?;
+    pub fn approve(&self, key: RequestKey, completion: Completion) -> Result<(), String> {
+        let connection = self
+            .connection(key.server)
+            .ok_or("Not connected to that server any more.")?;
         let result = completion.into_result()?;
-        connection.with_session(|s| s.answer_sampling(input, &result))?;
+        connection.with_session(|s| s.answer_sampling(key.input, &result))?;
         self.state.record(
-            &self.server_of(input),
+            &self.server_of(key),
             "answer",
-            serde_json::json!({"request": input.0, "result": result}),
+            serde_json::json!({"request": key.input.0, "result": result}),
         );
-        self.remove_from_queue(input);
+        self.remove_from_queue(key);
         Ok(())
     }
 
     /// Refuses the request; the server hears "User rejected sampling request".
-    pub fn reject(&self, input: InputId) -> Result<(), String> {
-        let connection = self.current().ok_or("Not connected any more.")?;
-        connection.with_session(|s| s.reject_sampling(input))?;
+    pub fn reject(&self, key: RequestKey) -> Result<(), String> {
+        let connection = self
+            .connection(key.server)
+            .ok_or("Not connected to that server any more.")?;
+        connection.with_session(|s| s.reject_sampling(key.input))?;
         self.state.record(
-            &self.server_of(input),
+            &self.server_of(key),
             "rejection",
-            serde_json::json!({"request": input.0}),
+            serde_json::json!({"request": key.input.0}),
         );
-        self.remove_from_queue(input);
+        self.remove_from_queue(key);
         Ok(())
     }
 
     /// The MCP endpoint a queued request came from.
-    fn server_of(&self, input: InputId) -> String {
+    fn server_of(&self, key: RequestKey) -> String {
         self.state.queue.with_untracked(|q| {
             q.iter()
-                .find(|item| item.input == input)
+                .find(|item| item.key == key)
                 .map(|item| item.server_url.clone())
                 .unwrap_or_default()
         })
     }
 
-    /// Drops a request the session no longer knows (the session ended), with a notice.
-    pub fn dismiss(&self, input: InputId, why: &str) {
-        self.remove_from_queue(input);
-        self.state.notices.update(|n| n.push(why.to_owned()));
-        self.state
-            .push_log(LogLevel::Warning, LogSource::Client, why.to_owned());
-    }
-
-    fn remove_from_queue(&self, input: InputId) {
+    fn remove_from_queue(&self, key: RequestKey) {
         self.state
             .queue
-            .update(|q| q.retain(|item| item.input != input));
-        if self.state.focused.get_untracked() == Some(input) {
+            .update(|q| q.retain(|item| item.key != key));
+        if self.state.focused.get_untracked() == Some(key) {
             self.state.focused.set(None);
         }
     }

@@ -5,17 +5,30 @@ use mcp_desk_protocol::{Event, InputId, LogLevel, LogSource};
 
 use crate::content::content_block_text;
 use crate::rules::{Decision, Mode};
-use crate::state::{AppState, ConnectionStatus, QueuedSampling, ToolOutcome, ToolView};
+use crate::state::{
+    AppState, ConnectionStatus, QueuedSampling, RequestKey, ServerPanel, ToolOutcome, ToolView,
+};
 
 /// What the connection must still do after an event was applied.
 pub enum FollowUp {
     /// Refuse a request the rules throttled.
     Refuse { input: InputId, reason: String },
     /// Answer (or pre-answer) a request by rule.
-    Automatic { item: QueuedSampling, mode: Mode },
+    Automatic {
+        item: Box<QueuedSampling>,
+        mode: Mode,
+    },
 }
 
-pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
+/// Applies one event of `panel`'s connection to `endpoint`: connection facts and tool calls go
+/// to its tab, sampling requests to the shared queue, log lines to the shared log (named by
+/// server when there are several).
+pub fn apply(
+    state: &AppState,
+    panel: &ServerPanel,
+    endpoint: &str,
+    event: Event,
+) -> Option<FollowUp> {
     match event {
         Event::Connected {
             protocol_version,
@@ -23,15 +36,15 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
             server,
             ..
         } => {
-            state.protocol_version.set(Some(protocol_version));
-            state.transport.set(Some(transport.label().to_owned()));
-            state.server_name.set(Some(server.name));
-            state.status.set(ConnectionStatus::Connected);
+            panel.protocol_version.set(Some(protocol_version));
+            panel.transport.set(Some(transport.label().to_owned()));
+            panel.server_name.set(Some(server.name));
+            panel.status.set(ConnectionStatus::Connected);
         }
-        Event::ConnectFailed { error } => state.status.set(ConnectionStatus::Failed(error)),
+        Event::ConnectFailed { error } => panel.status.set(ConnectionStatus::Failed(error)),
         Event::Disconnected { reason } => {
-            state.running_call.set(None);
-            state.status.set(ConnectionStatus::Disconnected(reason));
+            panel.running_call.set(None);
+            panel.status.set(ConnectionStatus::Disconnected(reason));
         }
         Event::ToolsListed(tools) => {
             let views: Vec<ToolView> = tools
@@ -43,10 +56,10 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                     input_schema: serde_json::Value::Object((*t.input_schema).clone()),
                 })
                 .collect();
-            state.tools.set(views);
+            panel.tools.set(views);
         }
         Event::ToolCallFinished { call, result } => {
-            let tool = finish_call(state, call);
+            let tool = finish_call(panel, call);
             let text = result
                 .content
                 .iter()
@@ -61,7 +74,7 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                 .collect::<Vec<_>>()
                 .join("\n\n");
             let is_error = result.is_error == Some(true);
-            state.tool_outcome.set(Some(ToolOutcome {
+            panel.tool_outcome.set(Some(ToolOutcome {
                 tool,
                 text: if is_error {
                     format!("error: {text}")
@@ -72,24 +85,24 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
             }));
         }
         Event::ToolCallFailed { call, error } => {
-            let tool = finish_call(state, call);
-            state.tool_outcome.set(Some(ToolOutcome {
+            let tool = finish_call(panel, call);
+            panel.tool_outcome.set(Some(ToolOutcome {
                 tool,
                 text: format!("error: {error}"),
                 is_error: true,
             }));
         }
         Event::ToolCallDeclined { call, reason } => {
-            let tool = finish_call(state, call);
-            state.tool_outcome.set(Some(ToolOutcome {
+            let tool = finish_call(panel, call);
+            panel.tool_outcome.set(Some(ToolOutcome {
                 tool,
                 text: format!("declined: {reason}"),
                 is_error: false,
             }));
         }
         Event::ToolCallCancelled { call, reason } => {
-            let tool = finish_call(state, call);
-            state.tool_outcome.set(Some(ToolOutcome {
+            let tool = finish_call(panel, call);
+            panel.tool_outcome.set(Some(ToolOutcome {
                 tool,
                 text: format!("cancelled: {reason}"),
                 is_error: false,
@@ -100,17 +113,17 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
             progress,
             total,
             message,
-        } => state.running_call.update(|running| {
+        } => panel.running_call.update(|running| {
             if let Some(running) = running.as_mut().filter(|r| r.call == call) {
                 running.progress = Some((progress, total, message));
             }
         }),
         Event::SamplingRequested(pending) => {
-            let server = state
+            let server_url = endpoint.to_owned();
+            let server = panel
                 .server_name
                 .get_untracked()
-                .unwrap_or_else(|| state.server_url.get_untracked());
-            let server_url = state.server_url.get_untracked();
+                .unwrap_or_else(|| server_url.clone());
             let tool = pending.related_call.map(|c| c.tool);
             state.record(
                 &server_url,
@@ -119,7 +132,7 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
             );
             let waiting = state
                 .queue
-                .with_untracked(|q| q.iter().filter(|i| i.server_url == server_url).count());
+                .with_untracked(|q| q.iter().filter(|i| i.key.server == panel.id).count());
             let decision = state.rules.try_update(|book| {
                 book.decide(
                     &server_url,
@@ -141,7 +154,10 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                 None => (None, None),
             };
             let item = QueuedSampling {
-                input: pending.input,
+                key: RequestKey {
+                    server: panel.id,
+                    input: pending.input,
+                },
                 server,
                 server_url,
                 tool,
@@ -153,17 +169,24 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
             if mode != Some(Mode::AutoApproveCompletion) {
                 state.queue.update(|q| q.push(item.clone()));
             }
-            return mode.map(|mode| FollowUp::Automatic { item, mode });
+            return mode.map(|mode| FollowUp::Automatic {
+                item: Box::new(item),
+                mode,
+            });
         }
         Event::SamplingCancelled { input, reason } => {
+            let key = RequestKey {
+                server: panel.id,
+                input,
+            };
             let removed = state.queue.try_update(|q| {
-                let at = q.iter().position(|item| item.input == input)?;
+                let at = q.iter().position(|item| item.key == key)?;
                 Some(q.remove(at))
             });
             if removed.as_ref().is_some_and(Option::is_none) {
                 // Not queued: a request a rule was answering; the trail still says what happened.
                 state.record(
-                    &state.server_url.get_untracked(),
+                    endpoint,
                     "cancelled",
                     serde_json::json!({"request": input.0, "reason": reason}),
                 );
@@ -182,19 +205,25 @@ pub fn apply(state: &AppState, event: Event) -> Option<FollowUp> {
                 );
             }
         }
-        Event::Log(entry) => state.push_log(entry.level, entry.source, entry.text),
+        Event::Log(entry) => {
+            let text = match state.servers.with_untracked(Vec::len) {
+                1 => entry.text,
+                _ => format!("[{}] {}", panel.label_untracked(), entry.text),
+            };
+            state.push_log(entry.level, entry.source, text)
+        }
     }
     None
 }
 
 /// Clears the running call if it is `call`; returns the tool's name.
-fn finish_call(state: &AppState, call: mcp_desk_protocol::CallId) -> String {
-    let running = state.running_call.get_untracked();
+fn finish_call(panel: &ServerPanel, call: mcp_desk_protocol::CallId) -> String {
+    let running = panel.running_call.get_untracked();
     match running {
         Some(r) if r.call == call => {
-            state.running_call.set(None);
+            panel.running_call.set(None);
             r.tool
         }
-        _ => state.selected_tool.get_untracked().unwrap_or_default(),
+        _ => panel.selected_tool.get_untracked().unwrap_or_default(),
     }
 }

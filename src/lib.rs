@@ -25,7 +25,7 @@ use mcp_desk_protocol::{LogLevel, LogSource, Revision};
 
 use crate::controller::Controller;
 use crate::startup::StartupSettings;
-use crate::state::AppState;
+use crate::state::{AppState, ServerId};
 
 /// Mounts the page, applies the URL's settings, and connects if the URL asks to.
 pub fn start() {
@@ -38,19 +38,39 @@ pub fn start() {
         apply_startup(&state, &settings);
         provide_context(state);
         provide_context(controller.clone());
-        if settings.connect && settings.server.is_some() {
-            // After the first render, so the page shows the connection starting.
-            request_animation_frame(move || controller.connect());
+        let tabs = open_server_tabs(&controller, &settings.servers);
+        if settings.connect && !settings.servers.is_empty() {
+            // After the first render, so the page shows the connections starting.
+            request_animation_frame(move || {
+                for tab in tabs {
+                    controller.connect_server(tab);
+                }
+            });
         }
         view! { <ui::App/> }
     });
     browser::page::mark_ready();
 }
 
-fn apply_startup(state: &AppState, settings: &StartupSettings) {
-    if let Some(server) = &settings.server {
-        state.server_url.set(server.clone());
+/// One tab per server the URL names (the first in the tab the page starts with), the
+/// first in front.
+fn open_server_tabs(controller: &Controller, servers: &[String]) -> Vec<ServerId> {
+    let state = controller.state();
+    let first = state.panel_untracked();
+    let mut tabs = Vec::new();
+    for (i, url) in servers.iter().enumerate() {
+        if i == 0 {
+            first.url.set(url.clone());
+            tabs.push(first.id);
+        } else {
+            tabs.push(controller.add_server(url.clone()));
+        }
     }
+    state.active.set(first.id);
+    tabs
+}
+
+fn apply_startup(state: &AppState, settings: &StartupSettings) {
     state.audit.set(audit::load());
     state.rules.set(rules::load());
     let mut provider = providers::load();

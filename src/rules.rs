@@ -11,7 +11,7 @@ use crate::browser::storage;
 
 const STORAGE_KEY: &str = "mcp-desk.rules";
 /// More pending requests than this from one server are refused, not queued.
-pub const MAX_PENDING_PER_SERVER: usize = 20;
+pub const MAX_PENDING_PER_SERVER: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mode {

@@ -1,11 +1,13 @@
 //! Settings read from the page's URL (fragment first, then query string), as listed in the
-//! UI contract: `server`, `connect`, `provider`, `base`, `model`, `revision`.
+//! UI contract: `server` (repeatable: one server tab each), `connect`, `provider`, `base`,
+//! `model`, `revision`.
 //! An API key is never read from the URL.
 
 /// What the URL asked for at start-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StartupSettings {
-    pub server: Option<String>,
+    /// The servers to open, one tab each, in order.
+    pub servers: Vec<String>,
     pub connect: bool,
     pub provider: Option<String>,
     pub base: Option<String>,
@@ -19,12 +21,14 @@ impl StartupSettings {
         let mut settings = StartupSettings::default();
         for (text, plus_is_space) in [(query, true), (fragment, false)] {
             let text = text.trim_start_matches(['#', '?']);
+            // The fragment's servers replace the query string's, like every other key.
+            let mut servers = Vec::new();
             for pair in text.split('&').filter(|p| !p.is_empty()) {
                 let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
                 let value = percent_decode(value, plus_is_space);
                 let non_empty = (!value.is_empty()).then(|| value.clone());
                 match key {
-                    "server" => settings.server = non_empty,
+                    "server" => servers.extend(non_empty),
                     "connect" => settings.connect = matches!(value.as_str(), "1" | "true" | "yes"),
                     "provider" => settings.provider = non_empty,
                     "base" => settings.base = non_empty,
@@ -32,6 +36,9 @@ impl StartupSettings {
                     "revision" => settings.revision = non_empty,
                     _ => {}
                 }
+            }
+            if !servers.is_empty() {
+                settings.servers = servers;
             }
         }
         settings

@@ -65,10 +65,86 @@ pub struct RunningCall {
     pub progress: Option<(f64, Option<f64>, Option<String>)>,
 }
 
+/// Which server connection something belongs to: one per tab, never reused in a page's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServerId(pub u32);
+
+/// A queued request's identity: the server that asked, and that server's session's id for
+/// it (two servers' sessions number their requests independently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestKey {
+    pub server: ServerId,
+    pub input: InputId,
+}
+
+impl RequestKey {
+    /// The queue entry's `data-id`.
+    pub fn dom_id(&self) -> String {
+        format!("{}-{}", self.server.0, self.input.0)
+    }
+}
+
+/// One server connection as the page shows it (a tab): the connect form's URL, the
+/// connection's facts, its tools and its last call.
+#[derive(Clone, Copy)]
+pub struct ServerPanel {
+    pub id: ServerId,
+    pub url: RwSignal<String>,
+    pub status: RwSignal<ConnectionStatus>,
+    pub protocol_version: RwSignal<Option<String>>,
+    /// How the page talks to the server (stateless, session, legacy HTTP+SSE).
+    pub transport: RwSignal<Option<String>>,
+    pub server_name: RwSignal<Option<String>>,
+    pub tools: RwSignal<Vec<ToolView>>,
+    pub selected_tool: RwSignal<Option<String>>,
+    pub tool_args: RwSignal<String>,
+    pub running_call: RwSignal<Option<RunningCall>>,
+    pub tool_outcome: RwSignal<Option<ToolOutcome>>,
+}
+
+impl ServerPanel {
+    pub fn new(id: ServerId, url: String) -> Self {
+        Self {
+            id,
+            url: RwSignal::new(url),
+            status: RwSignal::new(ConnectionStatus::Idle),
+            protocol_version: RwSignal::new(None),
+            transport: RwSignal::new(None),
+            server_name: RwSignal::new(None),
+            tools: RwSignal::new(Vec::new()),
+            selected_tool: RwSignal::new(None),
+            tool_args: RwSignal::new("{}".into()),
+            running_call: RwSignal::new(None),
+            tool_outcome: RwSignal::new(None),
+        }
+    }
+
+    /// How the tab names the server: its name once connected, else its URL (tracked).
+    pub fn label(&self) -> String {
+        label(self.server_name.get(), &self.url.get())
+    }
+
+    /// The same, for code outside views.
+    pub fn label_untracked(&self) -> String {
+        label(self.server_name.get_untracked(), &self.url.get_untracked())
+    }
+
+    /// Forgets what the last connection reported, before a new one starts (the last result
+    /// stays in view until a new call).
+    pub fn forget_connection(&self, status: ConnectionStatus) {
+        self.protocol_version.set(None);
+        self.transport.set(None);
+        self.server_name.set(None);
+        self.tools.set(Vec::new());
+        self.running_call.set(None);
+        self.status.set(status);
+    }
+}
+
 /// A sampling request in the queue, as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueuedSampling {
-    pub input: InputId,
+    pub key: RequestKey,
     pub server: String,
     /// The MCP endpoint that asked (per-server provider settings are keyed by it).
     pub server_url: String,
@@ -92,24 +168,17 @@ pub struct LogRow {
 /// Every signal the UI reads; `Copy`, so components take it by value.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    pub server_url: RwSignal<String>,
-    pub status: RwSignal<ConnectionStatus>,
-    pub protocol_version: RwSignal<Option<String>>,
-    /// How the page talks to the server (stateless, session, legacy HTTP+SSE).
-    pub transport: RwSignal<Option<String>>,
+    /// Every server tab, in the order they were opened; never empty.
+    pub servers: RwSignal<Vec<ServerPanel>>,
+    /// The tab the connect form and the tool panel show.
+    pub active: RwSignal<ServerId>,
     /// The server log level the person asked for.
     pub server_log_level: RwSignal<Option<String>>,
     /// A protocol revision the person forced; `None` negotiates, newest first.
     pub forced_revision: RwSignal<Option<Revision>>,
-    pub server_name: RwSignal<Option<String>>,
-    pub tools: RwSignal<Vec<ToolView>>,
-    pub selected_tool: RwSignal<Option<String>>,
-    pub tool_args: RwSignal<String>,
-    pub running_call: RwSignal<Option<RunningCall>>,
-    pub tool_outcome: RwSignal<Option<ToolOutcome>>,
     pub queue: RwSignal<Vec<QueuedSampling>>,
     /// The request the dialog shows; `None` = the oldest.
-    pub focused: RwSignal<Option<InputId>>,
+    pub focused: RwSignal<Option<RequestKey>>,
     /// Why requests left the queue without an answer from the person.
     pub notices: RwSignal<Vec<String>>,
     pub log: RwSignal<Vec<LogRow>>,
@@ -123,18 +192,10 @@ pub struct AppState {
 impl AppState {
     pub fn new() -> Self {
         Self {
-            server_url: RwSignal::new(String::new()),
-            status: RwSignal::new(ConnectionStatus::Idle),
-            protocol_version: RwSignal::new(None),
-            transport: RwSignal::new(None),
+            servers: RwSignal::new(vec![ServerPanel::new(ServerId(0), String::new())]),
+            active: RwSignal::new(ServerId(0)),
             forced_revision: RwSignal::new(None),
             server_log_level: RwSignal::new(None),
-            server_name: RwSignal::new(None),
-            tools: RwSignal::new(Vec::new()),
-            selected_tool: RwSignal::new(None),
-            tool_args: RwSignal::new("{}".into()),
-            running_call: RwSignal::new(None),
-            tool_outcome: RwSignal::new(None),
             queue: RwSignal::new(Vec::new()),
             focused: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
@@ -145,14 +206,32 @@ impl AppState {
         }
     }
 
-    /// The id of the request in front of the person: the focused one, else the oldest.
-    pub fn front_input(&self) -> Option<InputId> {
+    /// The request in front of the person: the focused one, else the oldest.
+    pub fn front_request(&self) -> Option<RequestKey> {
         let focused = self.focused.get();
         self.queue.with(|q| {
             focused
-                .filter(|f| q.iter().any(|item| item.input == *f))
-                .or_else(|| q.first().map(|item| item.input))
+                .filter(|f| q.iter().any(|item| item.key == *f))
+                .or_else(|| q.first().map(|item| item.key))
         })
+    }
+
+    /// The tab in front (tracked: a view reading it follows tab switches).
+    pub fn panel(&self) -> ServerPanel {
+        let active = self.active.get();
+        self.servers.with(|servers| pick(servers, active))
+    }
+
+    /// The tab in front, for event handlers.
+    pub fn panel_untracked(&self) -> ServerPanel {
+        let active = self.active.get_untracked();
+        self.servers.with_untracked(|servers| pick(servers, active))
+    }
+
+    /// The tab of a server, if it is still open.
+    pub fn panel_of(&self, id: ServerId) -> Option<ServerPanel> {
+        self.servers
+            .with_untracked(|servers| servers.iter().find(|p| p.id == id).copied())
     }
 
     /// Records what happened to a sampling request in the audit trail (and saves it).
@@ -178,6 +257,23 @@ impl AppState {
             }
         });
     }
+}
+
+fn label(name: Option<String>, url: &str) -> String {
+    name.unwrap_or_else(|| match url.trim() {
+        "" => "New server".to_owned(),
+        url => url.to_owned(),
+    })
+}
+
+/// The tab with id `active`, else the first (there is always one).
+fn pick(servers: &[ServerPanel], active: ServerId) -> ServerPanel {
+    servers
+        .iter()
+        .find(|p| p.id == active)
+        .or(servers.first())
+        .copied()
+        .expect("the page always has a server tab")
 }
 
 impl Default for AppState {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use mcp_desk::controller::Controller;
-use mcp_desk::state::{AppState, QueuedSampling};
+use mcp_desk::state::{AppState, QueuedSampling, RequestKey, ServerId};
 use mcp_desk_protocol::InputId;
 use mcp_desk_protocol::model::{
     CreateMessageRequestParams, ModelHint, ModelPreferences, SamplingMessage,
@@ -118,7 +118,10 @@ async fn mount_with_request() -> AppState {
     .forget();
     state.queue.update(|q| {
         q.push(QueuedSampling {
-            input: InputId(0),
+            key: RequestKey {
+                server: ServerId(0),
+                input: InputId(0),
+            },
             server: "test-server".into(),
             server_url: "http://127.0.0.1:9/mcp".into(),
             tool: Some("create_blog_post".into()),
@@ -230,7 +233,10 @@ async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
     second.system_prompt = Some("The second one.".into());
     state.queue.update(|q| {
         q.push(QueuedSampling {
-            input: InputId(1),
+            key: RequestKey {
+                server: ServerId(1),
+                input: InputId(0),
+            },
             server: "other-server".into(),
             server_url: "http://127.0.0.1:10/mcp".into(),
             tool: None,

@@ -12,7 +12,7 @@ fn reads_every_contract_key_from_the_fragment() {
         "#server=http%3A%2F%2F127.0.0.1%3A8787%2Fmcp&connect=1&provider=mock&base=http%3A%2F%2Flocalhost%3A11434&model=llama3&revision=2025-06-18",
         "",
     );
-    assert_eq!(s.server.as_deref(), Some("http://127.0.0.1:8787/mcp"));
+    assert_eq!(s.servers, ["http://127.0.0.1:8787/mcp"]);
     assert!(s.connect);
     assert_eq!(s.provider.as_deref(), Some("mock"));
     assert_eq!(s.base.as_deref(), Some("http://localhost:11434"));
@@ -27,8 +27,21 @@ fn the_fragment_wins_over_the_query_string() {
         "?provider=mock&server=http://a/mcp&connect=0",
     );
     assert_eq!(s.provider.as_deref(), Some("manual"));
-    assert_eq!(s.server.as_deref(), Some("http://a/mcp"));
+    assert_eq!(s.servers, ["http://a/mcp"]);
     assert!(!s.connect);
+}
+
+#[wasm_bindgen_test]
+fn server_repeats_one_tab_each_and_the_fragment_replaces_the_query_list() {
+    let s = StartupSettings::parse("#server=http://a/mcp&server=&server=http://b/mcp", "");
+    assert_eq!(s.servers, ["http://a/mcp", "http://b/mcp"]);
+    let s = StartupSettings::parse(
+        "#server=http://c/mcp",
+        "?server=http://a/mcp&server=http://b/mcp",
+    );
+    assert_eq!(s.servers, ["http://c/mcp"]);
+    let s = StartupSettings::parse("#connect=1", "?server=http://a/mcp&server=http://b/mcp");
+    assert_eq!(s.servers, ["http://a/mcp", "http://b/mcp"]);
 }
 
 #[wasm_bindgen_test]

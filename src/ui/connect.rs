@@ -17,7 +17,7 @@ pub fn ConnectPanel() -> impl IntoView {
             controller.connect();
         }
     };
-    let status_class = move || match state.status.get() {
+    let status_class = move || match state.panel().status.get() {
         ConnectionStatus::Connected => "status ok",
         ConnectionStatus::Failed(_) => "status bad",
         _ => "status",
@@ -34,14 +34,14 @@ pub fn ConnectPanel() -> impl IntoView {
                         type="url"
                         placeholder="http://127.0.0.1:8787/mcp"
                         autocomplete="url"
-                        prop:value=move || state.server_url.get()
-                        on:input=move |ev| state.server_url.set(event_target_value(&ev))
+                        prop:value=move || state.panel().url.get()
+                        on:input=move |ev| state.panel_untracked().url.set(event_target_value(&ev))
                     />
                     <button type="submit" data-testid="connect">"Connect"</button>
                     <button
                         type="button"
                         data-testid="disconnect"
-                        disabled=move || !state.status.get().is_live()
+                        disabled=move || !state.panel().status.get().is_live()
                         on:click=move |_| controller.disconnect()
                     >
                         "Disconnect"
@@ -68,14 +68,14 @@ pub fn ConnectPanel() -> impl IntoView {
             <dl class="facts">
                 <dt>"Status"</dt>
                 <dd data-testid="connection-status" class=status_class role="status">
-                    {move || state.status.get().text()}
+                    {move || state.panel().status.get().text()}
                 </dd>
                 <dt>"Protocol revision"</dt>
-                <dd data-testid="protocol-version">{move || state.protocol_version.get().unwrap_or_else(|| "—".into())}</dd>
+                <dd data-testid="protocol-version">{move || state.panel().protocol_version.get().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Transport"</dt>
-                <dd data-testid="protocol-transport">{move || state.transport.get().unwrap_or_else(|| "—".into())}</dd>
+                <dd data-testid="protocol-transport">{move || state.panel().transport.get().unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Server"</dt>
-                <dd data-testid="server-name">{move || state.server_name.get().unwrap_or_else(|| "—".into())}</dd>
+                <dd data-testid="server-name">{move || state.panel().server_name.get().unwrap_or_else(|| "—".into())}</dd>
             </dl>
         </section>
     }

@@ -9,6 +9,7 @@ mod rules;
 mod sampling_dialog;
 pub mod sampling_message;
 mod sampling_queue;
+mod servers;
 mod tools;
 
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="layout">
             <div class="column">
+                <servers::ServerTabs/>
                 <connect::ConnectPanel/>
                 <tools::ToolsPanel/>
                 <provider_settings::ProviderSettingsPanel/>

@@ -54,7 +54,12 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
             (false, true) => " The key is remembered on this device.",
             (false, false) => " The key is kept for this tab only.",
         };
-        let server = state.server_url.get_untracked().trim().to_owned();
+        let server = state
+            .panel_untracked()
+            .url
+            .get_untracked()
+            .trim()
+            .to_owned();
         let only_this_server = for_server.get_untracked() && !server.is_empty();
         let scope = if only_this_server {
             format!("requests from {server}")
@@ -156,7 +161,7 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
                     on:change=move |ev| for_server.set(event_target_checked(&ev))
                 />
                 {move || {
-                    let server = state.server_url.get();
+                    let server = state.panel().url.get();
                     if server.trim().is_empty() {
                         " Only for the server in the connect form".to_owned()
                     } else {

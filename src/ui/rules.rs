@@ -26,7 +26,12 @@ pub fn RulesPanel() -> impl IntoView {
     let max_tokens = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     let save = move |_| {
-        let server = state.server_url.get_untracked().trim().to_owned();
+        let server = state
+            .panel_untracked()
+            .url
+            .get_untracked()
+            .trim()
+            .to_owned();
         if server.is_empty() {
             return message.set(Some("Enter a server URL in the connect form first.".into()));
         }
@@ -123,7 +128,7 @@ pub fn RulesPanel() -> impl IntoView {
                 />
                 " Pause every automatic approval (ask for everything)"
             </label>
-            <p class="hint">{move || format!("For {}:", if state.server_url.get().is_empty() { "the server in the connect form".to_owned() } else { state.server_url.get() })}</p>
+            <p class="hint">{move || format!("For {}:", if state.panel().url.get().is_empty() { "the server in the connect form".to_owned() } else { state.panel().url.get() })}</p>
             <label for="rule-mode">"When it asks for sampling"</label>
             <select id="rule-mode" data-testid="rule-mode" on:change=move |ev| {
                 if let Some(m) = Mode::from_id(&event_target_value(&ev)) {

@@ -17,12 +17,12 @@ use crate::ui::sampling_message::{SamplingMessageView, TextEdit, apply_text_edit
 #[component]
 pub fn SamplingDialogSlot() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let front = Memo::new(move |_| state.front_input());
+    let front = Memo::new(move |_| state.front_request());
     move || {
-        front.get().and_then(|input| {
+        front.get().and_then(|key| {
             state
                 .queue
-                .with_untracked(|q| q.iter().find(|item| item.input == input).cloned())
+                .with_untracked(|q| q.iter().find(|item| item.key == key).cloned())
                 .map(|item| view! { <SamplingDialog item/> })
         })
     }
@@ -132,7 +132,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let state = expect_context::<AppState>();
     let controller = expect_context::<Controller>();
     let original = StoredValue::new(item.params.clone());
-    let input = item.input;
+    let key = item.key;
     let server_url = StoredValue::new(item.server_url.clone());
     let edits = Edits::new(&item.params);
     let settings = state.provider.get_untracked();
@@ -177,7 +177,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         state.record(
             &server_url.get_value(),
             "model_call",
-            serde_json::json!({"request": input.0, "provider": kind.id(), "model": model_name, "edited_request": edited}),
+            serde_json::json!({"request": key.input.0, "provider": kind.id(), "model": model_name, "edited_request": edited}),
         );
         match kind {
             ProviderKind::Mock => {
@@ -233,7 +233,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 state.record(
                                     &server_url.get_value(),
                                     "error",
-                                    serde_json::json!({"request": input.0, "provider": kind.id(), "message": e.message}),
+                                    serde_json::json!({"request": key.input.0, "provider": kind.id(), "message": e.message}),
                                 );
                                 if e.kind == ErrorKind::Stopped {
                                     stop_reason.set(StopReason::Other("stopped".into()));
@@ -287,8 +287,9 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     .apply(o)
                     .ok()
                     .and_then(|p| serde_json::to_value(p).ok());
-                (sent != now)
-                    .then(|| serde_json::json!({"request": input.0, "sent": sent, "edited": now}))
+                (sent != now).then(
+                    || serde_json::json!({"request": key.input.0, "sent": sent, "edited": now}),
+                )
             });
             if let Some(detail) = edited {
                 state.record(&server_url.get_value(), "edit", detail);
@@ -299,7 +300,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 model: model_name,
                 stop_reason: stop_reason.get_untracked(),
             };
-            if let Err(e) = controller.approve(input, completion) {
+            if let Err(e) = controller.approve(key, completion) {
                 error.set(Some(e));
             }
         }
@@ -310,7 +311,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 "The answer is still arriving: Stop it first, then reject.".into(),
             ));
         }
-        if let Err(e) = controller.reject(input) {
+        if let Err(e) = controller.reject(key) {
             error.set(Some(e));
         }
     };
@@ -454,7 +455,8 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             <p id="sampling-keys" class="hint">"Keys: Ctrl+Enter approves, Esc (outside a text field) rejects, Tab stays in this dialog; ↑ ↓ in the queue pick another request."</p>
             <p class="origin">
                 "From "
-                <strong data-testid="sampling-server">{item.server.clone()}</strong>
+                <strong data-testid="sampling-server" title=item.server_url.clone()>{item.server.clone()}</strong>
+                {(item.server != item.server_url).then(|| view! { <span class="via">{format!(" ({})", item.server_url)}</span> })}
                 {match item.tool.clone() {
                     Some(tool) => view! { <span data-testid="sampling-tool">" during the call of "<code>{tool}</code></span> }.into_any(),
                     None => view! { <span data-testid="sampling-tool">" (not tied to a tool call)"</span> }.into_any(),

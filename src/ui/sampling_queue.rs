@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 
 use crate::content::sampling_block_text;
-use crate::state::{AppState, QueuedSampling};
+use crate::state::{AppState, QueuedSampling, RequestKey};
 
 #[component]
 pub fn SamplingQueue() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let front = Memo::new(move |_| state.front_input());
+    let front = Memo::new(move |_| state.front_request());
     let item_row = move |item: QueuedSampling| {
-        let input = item.input;
+        let key = item.key;
         let excerpt: String = item
             .params
             .messages
@@ -24,11 +24,12 @@ pub fn SamplingQueue() -> impl IntoView {
         view! {
             <li
                 data-testid="sampling-queue-item"
-                data-id=input.0.to_string()
-                class:front=move || front.get() == Some(input)
-                on:click=move |_| state.focused.set(Some(input))
+                data-id=key.dom_id()
+                data-server=item.server_url.clone()
+                class:front=move || front.get() == Some(key)
+                on:click=move |_| state.focused.set(Some(key))
             >
-                <button type="button">
+                <button type="button" title=item.server_url.clone()>
                     <strong>{item.server}</strong>
                     <span class="via">{item.tool.map(|t| format!(" · {t}")).unwrap_or_default()}</span>
                     <span class="excerpt">{excerpt}</span>
@@ -53,16 +54,16 @@ pub fn SamplingQueue() -> impl IntoView {
                     if q.is_empty() {
                         return None;
                     }
-                    let at = front.get_untracked().and_then(|f| q.iter().position(|i| i.input == f)).unwrap_or(0);
+                    let at = front.get_untracked().and_then(|f| q.iter().position(|i| i.key == f)).unwrap_or(0);
                     let to = (at as isize + step).clamp(0, q.len() as isize - 1);
-                    q.get(to as usize).map(|i| i.input)
+                    q.get(to as usize).map(|i| i.key)
                 });
-                if let Some(input) = next {
-                    state.focused.set(Some(input));
-                    focus_queue_item(input);
+                if let Some(key) = next {
+                    state.focused.set(Some(key));
+                    focus_queue_item(key);
                 }
             }>
-                <For each=move || state.queue.get() key=|item| item.input children=item_row/>
+                <For each=move || state.queue.get() key=|item| item.key children=item_row/>
             </ol>
             <Show when=move || state.queue.with(Vec::is_empty)>
                 <p class="hint">"No request waiting. When a server asks for a completion, it appears here."</p>
@@ -75,17 +76,9 @@ pub fn SamplingQueue() -> impl IntoView {
 }
 
 /// Moves keyboard focus to a queue entry's button.
-fn focus_queue_item(input: mcp_desk_protocol::InputId) {
-    use wasm_bindgen::JsCast;
-    let selector = format!(
+fn focus_queue_item(key: RequestKey) {
+    crate::browser::page::focus(&format!(
         "[data-testid=\"sampling-queue-item\"][data-id=\"{}\"] button",
-        input.0
-    );
-    if let Some(button) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&selector).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = button.focus();
-    }
+        key.dom_id()
+    ));
 }

@@ -20,7 +20,7 @@ pub fn ToolsPanel() -> impl IntoView {
             <li
                 data-testid="tool-item"
                 data-name=tool.name.clone()
-                class:selected=move || state.selected_tool.get().as_deref() == Some(selected_name.as_str())
+                class:selected=move || state.panel().selected_tool.get().as_deref() == Some(selected_name.as_str())
                 on:click=move |_| select.select_tool(&name)
             >
                 <button type="button" class="tool-name">{label}</button>
@@ -29,7 +29,7 @@ pub fn ToolsPanel() -> impl IntoView {
         }
     };
     let progress = move || {
-        state.running_call.get().map(|running| {
+        state.panel().running_call.get().map(|running| {
             let (value, max, message) = match running.progress {
                 Some((p, total, message)) => (Some(p), total, message),
                 None => (None, None, None),
@@ -61,13 +61,13 @@ pub fn ToolsPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="tools-heading">
             <h2 id="tools-heading">"Tools"</h2>
             <ul class="tool-list" data-testid="tool-list">
-                <For each=move || state.tools.get() key=|tool| tool.name.clone() children=tool_row/>
+                <For each=move || state.panel().tools.get() key=|tool| tool.name.clone() children=tool_row/>
             </ul>
-            <Show when=move || state.tools.with(Vec::is_empty)>
+            <Show when=move || state.panel().tools.with(Vec::is_empty)>
                 <p class="hint">"Connect to a server to see its tools."</p>
             </Show>
             <label for="tool-args">
-                {move || match state.selected_tool.get() {
+                {move || match state.panel().selected_tool.get() {
                     Some(tool) => format!("Arguments for {tool} (JSON)"),
                     None => "Arguments (JSON)".into(),
                 }}
@@ -77,13 +77,13 @@ pub fn ToolsPanel() -> impl IntoView {
                 data-testid="tool-args-json"
                 rows="6"
                 spellcheck="false"
-                prop:value=move || state.tool_args.get()
-                on:input=move |ev| state.tool_args.set(event_target_value(&ev))
+                prop:value=move || state.panel().tool_args.get()
+                on:input=move |ev| state.panel_untracked().tool_args.set(event_target_value(&ev))
             ></textarea>
             <button
                 type="button"
                 data-testid="call-tool"
-                disabled=move || state.running_call.get().is_some() || state.selected_tool.get().is_none()
+                disabled=move || state.panel().running_call.get().is_some() || state.panel().selected_tool.get().is_none()
                 on:click=move |_| controller.call_tool()
             >
                 "Call tool"
@@ -93,10 +93,10 @@ pub fn ToolsPanel() -> impl IntoView {
             <pre
                 data-testid="tool-result"
                 class="tool-result"
-                class:error=move || state.tool_outcome.get().is_some_and(|o| o.is_error)
+                class:error=move || state.panel().tool_outcome.get().is_some_and(|o| o.is_error)
                 role="status"
             >
-                {move || state.tool_outcome.get().map(|o| o.text).unwrap_or_default()}
+                {move || state.panel().tool_outcome.get().map(|o| o.text).unwrap_or_default()}
             </pre>
         </section>
     }

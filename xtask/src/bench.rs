@@ -4,10 +4,13 @@
 //!
 //! Rows: bytes on first visit (against the MCP Inspector's web client from npm) with what
 //! each crate costs; load to ready in headless Chromium (against the Inspector's first paint);
-//! the sampling round trip MCP Desk adds (against a client on the official TypeScript SDK);
+//! the sampling round trip MCP Desk adds (against a client on the official TypeScript SDK),
+//! and a burst of 100 requests at once (all queued, none lost, the longest main-thread task);
 //! decode throughput (against `serde_json`).
 
 use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
 
 use crate::proc::{cargo, command, first_line, run};
 use crate::size::{self, FileSize};
@@ -24,7 +27,7 @@ fn json_from_bin(
     bin: &str,
     args: &[String],
     browser: &install::Browser,
-) -> Result<String, String> {
+) -> Result<Value, String> {
     println!("xtask: {step}");
     let output = cargo()
         .args([
@@ -56,25 +59,15 @@ fn json_from_bin(
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok(line)
+    serde_json::from_str(&line).map_err(|e| format!("{bin} printed no JSON ({e}): {line}"))
 }
 
-/// A number in a flat JSON line, by key (NaN when absent).
-fn field(json: &str, key: &str) -> f64 {
-    json.split(&format!("\"{key}\":"))
-        .nth(1)
-        .and_then(|rest| rest.split([',', '}']).next())
-        .and_then(|v| v.trim().parse().ok())
+/// The number at a JSON pointer, e.g. `/ours/p50_ms` (NaN when absent).
+fn num(value: &Value, pointer: &str) -> f64 {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_f64)
         .unwrap_or(f64::NAN)
-}
-
-/// The `{…}` after `"key":` in a JSON line (one level deep).
-fn section<'a>(json: &'a str, key: &str) -> &'a str {
-    let Some(start) = json.find(&format!("\"{key}\":{{")) else {
-        return "";
-    };
-    let rest = &json[start..];
-    &rest[..rest.find('}').map_or(rest.len(), |i| i + 1)]
 }
 
 /// The reference client: the official MCP Inspector's web build.
@@ -150,30 +143,42 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
         "{:<38} {:>11.0} MB/s {:>9.0} MB/s {:>8.2}   (reference: serde_json on the cut-out payloads; goal ≥ 0.5)",
         "decode: SSE + JSON-RPC, 10 MB", decode.ours_mb_s, decode.serde_json_mb_s, decode.ratio
     );
-    let num = |v: &str, key: &str| -> f64 { field(v, key) };
     println!(
         "{:<38} {:>11.0} ms {:>11.0} ms {:>8.2}   (median of {LOAD_RUNS} cold loads: our ready mark vs the Inspector's first paint; our first paint {:.0} ms)",
         "load to ready",
-        num(&load, "ours_ready_ms"),
-        num(&load, "reference_fcp_ms"),
-        ratio(num(&load, "ours_ready_ms"), num(&load, "reference_fcp_ms")),
-        num(&load, "ours_fcp_ms")
+        num(&load, "/ours_ready_ms"),
+        num(&load, "/reference_fcp_ms"),
+        ratio(
+            num(&load, "/ours_ready_ms"),
+            num(&load, "/reference_fcp_ms")
+        ),
+        num(&load, "/ours_fcp_ms")
     );
-    let ours_rt = section(&round_trip, "ours");
-    let reference_rt = section(&round_trip, "reference");
+    let rt = |pointer: &str| num(&round_trip, pointer);
     println!(
         "{:<38} {:>11.2} ms {:>11.2} ms {:>8.2}   (p50 of {ROUND_TRIPS} sequential requests, auto-approved with the Mock vs the TypeScript SDK answering at once; goal ≤ 1.2)",
         "sampling round trip, p50",
-        num(ours_rt, "p50_ms"),
-        num(reference_rt, "p50_ms"),
-        ratio(num(ours_rt, "p50_ms"), num(reference_rt, "p50_ms"))
+        rt("/ours/p50_ms"),
+        rt("/reference/p50_ms"),
+        ratio(rt("/ours/p50_ms"), rt("/reference/p50_ms"))
     );
     println!(
         "{:<38} {:>11.2} ms {:>11.2} ms {:>8.2}",
         "sampling round trip, p95",
-        num(ours_rt, "p95_ms"),
-        num(reference_rt, "p95_ms"),
-        ratio(num(ours_rt, "p95_ms"), num(reference_rt, "p95_ms"))
+        rt("/ours/p95_ms"),
+        rt("/reference/p95_ms"),
+        ratio(rt("/ours/p95_ms"), rt("/reference/p95_ms"))
+    );
+    let count = rt("/burst/count");
+    let heard = rt("/burst/server/refused") + rt("/burst/server/answered");
+    println!(
+        "{:<38} {:>11.0} ms {:>14} {:>8}   (no rule: all shown in the queue, then each rejected with Esc; longest main-thread task {:.0} ms; the server heard {heard} of {count}, {} lost)",
+        format!("{count} requests at once, to queued"),
+        rt("/burst/queued_ms"),
+        "—",
+        "—",
+        rt("/burst/longest_task_ms"),
+        count - heard,
     );
     println!("\nour files:\n{}", size::table(&ours));
     println!("what each crate costs in the wasm (code bytes before wasm-opt):");
@@ -186,15 +191,25 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
         Err(e) => println!("  not available: {e}"),
     }
 
-    let json = serde_like_json(&ours, &theirs, &decode, costs.as_deref().unwrap_or(&[]))
-        .replace(
-            "\"load_to_ready\":null",
-            &format!("\"load_to_ready\":{}", load.trim()),
-        )
-        .replace(
-            "\"sampling_round_trip\":null",
-            &format!("\"sampling_round_trip\":{}", round_trip.trim()),
-        );
+    let files = |fs: &[FileSize]| {
+        fs.iter()
+            .map(|f| json!({"path": f.path, "raw": f.raw, "gzip": f.gzip, "brotli": f.brotli}))
+            .collect::<Vec<_>>()
+    };
+    let costs: serde_json::Map<String, Value> = costs
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .map(|(name, bytes, _)| (name.clone(), json!(bytes)))
+        .collect();
+    let json = json!({
+        "first_visit": {"ours": files(&ours), "inspector": files(&theirs)},
+        "decode": {"ours_mb_s": decode.ours_mb_s, "serde_json_mb_s": decode.serde_json_mb_s, "ratio": decode.ratio},
+        "crate_costs": costs,
+        "load_to_ready": load,
+        "sampling_round_trip": round_trip,
+    })
+    .to_string();
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     std::fs::write(out.join("latest.json"), json).map_err(|e| e.to_string())?;
@@ -307,10 +322,12 @@ fn decode_throughput() -> Result<Decode, String> {
         ));
     }
     let line = String::from_utf8_lossy(&output.stdout);
+    let line: Value = serde_json::from_str(line.trim())
+        .map_err(|e| format!("decode_bench printed no JSON ({e}): {line}"))?;
     Ok(Decode {
-        ours_mb_s: field(&line, "ours_mb_s"),
-        serde_json_mb_s: field(&line, "serde_json_mb_s"),
-        ratio: field(&line, "ratio"),
+        ours_mb_s: num(&line, "/ours_mb_s"),
+        serde_json_mb_s: num(&line, "/serde_json_mb_s"),
+        ratio: num(&line, "/ratio"),
     })
 }
 
@@ -391,38 +408,6 @@ fn crate_of(name: &str) -> String {
     "(other)".into()
 }
 
-fn serde_like_json(
-    ours: &[FileSize],
-    theirs: &[FileSize],
-    decode: &Decode,
-    costs: &[(String, u64, f64)],
-) -> String {
-    let files = |fs: &[FileSize]| {
-        fs.iter()
-            .map(|f| {
-                format!(
-                    "{{\"path\":{:?},\"raw\":{},\"gzip\":{},\"brotli\":{}}}",
-                    f.path, f.raw, f.gzip, f.brotli
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let costs = costs
-        .iter()
-        .map(|(k, v, _)| format!("{k:?}:{v}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    format!(
-        "{{\"first_visit\":{{\"ours\":[{}],\"inspector\":[{}]}},\"decode\":{{\"ours_mb_s\":{:.1},\"serde_json_mb_s\":{:.1},\"ratio\":{:.3}}},\"crate_costs\":{{{costs}}},\"load_to_ready\":null,\"sampling_round_trip\":null}}\n",
-        files(ours),
-        files(theirs),
-        decode.ours_mb_s,
-        decode.serde_json_mb_s,
-        decode.ratio
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,9 +439,9 @@ mod tests {
 
     #[test]
     fn reads_numbers_from_the_bench_lines() {
-        let line = r#"{"count":200,"ours":{"count":200,"p50_ms":14.5,"p95_ms":27.3},"reference":{"count":200,"p50_ms":0.7,"p95_ms":2.5}}"#;
-        assert_eq!(field(section(line, "ours"), "p50_ms"), 14.5);
-        assert_eq!(field(section(line, "reference"), "p95_ms"), 2.5);
-        assert!(field(line, "missing").is_nan());
+        let line: Value = serde_json::from_str(r#"{"count":200,"ours":{"count":200,"p50_ms":14.5,"p95_ms":27.3},"burst":{"server":{"refused":100}}}"#).unwrap();
+        assert_eq!(num(&line, "/ours/p50_ms"), 14.5);
+        assert_eq!(num(&line, "/burst/server/refused"), 100.0);
+        assert!(num(&line, "/missing").is_nan());
     }
 }

@@ -138,6 +138,8 @@ fn end_to_end(browser: &Browser) -> Result<(), String> {
     )?;
     let sizes = size::measure(&root().join("dist"))?;
     println!("\nrelease bundle (dist/):\n{}", size::table(&sizes));
+    let verdict = size::check_ceiling(&sizes, size::CEILING_GZIP, size::GOAL_GZIP)?;
+    println!("xtask: {verdict}");
     Ok(())
 }
 

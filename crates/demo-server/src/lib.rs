@@ -14,18 +14,20 @@ pub mod forecast;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, Method};
 use axum::routing::get;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, CreateMessageRequest,
-    CreateMessageRequestParams, CreateMessageResult, ErrorData, Implementation, InputRequest,
-    InputRequiredResult, ListToolsResult, ModelHint, ModelPreferences, PaginatedRequestParams,
-    SamplingMessage, SamplingMessageContentBlock, ServerCapabilities, ServerInfo, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ClientResult, ContentBlock,
+    CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult, ErrorData,
+    Implementation, InputRequest, InputRequiredResult, ListToolsResult, ModelHint,
+    ModelPreferences, PaginatedRequestParams, SamplingMessage, SamplingMessageContentBlock,
+    ServerCapabilities, ServerInfo, ServerRequest, Tool,
 };
-use rmcp::service::{RequestContext, RoleServer};
+use rmcp::service::{PeerRequestOptions, RequestContext, RoleServer};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde::Deserialize;
@@ -48,6 +50,10 @@ pub struct BlogDemo;
 struct BlogPost {
     title: String,
     draft: String,
+    /// How long to wait for the client's answer before cancelling the sampling request
+    /// (`notifications/cancelled`, up to 2025-11-25); absent = wait as long as it takes.
+    #[serde(default)]
+    answer_within_seconds: Option<u64>,
 }
 
 fn blog_post_tool() -> Tool {
@@ -55,7 +61,8 @@ fn blog_post_tool() -> Tool {
         "type": "object",
         "properties": {
             "title": {"type": "string", "description": "The post's title"},
-            "draft": {"type": "string", "description": "The post's text, to be summarised into its abstract"}
+            "draft": {"type": "string", "description": "The post's text, to be summarised into its abstract"},
+            "answer_within_seconds": {"type": "integer", "minimum": 1, "description": "Optional: cancel the sampling request if the client has not answered within this many seconds (revisions up to 2025-11-25)"}
         },
         "required": ["title", "draft"]
     });
@@ -129,18 +136,44 @@ impl BlogDemo {
         if speaks_2026(&context) {
             return multi_round_trip(&post, &request);
         }
-        let answer = match context
-            .peer
-            .create_message(summary_request(&post.title, &post.draft))
-            .await
-        {
+        let ask = summary_request(&post.title, &post.draft);
+        let answer = match post.answer_within_seconds {
+            None => context.peer.create_message(ask).await,
+            Some(seconds) => create_message_within(&context, ask, seconds).await,
+        };
+        let answer = match answer {
             Ok(answer) => answer,
             Err(rmcp::ServiceError::McpError(e)) => {
                 return tool_error(format!("Sampling failed: {}", e.message));
             }
+            Err(rmcp::ServiceError::Timeout { .. }) => {
+                return tool_error(format!(
+                    "Sampling failed: the client did not answer within {} s, so the request was cancelled.",
+                    post.answer_within_seconds.unwrap_or_default()
+                ));
+            }
             Err(e) => return tool_error(format!("Sampling failed: {e}")),
         };
         write_post(&post, &answer)
+    }
+}
+
+/// A sampling request with a deadline: rmcp cancels it on the client
+/// (`notifications/cancelled`, reason "request timeout") when the deadline passes.
+async fn create_message_within(
+    context: &RequestContext<RoleServer>,
+    ask: CreateMessageRequestParams,
+    seconds: u64,
+) -> Result<CreateMessageResult, rmcp::ServiceError> {
+    let request = ServerRequest::CreateMessageRequest(CreateMessageRequest::new(ask));
+    let options = PeerRequestOptions::with_timeout(Duration::from_secs(seconds.max(1)));
+    let handle = context
+        .peer
+        .send_request_with_option(request, options)
+        .await?;
+    match handle.await_response().await? {
+        ClientResult::CreateMessageResult(answer) => Ok(*answer),
+        _ => Err(rmcp::ServiceError::UnexpectedResponse),
     }
 }
 

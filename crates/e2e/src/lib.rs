@@ -139,6 +139,116 @@ impl Page {
     }
 }
 
+/// What a burst of sampling requests did, seen from the page and from the server.
+#[derive(Debug)]
+pub struct Burst {
+    /// From the call's click until the queue showed every request (measured in the page).
+    pub queued_ms: f64,
+    /// The longest main-thread task meanwhile (`PerformanceObserver`, `longtask`); 0 if none
+    /// passed the browser's 50 ms threshold.
+    pub longest_task_ms: f64,
+    /// The demo's `bench_sampling` summary: how each request ended.
+    pub server: serde_json::Value,
+}
+
+/// Has the demo server send `count` sampling requests at once (its `bench_sampling` tool with
+/// `at_once`), with no rule to answer them: waits until the queue shows them all, then
+/// rejects each with the Esc key, as a person would, and returns what the server heard.
+pub async fn burst(page: &Page, count: u64) -> Result<Burst, String> {
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", Duration::from_secs(30))
+        .await?;
+    // Watch from the page itself: the moment the last entry renders, and long tasks.
+    b.eval(&format!(
+        r#"window.__burst = {{ longest: 0, done: null, start: null }};
+        new PerformanceObserver((list) => {{
+            for (const e of list.getEntries()) window.__burst.longest = Math.max(window.__burst.longest, e.duration);
+        }}).observe({{ type: "longtask" }});
+        const queue = document.querySelector('[data-testid="sampling-queue"]');
+        new MutationObserver((_, observer) => {{
+            if (queue.children.length >= {count} && window.__burst.done === null) {{
+                window.__burst.done = performance.now();
+                observer.disconnect();
+            }}
+        }}).observe(queue, {{ childList: true }});
+        document.querySelector('[data-testid="call-tool"]').addEventListener("click", () => {{ window.__burst.start = performance.now(); }}, {{ once: true }});
+        return true;"#
+    ))
+    .await?;
+    page.call_tool(
+        "bench_sampling",
+        &serde_json::json!({"count": count, "at_once": true}),
+    )
+    .await;
+    wait_for_exact(
+        page,
+        "sampling-count",
+        &count.to_string(),
+        Duration::from_secs(120),
+    )
+    .await?;
+    let seen = b
+        .eval("return [window.__burst.done - window.__burst.start, window.__burst.longest]")
+        .await?;
+    let number = |i: usize| {
+        seen.get(i)
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(f64::NAN)
+    };
+    let (queued_ms, longest_task_ms) = (number(0), number(1));
+
+    for left in (0..count).rev() {
+        b.wait_for_testid("sampling-dialog", Duration::from_secs(10))
+            .await?;
+        b.client()
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(&fantoccini::key::Key::Escape.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        wait_for_exact(
+            page,
+            "sampling-count",
+            &left.to_string(),
+            Duration::from_secs(10),
+        )
+        .await?;
+    }
+    b.wait_for_text("tool-result", "answered", Duration::from_secs(60))
+        .await?;
+    let text = b.text_of("tool-result").await?;
+    let server = serde_json::from_str(&text)
+        .map_err(|e| format!("the burst's result is not JSON ({e}): {text}"))?;
+    Ok(Burst {
+        queued_ms,
+        longest_task_ms,
+        server,
+    })
+}
+
+/// Waits until the element's text is exactly `expected` (a count, where "10" contains "1").
+pub async fn wait_for_exact(
+    page: &Page,
+    testid: &str,
+    expected: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let shown = page.browser.text_of(testid).await?;
+        if shown.trim() == expected {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!(
+                "[data-testid={testid}] showed {shown:?}, not {expected:?}, after {timeout:?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Percent-encodes a URL for use as a fragment value.
 pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);

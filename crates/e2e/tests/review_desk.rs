@@ -1,9 +1,13 @@
-//! The review desk's rules in Chromium against the demo server: an auto-approve rule with a
-//! budget answers until the budget is spent, then the person is asked again.
+//! The review desk in Chromium against real demo servers: an auto-approve rule with a budget
+//! answers until the budget is spent, then the person is asked again; two servers' requests
+//! share one queue and resolve independently; a request the server cancels leaves the queue
+//! with a notice; a burst of a hundred requests all reach the queue and none is lost.
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{open_page, start_demo};
+use mcp_desk_e2e::{
+    Page, burst, open_page, open_page_at, open_page_with, percent_encode, start_demo,
+};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -54,6 +58,173 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     assert!(
         trail.contains("\"automatic\":true"),
         "automatic answers are in the trail"
+    );
+    page.close().await;
+}
+
+/// The CSS selector of a server tab's own button.
+fn tab(url: &str) -> String {
+    format!(r#"[data-testid="server-tab"][data-name="{url}"] button[role="tab"]"#)
+}
+
+/// The CSS selector of the queue entry a server's request has.
+fn queued_from(url: &str) -> String {
+    format!(r#"[data-testid="sampling-queue-item"][data-server="{url}"]"#)
+}
+
+async fn count_of(page: &Page, testid: &str) -> u64 {
+    page.browser
+        .eval(&format!(
+            "return document.querySelectorAll('[data-testid=\"{testid}\"]').length"
+        ))
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_requests_share_the_queue_and_resolve_independently() {
+    let alpha = start_demo().await;
+    let beta = start_demo().await;
+    let (alpha_url, beta_url) = (alpha.url(), beta.url());
+    let page = open_page_with(
+        &alpha_url,
+        "mock",
+        &format!("&server={}", percent_encode(&beta_url)),
+    )
+    .await;
+    let b = &page.browser;
+    assert_eq!(
+        count_of(&page, "server-tab").await,
+        2,
+        "one tab per server in the URL"
+    );
+
+    // Each tab calls its own server's tool; both requests wait in the one queue.
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let post = |title: &str| serde_json::json!({"title": title, "draft": format!("{title} is the post of this server. It has two sentences.")});
+    page.call_tool("create_blog_post", &post("Alpha")).await;
+    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    page.click_css(&tab(&beta_url)).await;
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    page.call_tool("create_blog_post", &post("Beta")).await;
+    b.wait_for_text("sampling-count", "2", WAIT).await.unwrap();
+    let title = b.eval("return document.title").await.unwrap();
+    assert_eq!(
+        title, "(2) MCP Desk",
+        "the title counts every server's requests"
+    );
+    let alpha_entry = page.text_css(&queued_from(&alpha_url)).await;
+    let beta_entry = page.text_css(&queued_from(&beta_url)).await;
+    assert!(alpha_entry.contains("create_blog_post") && beta_entry.contains("create_blog_post"));
+
+    // The oldest is in front; the person picks Beta's, answers it, and only Beta's call ends.
+    b.wait_for_text("sampling-message-text", "Title: Alpha", WAIT)
+        .await
+        .unwrap();
+    page.click_css(&format!("{} button", queued_from(&beta_url)))
+        .await;
+    b.wait_for_text("sampling-message-text", "Title: Beta", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Beta is the post", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text(
+        "tool-result",
+        "Mock summary: Beta is the post of this server.",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+
+    // Alpha's request is still there, now in front; rejecting it ends Alpha's call only.
+    b.wait_for_text("sampling-message-text", "Title: Alpha", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-reject").await.unwrap();
+    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
+    page.click_css(&tab(&alpha_url)).await;
+    // (At 2026-07-28, which the demo speaks, a rejected call is simply not sent again.)
+    b.wait_for_text("tool-result", "declined: You rejected", WAIT)
+        .await
+        .unwrap();
+    page.click_css(&tab(&beta_url)).await;
+    b.wait_for_text("tool-result", "Mock summary: Beta", WAIT)
+        .await
+        .unwrap();
+
+    // Closing a tab disconnects that server only.
+    page.click_css(&format!(
+        r#"[data-testid="server-tab"][data-name="{beta_url}"] [data-testid="server-close"]"#
+    ))
+    .await;
+    assert_eq!(count_of(&page, "server-tab").await, 1);
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_the_server_cancels_leaves_the_queue_with_a_notice() {
+    let demo = start_demo().await;
+    // The sampling request travels as a JSON-RPC request (2025-11-25), which a server can
+    // cancel: the demo's rmcp cancels it when its deadline passes.
+    let page = open_page_at(&demo.url(), "mock", Some("2025-11-25")).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let args = serde_json::json!({
+        "title": "Deadline",
+        "draft": "Nobody answers this one in time.",
+        "answer_within_seconds": 2
+    });
+    page.call_tool("create_blog_post", &args).await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+
+    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
+    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
+        .await
+        .unwrap();
+    b.wait_for_text("tool-result", "did not answer within 2 s", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        count_of(&page, "sampling-dialog").await,
+        0,
+        "the dialog left with it"
+    );
+    b.click("audit-toggle").await.unwrap();
+    b.wait_for_text("audit-list", "cancelled", WAIT)
+        .await
+        .unwrap();
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_a_hundred_requests_all_queue_and_none_is_lost() {
+    let demo = start_demo().await;
+    // 2025-11-25: the requests arrive as JSON-RPC requests on the call's stream, all at once.
+    let page = open_page_at(&demo.url(), "mock", Some("2025-11-25")).await;
+    let outcome = burst(&page, 100).await.unwrap();
+    let server = &outcome.server;
+    assert_eq!(server["count"], 100);
+    assert_eq!(
+        (&server["refused"], &server["answered"], &server["failed"]),
+        (
+            &serde_json::json!(100),
+            &serde_json::json!(0),
+            &serde_json::json!(0)
+        ),
+        "every request reached the queue and the server heard each rejection: {server}"
     );
     page.close().await;
 }

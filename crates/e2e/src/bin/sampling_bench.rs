@@ -1,7 +1,9 @@
 //! The sampling round trip a client adds, for `cargo xtask bench`: the demo server times
 //! `COUNT` sequential sampling requests (its `bench_sampling` tool) answered by MCP Desk in
 //! headless Chromium (an auto-approve rule with the Mock provider) and by a reference client
-//! on the official TypeScript SDK (Node) answering at once. Prints one JSON line.
+//! on the official TypeScript SDK (Node) answering at once; then a burst of `BURST` requests at
+//! once with no rule, which must all reach the queue (how long it took to show them, the
+//! longest main-thread task, and what the server heard). Prints one JSON line.
 //!
 //! Usage: sampling-bench OUR_DIST REFERENCE_CLIENT_MJS COUNT
 
@@ -28,6 +30,22 @@ async fn ours(dist: &Path, demo_url: &str, count: u64) -> Result<Value, String> 
     page.close().await;
     serde_json::from_str(&text)
         .map_err(|e| format!("MCP Desk's bench result is not JSON ({e}): {text}"))
+}
+
+/// Requests in the burst.
+const BURST: u64 = 100;
+
+async fn burst(dist: &Path, demo_url: &str) -> Result<Value, String> {
+    let page = mcp_desk_e2e::open_page_in(dist, demo_url, "mock", "&revision=2025-11-25").await;
+    let outcome = mcp_desk_e2e::burst(&page, BURST).await;
+    page.close().await;
+    let outcome = outcome?;
+    Ok(json!({
+        "count": BURST,
+        "queued_ms": outcome.queued_ms,
+        "longest_task_ms": outcome.longest_task_ms,
+        "server": outcome.server,
+    }))
 }
 
 async fn reference(demo_url: &str, script: &str, count: u64) -> Result<Value, String> {
@@ -59,9 +77,10 @@ async fn main() -> Result<(), String> {
     let demo = mcp_desk_e2e::start_demo().await;
     let ours = ours(Path::new(dist), &demo.url(), count).await?;
     let reference = reference(&demo.url(), script, count).await?;
+    let burst = burst(Path::new(dist), &demo.url()).await?;
     println!(
         "{}",
-        json!({"count": count, "ours": ours, "reference": reference})
+        json!({"count": count, "ours": ours, "reference": reference, "burst": burst})
     );
     Ok(())
 }
