@@ -26,15 +26,26 @@ pub struct AuditEntry {
     pub detail: Value,
 }
 
-impl AuditEntry {
-    /// Whether the entry mentions `needle` (case-insensitive) anywhere.
-    pub fn matches(&self, needle: &str) -> bool {
-        let needle = needle.trim().to_lowercase();
+/// A search of the trail, case-insensitive: the needle is lowercased once, not per entry.
+pub struct Search(String);
+
+impl Search {
+    pub fn new(needle: &str) -> Self {
+        Self(needle.trim().to_lowercase())
+    }
+
+    /// Whether the entry mentions the needle anywhere (an empty needle finds everything).
+    pub fn hits(&self, entry: &AuditEntry) -> bool {
+        let needle = self.0.as_str();
         needle.is_empty()
-            || [self.kind.as_str(), self.server.as_str(), self.at.as_str()]
-                .iter()
-                .any(|f| f.to_lowercase().contains(&needle))
-            || self.detail.to_string().to_lowercase().contains(&needle)
+            || [
+                entry.kind.as_str(),
+                entry.server.as_str(),
+                entry.at.as_str(),
+            ]
+            .iter()
+            .any(|f| f.to_lowercase().contains(needle))
+            || entry.detail.to_string().to_lowercase().contains(needle)
     }
 }
 

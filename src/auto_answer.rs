@@ -7,11 +7,11 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use mcp_desk_llm::{Completion, ProviderKind, Sampling, dispatch, mock};
+use mcp_desk_llm::{Completion, ProviderKind, mock};
 use mcp_desk_protocol::{LogLevel, LogSource};
 
 use crate::connection::Connection;
-use crate::llm_call::{self, CallContext};
+use crate::llm_call;
 use crate::rules::Mode;
 use crate::state::{AppState, QueuedSampling};
 
@@ -40,17 +40,12 @@ pub fn start(connection: Rc<Connection>, item: QueuedSampling, mode: Mode) {
             "The rule cannot answer with the Manual provider; pick another provider for this server.".into(),
         )),
         _ => {
-            let config = state.provider.with_untracked(|p| p.config(kind));
-            let request = Sampling::from_params(&params)
-                .and_then(|s| dispatch::request(&config, &choice.model, &s, true));
-            match request {
-                Err(e) => finish(Err(format!("Cannot ask {}: {e}.", kind.label()))),
-                Ok(request) => {
-                    let context = CallContext {
-                        kind,
-                        model: choice.model.clone(),
-                        base: config.base(),
-                    };
+            let prepared = state
+                .provider
+                .with_untracked(|p| llm_call::prepare(p, kind, &choice.model, &params));
+            match prepared {
+                Err(e) => finish(Err(e)),
+                Ok((request, context)) => {
                     if llm_call::start(request, context, |_| {}, move |r| finish(r.map_err(|e| e.message))).is_none() {
                         state.push_log(LogLevel::Error, LogSource::Client, "The browser refused to start a request.".into());
                     }

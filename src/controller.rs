@@ -107,7 +107,7 @@ impl Controller {
             url,
             client_name: "mcp-desk".into(),
             client_version: env!("CARGO_PKG_VERSION").into(),
-            revision: self.state.forced_revision.get_untracked(),
+            revision: panel.forced_revision.get_untracked(),
         };
         let connection = Connection::start(config, self.state, panel);
         if let Some(level) = self.state.server_log_level.get_untracked() {

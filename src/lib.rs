@@ -52,18 +52,23 @@ pub fn start() {
     browser::page::mark_ready();
 }
 
-/// One tab per server the URL names (the first in the tab the page starts with), the
-/// first in front.
+/// One tab per server the URL names (the first in the tab the page starts with, each with
+/// the revision the URL forced, if any), the first in front.
 fn open_server_tabs(controller: &Controller, servers: &[String]) -> Vec<ServerId> {
     let state = controller.state();
     let first = state.panel_untracked();
+    let revision = first.forced_revision.get_untracked();
     let mut tabs = Vec::new();
     for (i, url) in servers.iter().enumerate() {
         if i == 0 {
             first.url.set(url.clone());
             tabs.push(first.id);
         } else {
-            tabs.push(controller.add_server(url.clone()));
+            let id = controller.add_server(url.clone());
+            if let Some(panel) = state.panel_of(id) {
+                panel.forced_revision.set(revision);
+            }
+            tabs.push(id);
         }
     }
     state.active.set(first.id);
@@ -99,7 +104,7 @@ fn apply_startup(state: &AppState, settings: &StartupSettings) {
     state.provider.set(provider);
     if let Some(revision) = &settings.revision {
         match Revision::parse(revision) {
-            Some(forced) => state.forced_revision.set(Some(forced)),
+            Some(forced) => state.panel_untracked().forced_revision.set(Some(forced)),
             None => state.push_log(
                 LogLevel::Warning,
                 LogSource::Client,

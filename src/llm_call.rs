@@ -5,12 +5,14 @@
 use leptos::task::spawn_local;
 use mcp_desk_llm::dispatch::{self, StreamDecoder};
 use mcp_desk_llm::error::{self, ErrorKind, ProviderError};
-use mcp_desk_llm::{Completion, LlmRequest, ProviderKind};
+use mcp_desk_llm::{Completion, LlmRequest, ProviderKind, Sampling};
+use mcp_desk_protocol::model::CreateMessageRequestParams;
 use mcp_desk_protocol::sse::SseDecoder;
 use mcp_desk_protocol::{HttpMethod, HttpRequest, TransferId};
 use web_sys::AbortController;
 
 use crate::browser::{http, page};
+use crate::providers::ProviderSettings;
 
 /// An error body longer than this is cut (it is only shown).
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -22,6 +24,26 @@ pub struct CallContext {
     pub kind: ProviderKind,
     pub model: String,
     pub base: String,
+}
+
+/// The streamed call of `model` at `kind` for these sampling params, with the person's
+/// saved settings for that provider; or why it cannot be made, in plain words.
+pub fn prepare(
+    settings: &ProviderSettings,
+    kind: ProviderKind,
+    model: &str,
+    params: &CreateMessageRequestParams,
+) -> Result<(LlmRequest, CallContext), String> {
+    let config = settings.config(kind);
+    let request = Sampling::from_params(params)
+        .and_then(|sampling| dispatch::request(&config, model, &sampling, true))
+        .map_err(|e| format!("Cannot ask {}: {e}.", kind.label()))?;
+    let context = CallContext {
+        kind,
+        model: model.to_owned(),
+        base: config.base(),
+    };
+    Ok((request, context))
 }
 
 /// Starts the call; `on_text` gets each piece of streamed text, `on_done` the outcome.

@@ -90,6 +90,8 @@ impl RequestKey {
 pub struct ServerPanel {
     pub id: ServerId,
     pub url: RwSignal<String>,
+    /// A protocol revision the person forced for this server; `None` negotiates, newest first.
+    pub forced_revision: RwSignal<Option<Revision>>,
     pub status: RwSignal<ConnectionStatus>,
     pub protocol_version: RwSignal<Option<String>>,
     /// How the page talks to the server (stateless, session, legacy HTTP+SSE).
@@ -107,6 +109,7 @@ impl ServerPanel {
         Self {
             id,
             url: RwSignal::new(url),
+            forced_revision: RwSignal::new(None),
             status: RwSignal::new(ConnectionStatus::Idle),
             protocol_version: RwSignal::new(None),
             transport: RwSignal::new(None),
@@ -174,8 +177,6 @@ pub struct AppState {
     pub active: RwSignal<ServerId>,
     /// The server log level the person asked for.
     pub server_log_level: RwSignal<Option<String>>,
-    /// A protocol revision the person forced; `None` negotiates, newest first.
-    pub forced_revision: RwSignal<Option<Revision>>,
     pub queue: RwSignal<Vec<QueuedSampling>>,
     /// The request the dialog shows; `None` = the oldest.
     pub focused: RwSignal<Option<RequestKey>>,
@@ -194,7 +195,6 @@ impl AppState {
         Self {
             servers: RwSignal::new(vec![ServerPanel::new(ServerId(0), String::new())]),
             active: RwSignal::new(ServerId(0)),
-            forced_revision: RwSignal::new(None),
             server_log_level: RwSignal::new(None),
             queue: RwSignal::new(Vec::new()),
             focused: RwSignal::new(None),

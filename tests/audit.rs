@@ -1,7 +1,7 @@
 //! The audit trail: what it keeps, how it is searched, and that its export never holds a key.
 #![cfg(target_arch = "wasm32")]
 
-use mcp_desk::audit::{self, AuditEntry};
+use mcp_desk::audit::{self, AuditEntry, Search};
 use serde_json::json;
 use wasm_bindgen_test::*;
 
@@ -31,10 +31,11 @@ fn entries_are_numbered_timestamped_and_searchable() {
     let trail = trail();
     assert_eq!((trail[0].seq, trail[1].seq), (0, 1));
     assert!(trail[0].at.ends_with('Z'), "{}", trail[0].at);
-    assert!(trail[1].matches("GPT-4O"));
-    assert!(trail[0].matches("request") && trail[0].matches("http://a"));
-    assert!(!trail[0].matches("gpt-4o"));
-    assert!(trail[0].matches(""));
+    let hits = |needle: &str, at: usize| Search::new(needle).hits(&trail[at]);
+    assert!(hits("GPT-4O", 1));
+    assert!(hits("request", 0) && hits("http://a", 0));
+    assert!(!hits("gpt-4o", 0));
+    assert!(hits("", 0));
 }
 
 #[wasm_bindgen_test]

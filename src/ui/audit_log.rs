@@ -20,12 +20,12 @@ pub fn AuditPanel() -> impl IntoView {
         if !open.get() {
             return Vec::new();
         }
-        let needle = search.get();
+        let needle = crate::audit::Search::new(&search.get());
         state.audit.with(|trail| {
             trail
                 .iter()
                 .rev()
-                .filter(|e| e.matches(&needle))
+                .filter(|e| needle.hits(e))
                 .take(SHOWN)
                 .map(|e| e.seq)
                 .collect::<Vec<u64>>()

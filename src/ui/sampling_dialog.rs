@@ -3,13 +3,11 @@
 //! the completion (editable), and Approve / Reject.
 
 use leptos::prelude::*;
-use mcp_desk_llm::{
-    Completion, ErrorKind, ProviderKind, Sampling, StopReason, ToolCall, dispatch, mock,
-};
+use mcp_desk_llm::{Completion, ErrorKind, ProviderKind, StopReason, ToolCall, mock};
 use mcp_desk_protocol::model::CreateMessageRequestParams;
 
 use crate::controller::Controller;
-use crate::llm_call::{self, CallContext};
+use crate::llm_call;
 use crate::state::{AppState, QueuedSampling};
 use crate::ui::sampling_message::{SamplingMessageView, TextEdit, apply_text_edits, text_edits};
 
@@ -191,12 +189,12 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 "With the Manual provider you write the completion yourself, below.".into(),
             )),
             _ => {
-                let config = state.provider.with_untracked(|p| p.config(kind));
-                let request = Sampling::from_params(&params)
-                    .and_then(|sampling| dispatch::request(&config, &model_name, &sampling, true));
-                let request = match request {
-                    Ok(r) => r,
-                    Err(e) => return error.set(Some(format!("Cannot ask {}: {e}.", kind.label()))),
+                let prepared = state
+                    .provider
+                    .with_untracked(|p| llm_call::prepare(p, kind, &model_name, &params));
+                let (request, context) = match prepared {
+                    Ok(prepared) => prepared,
+                    Err(e) => return error.set(Some(e)),
                 };
                 state.push_log(
                     mcp_desk_protocol::LogLevel::Info,
@@ -204,17 +202,12 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     format!(
                         "Asking {} (model {model_name}) at {}",
                         kind.label(),
-                        config.base()
+                        context.base
                     ),
                 );
                 response.set(String::new());
                 tool_calls.set(Vec::new());
                 streaming.set(true);
-                let context = CallContext {
-                    kind,
-                    model: model_name,
-                    base: config.base(),
-                };
                 let controller = llm_call::start(
                     request,
                     context,

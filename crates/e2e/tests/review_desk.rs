@@ -110,6 +110,14 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
     b.wait_for_text("connection-status", "connected", WAIT)
         .await
         .unwrap();
+    // Beta's tab speaks 2025-11-25 (forced in its own form); Alpha's stays at 2026-07-28.
+    b.set_value("protocol-revision-select", "2025-11-25")
+        .await
+        .unwrap();
+    b.click("connect").await.unwrap();
+    b.wait_for_text("protocol-version", "2025-11-25", WAIT)
+        .await
+        .unwrap();
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     page.call_tool("create_blog_post", &post("Beta")).await;
     b.wait_for_text("sampling-count", "2", WAIT).await.unwrap();
@@ -152,7 +160,10 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
     b.click("sampling-reject").await.unwrap();
     b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
     page.click_css(&tab(&alpha_url)).await;
-    // (At 2026-07-28, which the demo speaks, a rejected call is simply not sent again.)
+    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    // (At 2026-07-28 a rejected call is simply not sent again.)
     b.wait_for_text("tool-result", "declined: You rejected", WAIT)
         .await
         .unwrap();
