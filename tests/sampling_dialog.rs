@@ -2,82 +2,18 @@
 //! as edits and reach the Mock provider, and a bad answer is refused with a reason.
 #![cfg(target_arch = "wasm32")]
 
+mod page;
+
 use leptos::prelude::*;
-use mcp_desk::controller::Controller;
 use mcp_desk::state::{AppState, QueuedSampling, RequestKey, ServerId};
 use mcp_desk_protocol::InputId;
 use mcp_desk_protocol::model::{
     CreateMessageRequestParams, ModelHint, ModelPreferences, SamplingMessage,
 };
-use wasm_bindgen::JsCast;
+use page::{click, find_all, key, mount, settle, text, type_into, value};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Lets Leptos run its scheduled effects.
-async fn settle() {
-    for _ in 0..3 {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            web_sys::window()
-                .unwrap()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-                .unwrap();
-        });
-        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    }
-}
-
-fn find(id: &str) -> Element {
-    find_all(id)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no [data-testid={id}]"))
-}
-
-fn find_all(id: &str) -> Vec<Element> {
-    let list = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
-        .unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn value(id: &str) -> String {
-    let el = find(id);
-    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        return t.value();
-    }
-    if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
-        return s.value();
-    }
-    el.dyn_into::<web_sys::HtmlInputElement>().unwrap().value()
-}
-
-fn type_into(id: &str, text: &str) {
-    let el = find(id);
-    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        t.set_value(text);
-    } else {
-        el.dyn_ref::<web_sys::HtmlInputElement>()
-            .unwrap()
-            .set_value(text);
-    }
-    el.dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-}
-
-fn click(id: &str) {
-    find(id).dyn_into::<HtmlElement>().unwrap().click();
-}
-
-fn text(id: &str) -> String {
-    find(id).text_content().unwrap_or_default()
-}
 
 fn request() -> CreateMessageRequestParams {
     let mut params = CreateMessageRequestParams::new(
@@ -100,22 +36,7 @@ fn request() -> CreateMessageRequestParams {
 
 /// Mounts the page with one queued request and no connection.
 async fn mount_with_request() -> AppState {
-    // Each test gets a fresh container (the test runner's own output lives in the body too).
-    let document = web_sys::window().unwrap().document().unwrap();
-    if let Some(old) = document.get_element_by_id("app-under-test") {
-        old.remove();
-    }
-    let container = document.create_element("div").unwrap();
-    container.set_id("app-under-test");
-    document.body().unwrap().append_child(&container).unwrap();
-    let state = AppState::new();
-    let mounted = state;
-    leptos::mount::mount_to(container.unchecked_into(), move || {
-        provide_context(mounted);
-        provide_context(Controller::new(mounted));
-        view! { <mcp_desk::ui::App/> }
-    })
-    .forget();
+    let (state, _) = mount();
     state.queue.update(|q| {
         q.push(QueuedSampling {
             key: RequestKey {
@@ -190,17 +111,6 @@ async fn bad_edits_and_a_lost_connection_are_refused_with_reasons() {
     assert!(text("sampling-error").contains("Not connected"));
     assert_eq!(value("sampling-response"), "An answer.");
     assert_eq!(state.queue.with_untracked(Vec::len), 1);
-}
-
-fn key(id: &str, key: &str, ctrl: bool) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_ctrl_key(ctrl);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find(id).dispatch_event(&event).unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -1,0 +1,87 @@
+//! The server tabs as a person uses them: open one, move between them with the arrow keys,
+//! each keeps its own URL and forced revision, and closing one leaves the rest.
+#![cfg(target_arch = "wasm32")]
+
+mod page;
+
+use leptos::prelude::*;
+use page::{click, find_all, key, mount, settle, type_into, value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Which tab is in front, as the tab list tells assistive technology.
+fn selected_tab() -> usize {
+    find_all("server-tab")
+        .iter()
+        .position(|tab| {
+            tab.query_selector("[role=tab]")
+                .unwrap()
+                .unwrap()
+                .get_attribute("aria-selected")
+                .as_deref()
+                == Some("true")
+        })
+        .expect("one tab is selected")
+}
+
+#[wasm_bindgen_test]
+async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
+    let (state, _) = mount();
+    settle().await;
+    assert_eq!(find_all("server-tab").len(), 1);
+    type_into("server-url", "http://127.0.0.1:9/first");
+    settle().await;
+
+    click("add-server");
+    settle().await;
+    assert_eq!(find_all("server-tab").len(), 2);
+    assert_eq!(selected_tab(), 1, "the new tab comes to the front");
+    assert_eq!(value("server-url"), "", "a new tab starts empty");
+    type_into("server-url", "http://127.0.0.1:9/second");
+    let select = "protocol-revision-select";
+    page::find(select)
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap()
+        .set_value("2025-11-25");
+    page::find(select)
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+
+    // Arrows wrap around the tab list; each tab shows its own URL and revision.
+    key("server-tabs", "ArrowRight", false);
+    settle().await;
+    assert_eq!(selected_tab(), 0);
+    assert_eq!(value("server-url"), "http://127.0.0.1:9/first");
+    assert_eq!(value(select), "auto");
+    key("server-tabs", "ArrowLeft", false);
+    settle().await;
+    assert_eq!(selected_tab(), 1);
+    assert_eq!(value("server-url"), "http://127.0.0.1:9/second");
+    assert_eq!(value(select), "2025-11-25");
+    let names: Vec<String> = find_all("server-tab")
+        .iter()
+        .map(|t| t.get_attribute("data-name").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["http://127.0.0.1:9/first", "http://127.0.0.1:9/second"]
+    );
+
+    // Closing the tab in front brings the other forward; the last one is emptied, not closed.
+    page::find_all("server-close")[1]
+        .clone()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(find_all("server-tab").len(), 1);
+    assert_eq!(value("server-url"), "http://127.0.0.1:9/first");
+    click("server-close");
+    settle().await;
+    assert_eq!(find_all("server-tab").len(), 1);
+    assert_eq!(value("server-url"), "");
+    assert_eq!(state.servers.with_untracked(Vec::len), 1);
+}
