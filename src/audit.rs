@@ -110,20 +110,25 @@ thread_local! {
     static SAVE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Saves the trail once the current burst of entries is recorded (one write per task,
-/// not one per entry: a busy server must not make every answer re-serialize the trail).
+/// How long new entries wait to be saved together. Saving writes the whole trail, so one save
+/// per entry would make every answer to a busy server slower as the trail grows; a second's
+/// entries cost one save instead, and [`flush`] saves at once when the page is hidden or left.
+const SAVE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Saves the trail within [`SAVE_AFTER`] (once for every entry recorded meanwhile).
 pub fn save_soon(trail: leptos::prelude::RwSignal<Vec<AuditEntry>>) {
-    use leptos::prelude::WithUntracked;
     if SAVE_PENDING.with(|p| p.replace(true)) {
         return;
     }
-    leptos::prelude::set_timeout(
-        move || {
-            SAVE_PENDING.with(|p| p.set(false));
-            trail.with_untracked(|t| save(t));
-        },
-        std::time::Duration::ZERO,
-    );
+    leptos::prelude::set_timeout(move || flush(trail), SAVE_AFTER);
+}
+
+/// Saves now if entries are waiting to be saved.
+pub fn flush(trail: leptos::prelude::RwSignal<Vec<AuditEntry>>) {
+    use leptos::prelude::WithUntracked;
+    if SAVE_PENDING.with(|p| p.replace(false)) {
+        trail.with_untracked(|t| save(t));
+    }
 }
 
 pub fn save(trail: &[AuditEntry]) {

@@ -90,7 +90,13 @@ fn finish(
                             item.server, result.model
                         ),
                     );
-                    state.queue.update(|q| q.retain(|i| i.key != item.key));
+                    // Only a request that went back to the person is in the queue.
+                    if state
+                        .queue
+                        .with_untracked(|q| q.iter().any(|i| i.key == item.key))
+                    {
+                        state.queue.update(|q| q.retain(|i| i.key != item.key));
+                    }
                 }
                 // The session no longer waits for it (cancelled, or the session ended): there
                 // is nothing left to answer, only to record.

@@ -133,7 +133,8 @@ pub fn apply(
             let waiting = state
                 .queue
                 .with_untracked(|q| q.iter().filter(|i| i.key.server == panel.id).count());
-            let decision = state.rules.try_update(|book| {
+            // Deciding only counts usage against budgets, which no view shows: no redraw.
+            let decision = state.rules.try_update_untracked(|book| {
                 book.decide(
                     &server_url,
                     tool.as_deref(),

@@ -36,6 +36,7 @@ pub fn start() {
         let state = AppState::new();
         let controller = Controller::new(state);
         apply_startup(&state, &settings);
+        browser::page::on_hide(move || audit::flush(state.audit));
         provide_context(state);
         provide_context(controller.clone());
         let tabs = open_server_tabs(&controller, &settings.servers);

@@ -85,3 +85,23 @@ fn the_trail_survives_a_reload() {
     audit::save(&[]);
     assert!(audit::load().is_empty());
 }
+
+#[wasm_bindgen_test]
+fn entries_recorded_in_a_burst_are_saved_together_and_at_once_when_the_page_is_left() {
+    use leptos::prelude::*;
+    audit::save(&[]);
+    let state = mcp_desk::state::AppState::new();
+    mcp_desk::browser::page::on_hide(move || audit::flush(state.audit));
+    state.record("http://a/mcp", "request", json!({"request": 1}));
+    state.record("http://a/mcp", "answer", json!({"request": 1}));
+    assert!(
+        audit::load().is_empty(),
+        "a burst of entries is saved once, a moment later"
+    );
+    let hidden = web_sys::Event::new("pagehide").unwrap();
+    web_sys::window().unwrap().dispatch_event(&hidden).unwrap();
+    let saved = audit::load();
+    assert_eq!(saved, state.audit.get_untracked());
+    assert_eq!(saved.len(), 2);
+    audit::save(&[]);
+}

@@ -53,3 +53,23 @@ pub fn focus(selector: &str) {
         let _ = element.focus();
     }
 }
+
+/// Calls `f` whenever the page is hidden or left (tab switched, closed, navigated away): the
+/// last moment to save what must survive.
+pub fn on_hide(f: impl Fn() + 'static) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::<dyn Fn()>::new(f);
+    let _ = window.add_event_listener_with_callback("pagehide", callback.as_ref().unchecked_ref());
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            callback.as_ref().unchecked_ref(),
+        );
+    }
+    // It lives as long as the page.
+    callback.forget();
+}
