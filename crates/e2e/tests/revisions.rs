@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page};
+use mcp_desk_e2e::{Page, open_page, open_page_at};
 use mcp_desk_testkit::peers::{EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -87,6 +87,26 @@ async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
     .await;
     assert!(result.contains("at 2025-11-25"), "{result}");
     assert!(!result.starts_with("error"), "{result}");
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_sdk_cancels_a_request_left_unanswered_and_it_leaves_the_queue() {
+    let server = PythonSampler::start().await.unwrap();
+    let page = open_page_at(&server.url(), "mock", Some("2025-11-25")).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let args = serde_json::json!({"text": "Nobody answers in time.", "seconds": 2});
+    page.call_tool("summarize_within", &args).await;
+    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    // The SDK's deadline passes: it sends notifications/cancelled and the request goes.
+    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
+    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
+        .await
+        .unwrap();
+    b.wait_for_text("tool-result", "did not answer within 2 s", WAIT)
+        .await
+        .unwrap();
     page.close().await;
 }
 

@@ -4,7 +4,9 @@ Two tools ask the client's LLM for a summary:
 - `summarize_2025` sends a `sampling/createMessage` request on the tool call's stream (the
   2025-11-25 way; at 2026-07-28 the SDK refuses it for lack of a back channel);
 - `summarize_mrtr` returns `input_required` with a sampling input request (2026-07-28's
-  multi-round-trip way), then finishes when the client calls again with the answer.
+  multi-round-trip way), then finishes when the client calls again with the answer;
+- `summarize_within` is `summarize_2025` with a deadline: the SDK cancels the request
+  (`notifications/cancelled`) when the client has not answered in `seconds`.
 
 CORS-wrapped so a page on another origin can use it. Usage: python_sampler.py PORT
 """
@@ -13,9 +15,11 @@ import sys
 
 import uvicorn
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.shared.message import ServerMessageMetadata
 from mcp_types import (
     CreateMessageRequest,
     CreateMessageRequestParams,
+    CreateMessageResult,
     InputRequiredResult,
     SamplingMessage,
     TextContent,
@@ -39,6 +43,24 @@ async def summarize_2025(text: str, ctx: Context) -> str:
         related_request_id=ctx.request_id,
     )
     return f"Summary by {result.model} at {ctx.protocol_version}: {result.content.text}"
+
+
+@server.tool()
+async def summarize_within(text: str, seconds: float, ctx: Context) -> str:
+    """Like summarize_2025, but gives up on the client after `seconds` (the SDK cancels it)."""
+    request = CreateMessageRequest(
+        params=CreateMessageRequestParams(messages=summary_prompt(text), max_tokens=120, system_prompt="You summarise.")
+    )
+    try:
+        result = await ctx.session.send_request(
+            request,
+            CreateMessageResult,
+            request_read_timeout_seconds=seconds,
+            metadata=ServerMessageMetadata(related_request_id=ctx.request_id),
+        )
+    except Exception as e:  # the SDK's timeout error
+        return f"No summary: the client did not answer within {seconds:g} s ({e})"
+    return f"Summary by {result.model}: {result.content.text}"
 
 
 @server.tool()
