@@ -134,8 +134,10 @@ struct PendingRpc {
 /// Where a request waiting for the person came from, so the answer goes back the same way.
 #[derive(Debug)]
 enum ServerInput {
-    /// A JSON-RPC request from the server (up to 2025-11-25): answered by a POST.
-    Request(Value),
+    /// A JSON-RPC request from the server (up to 2025-11-25): answered by a POST. `call` is
+    /// the tool call whose stream carried it, if any: when that call ends, the server no
+    /// longer waits for the answer.
+    Request { id: Value, call: Option<CallId> },
     /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
     Round { call: CallId, key: String },
 }
@@ -353,7 +355,7 @@ impl ClientSession {
         }
         let value = serde_json::to_value(result).map_err(|e| e.to_string())?;
         match self.take_input(input)? {
-            ServerInput::Request(request_id) => {
+            ServerInput::Request { id: request_id, .. } => {
                 self.log(
                     LogLevel::Info,
                     format!(
@@ -386,7 +388,7 @@ impl ClientSession {
     /// sent again and ends as declined.
     pub fn reject_sampling(&mut self, input: InputId) -> Result<(), String> {
         match self.take_input(input)? {
-            ServerInput::Request(request_id) => {
+            ServerInput::Request { id: request_id, .. } => {
                 self.log(
                     LogLevel::Info,
                     format!("Rejecting sampling request {request_id}"),
@@ -434,7 +436,7 @@ impl ClientSession {
     /// ends as declined, like a rejection.
     pub fn refuse_sampling(&mut self, input: InputId, reason: &str) -> Result<(), String> {
         match self.take_input(input)? {
-            ServerInput::Request(request_id) => {
+            ServerInput::Request { id: request_id, .. } => {
                 self.log(
                     LogLevel::Warning,
                     format!("Refused sampling request {request_id}: {reason}"),
@@ -707,7 +709,10 @@ impl ClientSession {
         let related: Vec<InputId> = self
             .inputs
             .iter()
-            .filter(|(_, i)| matches!(i, ServerInput::Round { call: c, .. } if *c == call))
+            .filter(|(_, i)| {
+                matches!(i, ServerInput::Round { call: c, .. }
+                    | ServerInput::Request { call: Some(c), .. } if *c == call)
+            })
             .map(|(k, _)| *k)
             .collect();
         for input in related {
@@ -1001,7 +1006,13 @@ impl ClientSession {
                     Ok(params) => {
                         let input = InputId(self.next_input);
                         self.next_input += 1;
-                        self.inputs.insert(input, ServerInput::Request(id));
+                        self.inputs.insert(
+                            input,
+                            ServerInput::Request {
+                                id,
+                                call: related_call.as_ref().map(|c| c.call),
+                            },
+                        );
                         self.log(
                             LogLevel::Info,
                             match &related_call {
@@ -1105,7 +1116,9 @@ impl ClientSession {
                 let found = self
                     .inputs
                     .iter()
-                    .find(|(_, i)| matches!(i, ServerInput::Request(id) if *id == request_id))
+                    .find(
+                        |(_, i)| matches!(i, ServerInput::Request { id, .. } if *id == request_id),
+                    )
                     .map(|(k, _)| *k);
                 if let Some(input) = found {
                     self.inputs.remove(&input);
@@ -1172,18 +1185,22 @@ impl ClientSession {
                 match serde_json::from_value::<CallToolResult>(result) {
                     Ok(result) => {
                         self.log(LogLevel::Info, format!("Tool {} finished", related.tool));
+                        self.drop_requests_of_ended_call(&related);
                         self.events.push_back(Event::ToolCallFinished {
                             call: related.call,
                             result,
                         });
                     }
-                    Err(e) => self.events.push_back(Event::ToolCallFailed {
-                        call: related.call,
-                        error: format!(
-                            "The server's result for {} is malformed: {e}",
-                            related.tool
-                        ),
-                    }),
+                    Err(e) => {
+                        self.drop_requests_of_ended_call(&related);
+                        self.events.push_back(Event::ToolCallFailed {
+                            call: related.call,
+                            error: format!(
+                                "The server's result for {} is malformed: {e}",
+                                related.tool
+                            ),
+                        })
+                    }
                 }
             }
         }
@@ -1642,6 +1659,30 @@ impl ClientSession {
         }
     }
 
+    /// A tool call ended (result or error) while the server's requests sent on its stream
+    /// were still unanswered: the server has stopped waiting for them, so they leave the
+    /// queue with a notice instead of lingering until an answer nobody reads.
+    fn drop_requests_of_ended_call(&mut self, related: &RelatedCall) {
+        let orphans: Vec<InputId> = self
+            .inputs
+            .iter()
+            .filter(|(_, i)| {
+                matches!(i, ServerInput::Request { call: Some(c), .. } if *c == related.call)
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        for input in orphans {
+            self.inputs.remove(&input);
+            let reason = format!(
+                "The call of {} ended before this request was answered; the server no longer waits for it.",
+                related.tool
+            );
+            self.log(LogLevel::Warning, reason.clone());
+            self.events
+                .push_back(Event::SamplingCancelled { input, reason });
+        }
+    }
+
     fn fail_rpc(&mut self, id: u64, error: String) {
         self.resume_points.remove(&id);
         let Some(rpc) = self.pending.remove(&id) else {
@@ -1668,6 +1709,7 @@ impl ClientSession {
                     LogLevel::Error,
                     format!("The call of {} failed: {error}", related.tool),
                 );
+                self.drop_requests_of_ended_call(&related);
                 self.events.push_back(Event::ToolCallFailed {
                     call: related.call,
                     error,

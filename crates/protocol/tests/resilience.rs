@@ -245,6 +245,99 @@ fn a_server_cancelling_its_sampling_request_removes_it_with_a_reason() {
     );
 }
 
+/// A sampling request that came on a tool call's stream, and its input id.
+fn sampling_during_call(
+    s: &mut ClientSession,
+    id: u64,
+) -> (
+    mcp_desk_protocol::CallId,
+    HttpRequest,
+    mcp_desk_protocol::InputId,
+) {
+    let (call, req) = call(s);
+    s.on_response(req.transfer, sse());
+    s.on_body(req.transfer, event("0/1", &sampling(id)).as_bytes());
+    let (_, _, events) = drain(s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p)
+                if p.related_call.as_ref().is_some_and(|r| r.call == call) =>
+            {
+                Some(p.input)
+            }
+            _ => None,
+        })
+        .expect("the sampling request, related to the call");
+    (call, req, input)
+}
+
+#[test]
+fn a_call_that_ends_while_its_sampling_request_waits_takes_the_request_out_of_the_queue() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req, input) = sampling_during_call(&mut s, 7);
+    let rpc_id = body(&req)["id"].clone();
+    let result = json!({"jsonrpc": "2.0", "id": rpc_id, "result": {"content": [{"type": "text", "text": "gave up waiting"}], "isError": true}});
+    s.on_body(req.transfer, event("0/2", &result).as_bytes());
+    s.on_end(req.transfer);
+    let (sends, _, events) = drain(&mut s);
+    let cancelled = events
+        .iter()
+        .position(|e| matches!(e, Event::SamplingCancelled { input: i, reason } if *i == input && reason.contains("call of t ended")))
+        .expect("the request leaves the queue with the reason");
+    let finished = events
+        .iter()
+        .position(|e| matches!(e, Event::ToolCallFinished { call: c, .. } if *c == call))
+        .expect("the call's result is still shown");
+    assert!(
+        cancelled < finished,
+        "the queue is cleared before the result shows"
+    );
+    assert!(sends.is_empty(), "the server is not sent anything for it");
+    let answer = CreateMessageResult::new(SamplingMessage::assistant_text("late"), "m".into());
+    assert!(s.answer_sampling(input, &answer).is_err());
+}
+
+#[test]
+fn a_call_that_fails_or_is_cancelled_takes_its_sampling_requests_along_but_not_others() {
+    let (mut s, get) = ready(json!({"tools": {}}));
+    s.on_response(get, sse());
+    s.on_body(get, event("1", &sampling(3)).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    let unrelated = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+
+    let (_, req, failing) = sampling_during_call(&mut s, 8);
+    let rpc_id = body(&req)["id"].clone();
+    let error = json!({"jsonrpc": "2.0", "id": rpc_id, "error": {"code": -32001, "message": "Request timed out"}});
+    s.on_body(req.transfer, event("0/2", &error).as_bytes());
+    let (_, _, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == failing))
+    );
+
+    let (call, _, cancelled) = sampling_during_call(&mut s, 9);
+    s.cancel_call(call, "changed my mind");
+    let (_, _, events) = drain(&mut s);
+    assert!(events.iter().any(|e| matches!(e, Event::SamplingCancelled { input: i, reason } if *i == cancelled && reason.contains("cancelled"))));
+
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == unrelated)),
+        "a request that belongs to no call stays"
+    );
+    let answer = CreateMessageResult::new(SamplingMessage::assistant_text("ok"), "m".into());
+    assert!(s.answer_sampling(unrelated, &answer).is_ok());
+}
+
 #[test]
 fn the_log_level_is_sent_to_servers_that_log() {
     let (mut s, _) = ready(json!({"tools": {}, "logging": {}}));
