@@ -169,6 +169,16 @@ pub fn run_bench(_args: &[String]) -> Result<(), String> {
         rt("/reference/p95_ms"),
         ratio(rt("/ours/p95_ms"), rt("/reference/p95_ms"))
     );
+    println!(
+        "{:<38} {:>11.2} ms {:>14} {:>8}   (p95 {:.2} ms; from reading a request to the fetch of its answer, over {} answers; the browser carried each answer out and the next request in in {:.2} ms, p50)",
+        "  of which the page's own work, p50",
+        rt("/ours/page_p50_ms"),
+        "—",
+        "—",
+        rt("/ours/page_p95_ms"),
+        rt("/ours/answers_timed"),
+        rt("/ours/network_p50_ms"),
+    );
     let count = rt("/burst/count");
     let heard = rt("/burst/server/refused") + rt("/burst/server/answered");
     println!(

@@ -1,6 +1,8 @@
 //! Shared steps of the end-to-end tests: serve the built page, open it in headless Chromium
 //! pointed at a server, and a few page helpers the tests read like sentences with.
 
+pub mod page_work;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

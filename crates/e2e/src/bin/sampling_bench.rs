@@ -10,6 +10,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use mcp_desk_e2e::page_work;
 use serde_json::{Value, json};
 
 async fn ours(dist: &Path, demo_url: &str, count: u64) -> Result<Value, String> {
@@ -22,14 +23,21 @@ async fn ours(dist: &Path, demo_url: &str, count: u64) -> Result<Value, String> 
     b.click("rule-save").await?;
     b.wait_for_text("rule-message", "Saved the rule", wait)
         .await?;
+    b.eval(page_work::WATCH_SCRIPT).await?;
     page.call_tool("bench_sampling", &json!({"count": count}))
         .await;
     b.wait_for_text("tool-result", "p50_ms", Duration::from_secs(600))
         .await?;
     let text = b.text_of("tool-result").await?;
+    let split = page_work::split(&b.eval(page_work::READ_SCRIPT).await?);
     page.close().await;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("MCP Desk's bench result is not JSON ({e}): {text}"))
+    let mut timed: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("MCP Desk's bench result is not JSON ({e}): {text}"))?;
+    timed["page_p50_ms"] = json!(page_work::percentile(&split.page, 0.5));
+    timed["page_p95_ms"] = json!(page_work::percentile(&split.page, 0.95));
+    timed["network_p50_ms"] = json!(page_work::percentile(&split.network, 0.5));
+    timed["answers_timed"] = json!(split.page.len());
+    Ok(timed)
 }
 
 /// Requests in the burst.
