@@ -13,7 +13,7 @@ use mcp_desk_protocol::{LogLevel, LogSource};
 use crate::connection::Connection;
 use crate::llm_call;
 use crate::rules::Mode;
-use crate::state::{AppState, QueuedSampling};
+use crate::state::QueuedSampling;
 
 pub fn start(connection: Rc<Connection>, item: QueuedSampling, mode: Mode) {
     let state = connection.state();
@@ -115,11 +115,26 @@ fn finish(
             }
         }
         Ok(completion) => item.prefill.set(Some(completion)),
-        Err(e) => note_failure(&state, item, &e),
+        Err(e) => note_failure(connection, item, &e),
     }
 }
 
-fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
+fn note_failure(connection: &Connection, item: &QueuedSampling, error: &str) {
+    let state = connection.state();
+    state.record(
+        &item.server_url,
+        "error",
+        serde_json::json!({"request": item.key.input.0, "message": error}),
+    );
+    // Cancelled, dropped with its tool call or lost with the session while the LLM worked:
+    // there is no one left to ask.
+    if !connection.is_waiting(item.key.input) {
+        let text = format!(
+            "The rule could not answer a request from {} ({error}), and the server no longer waits for it.",
+            item.server
+        );
+        return state.push_log(LogLevel::Warning, LogSource::Client, text);
+    }
     let text = format!("The rule could not answer this request ({error}); it waits for you.");
     // A request answered without review was not queued: it is now, for the person.
     let queued = state
@@ -130,11 +145,6 @@ fn note_failure(state: &AppState, item: &QueuedSampling, error: &str) {
         waiting.rule_note = Some(text.clone());
         state.queue.update(|q| q.push(waiting));
     }
-    state.record(
-        &item.server_url,
-        "error",
-        serde_json::json!({"request": item.key.input.0, "message": error}),
-    );
     state.push_log(LogLevel::Warning, LogSource::Client, text.clone());
     state.notices.update(|n| n.push(text));
 }

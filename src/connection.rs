@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 
 use leptos::task::spawn_local;
 use mcp_desk_protocol::{
-    ClientSession, HttpRequest, LogLevel, LogSource, SessionConfig, TransferId, Transmit,
+    ClientSession, HttpRequest, InputId, LogLevel, LogSource, SessionConfig, TransferId, Transmit,
 };
 use web_sys::AbortController;
 
@@ -69,6 +69,11 @@ impl Connection {
     /// The server tab this connection reports to.
     pub fn panel(&self) -> ServerPanel {
         self.panel
+    }
+
+    /// Whether this connection's server still waits for an answer to `input`.
+    pub fn is_waiting(&self, input: InputId) -> bool {
+        self.session.borrow().is_pending(input)
     }
 
     /// Runs `f` on the session, then performs and shows whatever it produced.

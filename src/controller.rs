@@ -2,7 +2,7 @@
 //! out on the connections and the page state. UI components call these and nothing lower.
 //! Each server tab has its own connection; every tab's sampling requests share one queue.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -23,6 +23,9 @@ type Connections = HashMap<ServerId, Rc<Connection>>;
 pub struct Controller {
     state: AppState,
     connections: SendWrapper<Rc<RefCell<Connections>>>,
+    /// The next tab's id: ids only go up, so a closed tab's requests can never be taken for
+    /// a new tab's.
+    next_server: SendWrapper<Rc<Cell<u32>>>,
     /// The page's root owner: a tab opened from an event handler still lives with the page.
     owner: Option<Owner>,
 }
@@ -32,6 +35,7 @@ impl Controller {
         Self {
             state,
             connections: SendWrapper::new(Rc::new(RefCell::new(HashMap::new()))),
+            next_server: SendWrapper::new(Rc::new(Cell::new(0))),
             owner: Owner::current(),
         }
     }
@@ -46,9 +50,12 @@ impl Controller {
 
     /// Opens a new server tab (empty, or with `url` in its form) and brings it to the front.
     pub fn add_server(&self, url: String) -> ServerId {
-        let id = self.state.servers.with_untracked(|servers| {
-            ServerId(servers.iter().map(|p| p.id.0 + 1).max().unwrap_or(0))
-        });
+        let open = self
+            .state
+            .servers
+            .with_untracked(|servers| servers.iter().map(|p| p.id.0 + 1).max().unwrap_or(0));
+        let id = ServerId(open.max(self.next_server.get()));
+        self.next_server.set(id.0 + 1);
         let panel = match &self.owner {
             Some(owner) => owner.with(|| ServerPanel::new(id, url)),
             None => ServerPanel::new(id, url),
@@ -205,11 +212,31 @@ impl Controller {
         }
     }
 
+    /// The connection that still waits for an answer to `key`.
+    fn waiting_connection(&self, key: RequestKey) -> Option<Rc<Connection>> {
+        self.connection(key.server)
+            .filter(|c| c.is_waiting(key.input))
+    }
+
+    /// A request nobody waits for any more leaves the queue with the reason, instead of
+    /// staying unanswerable; an answer written for it stays in the audit trail.
+    fn drop_stale(&self, key: RequestKey, unsent_answer: Option<&str>) -> String {
+        let why = "The server no longer waits for this request (it was cancelled, its tool call ended, or the connection closed); it left the queue.".to_owned();
+        self.state.record(
+            &self.server_of(key),
+            "cancelled",
+            serde_json::json!({"request": key.input.0, "reason": why, "unsent_answer": unsent_answer}),
+        );
+        self.remove_from_queue(key);
+        self.state.notices.update(|n| n.push(why.clone()));
+        why
+    }
+
     /// Sends the approved completion to the server and takes the request off the queue.
     pub fn approve(&self, key: RequestKey, completion: Completion) -> Result<(), String> {
-        let connection = self
-            .connection(key.server)
-            .ok_or("Not connected to that server any more.")?;
+        let Some(connection) = self.waiting_connection(key) else {
+            return Err(self.drop_stale(key, Some(&completion.text)));
+        };
         let result = completion.into_result()?;
         connection.with_session(|s| s.answer_sampling(key.input, &result))?;
         self.state.record(
@@ -223,9 +250,9 @@ impl Controller {
 
     /// Refuses the request; the server hears "User rejected sampling request".
     pub fn reject(&self, key: RequestKey) -> Result<(), String> {
-        let connection = self
-            .connection(key.server)
-            .ok_or("Not connected to that server any more.")?;
+        let Some(connection) = self.waiting_connection(key) else {
+            return Err(self.drop_stale(key, None));
+        };
         connection.with_session(|s| s.reject_sampling(key.input))?;
         self.state.record(
             &self.server_of(key),

@@ -184,6 +184,9 @@ pub fn apply(
                 let at = q.iter().position(|item| item.key == key)?;
                 Some(q.remove(at))
             });
+            if state.focused.get_untracked() == Some(key) {
+                state.focused.set(None);
+            }
             if removed.as_ref().is_some_and(Option::is_none) {
                 // Not queued: a request a rule was answering; the trail still says what happened.
                 state.record(

@@ -37,22 +37,42 @@ fn request() -> CreateMessageRequestParams {
 /// Mounts the page with one queued request and no connection.
 async fn mount_with_request() -> AppState {
     let (state, _) = mount();
+    queue(state, 0, request());
+    settle().await;
+    state
+}
+
+/// Puts a request of server tab `server` in the queue, as if it had arrived.
+fn queue(state: AppState, server: u32, params: CreateMessageRequestParams) {
+    let (name, url) = match server {
+        0 => ("test-server", "http://127.0.0.1:9/mcp"),
+        _ => ("other-server", "http://127.0.0.1:10/mcp"),
+    };
     state.queue.update(|q| {
         q.push(QueuedSampling {
             key: RequestKey {
-                server: ServerId(0),
+                server: ServerId(server),
                 input: InputId(0),
             },
-            server: "test-server".into(),
-            server_url: "http://127.0.0.1:9/mcp".into(),
+            server: name.into(),
+            server_url: url.into(),
             tool: Some("create_blog_post".into()),
-            params: request(),
+            params,
             rule_note: None,
             prefill: RwSignal::new(None),
         })
     });
-    settle().await;
-    state
+}
+
+/// The detail of the audit trail's last entry, which must be a request that left the queue
+/// unanswered.
+fn last_entry_is_a_stale_request(state: AppState) -> serde_json::Value {
+    let last = state
+        .audit
+        .with_untracked(|trail| trail.last().cloned())
+        .expect("an audit entry");
+    assert_eq!(last.kind, "cancelled");
+    last.detail
 }
 
 #[wasm_bindgen_test]
@@ -97,7 +117,7 @@ async fn the_dialog_shows_what_the_server_sent_and_marks_edits() {
 }
 
 #[wasm_bindgen_test]
-async fn bad_edits_and_a_lost_connection_are_refused_with_reasons() {
+async fn bad_edits_are_refused_and_a_request_nobody_waits_for_leaves_with_its_answer_kept() {
     let state = mount_with_request().await;
     type_into("sampling-max-tokens", "lots");
     click("sampling-generate");
@@ -107,10 +127,16 @@ async fn bad_edits_and_a_lost_connection_are_refused_with_reasons() {
     type_into("sampling-response", "An answer.");
     click("sampling-approve");
     settle().await;
-    // No connection behind this page: the answer is kept and the reason shown.
-    assert!(text("sampling-error").contains("Not connected"));
-    assert_eq!(value("sampling-response"), "An answer.");
-    assert_eq!(state.queue.with_untracked(Vec::len), 1);
+    // No connection waits for this request: it leaves the queue with the reason, and the
+    // answer written for it stays in the audit trail.
+    assert_eq!(state.queue.with_untracked(Vec::len), 0);
+    assert!(
+        text("sampling-notice").contains("no longer waits"),
+        "{}",
+        text("sampling-notice")
+    );
+    let detail = last_entry_is_a_stale_request(state);
+    assert_eq!(detail["unsent_answer"], "An answer.");
 }
 
 #[wasm_bindgen_test]
@@ -128,33 +154,20 @@ async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
     key("sampling-response", "Escape", false);
     settle().await;
     assert!(!text("sampling-error").contains("Not connected"));
-    // Esc elsewhere in the dialog rejects: with no connection, it says so and keeps the request.
+    assert_eq!(state.queue.with_untracked(Vec::len), 1);
+    // Esc elsewhere in the dialog rejects: no connection waits for it, so it leaves the
+    // queue with the reason.
     key("sampling-generate", "Escape", false);
     settle().await;
-    assert!(
-        text("sampling-error").contains("Not connected"),
-        "{}",
-        text("sampling-error")
-    );
-    assert_eq!(state.queue.with_untracked(Vec::len), 1);
+    assert_eq!(state.queue.with_untracked(Vec::len), 0);
+    assert!(text("sampling-notice").contains("no longer waits"));
+    assert!(last_entry_is_a_stale_request(state)["unsent_answer"].is_null());
 
-    // A second request: the arrows in the queue bring it to the front.
+    // Two requests: the arrows in the queue bring the second to the front and back.
+    queue(state, 0, request());
     let mut second = request();
     second.system_prompt = Some("The second one.".into());
-    state.queue.update(|q| {
-        q.push(QueuedSampling {
-            key: RequestKey {
-                server: ServerId(1),
-                input: InputId(0),
-            },
-            server: "other-server".into(),
-            server_url: "http://127.0.0.1:10/mcp".into(),
-            tool: None,
-            params: second,
-            rule_note: None,
-            prefill: RwSignal::new(None),
-        })
-    });
+    queue(state, 1, second);
     settle().await;
     assert_eq!(value("sampling-system-prompt"), "Be brief.");
     key("sampling-queue", "ArrowDown", false);

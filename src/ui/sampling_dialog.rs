@@ -151,6 +151,15 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let streaming = RwSignal::new(false);
     let running = StoredValue::new_local(None::<web_sys::AbortController>);
+    // A dialog that goes (another request in front, the request cancelled, its tab closed)
+    // stops its model call rather than leave it running for nobody.
+    on_cleanup(move || {
+        running.try_with_value(|c| {
+            if let Some(c) = c {
+                c.abort();
+            }
+        });
+    });
     // A completion a rule already fetched arrives here for review.
     let prefill = item.prefill;
     Effect::new(move |_| {
@@ -172,8 +181,10 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         error.set(None);
         let edited = original.with_value(|o| serde_json::to_value(o).ok())
             != serde_json::to_value(&params).ok();
+        // The call may end after this dialog is gone: its callbacks hold plain values only.
+        let endpoint = server_url.get_value();
         state.record(
-            &server_url.get_value(),
+            &endpoint,
             "model_call",
             serde_json::json!({"request": key.input.0, "provider": kind.id(), "model": model_name, "edited_request": edited}),
         );
@@ -222,9 +233,16 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 tool_calls.set(completion.tool_calls);
                                 stop_reason.set(completion.stop_reason);
                             }
-                            Err(e) => {
+                            Err(mut e) => {
+                                // The dialog is gone (its signals with it): the request left.
+                                if error.try_get_untracked().is_none() {
+                                    e.message = format!(
+                                        "Stopped the call of {} (model {model_name}): its request left the queue.",
+                                        kind.label()
+                                    );
+                                }
                                 state.record(
-                                    &server_url.get_value(),
+                                    &endpoint,
                                     "error",
                                     serde_json::json!({"request": key.input.0, "provider": kind.id(), "message": e.message}),
                                 );

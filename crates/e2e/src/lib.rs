@@ -95,6 +95,41 @@ impl Page {
             .expect("the call button");
     }
 
+    /// Enters the provider's API key in the settings and saves it (for this tab only).
+    pub async fn save_api_key(&self, key: &str) {
+        let b = &self.browser;
+        b.set_value("provider-api-key", key).await.unwrap();
+        b.click("provider-save").await.unwrap();
+        if let Err(e) = b
+            .wait_for_testid("provider-saved", Duration::from_secs(30))
+            .await
+        {
+            self.screenshot("provider-save-failed").await;
+            panic!(
+                "{e}\nlog: {}",
+                b.all_text_of("log-list").await.unwrap_or_default()
+            );
+        }
+    }
+
+    /// Waits until no element has this `data-testid` (up to 30 s).
+    pub async fn wait_until_gone(&self, testid: &str) {
+        for _ in 0..300 {
+            let gone = self
+                .browser
+                .eval(&format!(
+                    "return document.querySelector('[data-testid={testid}]') === null;"
+                ))
+                .await
+                .unwrap();
+            if gone == serde_json::Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{testid} is still shown");
+    }
+
     /// Clicks the element a CSS selector finds, waiting for it to appear.
     pub async fn click_css(&self, selector: &str) {
         self.find_css(selector)

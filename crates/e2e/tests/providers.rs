@@ -10,19 +10,6 @@ use mcp_desk_testkit::llm_mocks::{self, LlmMocks};
 const WAIT: Duration = Duration::from_secs(30);
 const DRAFT: &str = "MCP servers can ask the client's model for help. This post shows how.";
 
-async fn set_key(page: &Page, key: &str) {
-    let b = &page.browser;
-    b.set_value("provider-api-key", key).await.unwrap();
-    b.click("provider-save").await.unwrap();
-    if let Err(e) = b.wait_for_testid("provider-saved", WAIT).await {
-        page.screenshot("provider-save-failed").await;
-        panic!(
-            "{e}\nlog: {}",
-            b.all_text_of("log-list").await.unwrap_or_default()
-        );
-    }
-}
-
 async fn call_blog_post(page: &Page) {
     let b = &page.browser;
     b.wait_for_text("connection-status", "connected", WAIT)
@@ -45,7 +32,7 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
     let b = &page.browser;
     // Let the tool list arrive first: it moves the settings panel down the page.
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
-    set_key(&page, key).await;
+    page.save_api_key(key).await;
     call_blog_post(&page).await;
     assert_eq!(b.value_of("sampling-provider").await.unwrap(), provider);
     assert_eq!(b.value_of("sampling-model").await.unwrap(), model);
@@ -57,7 +44,7 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
     b.wait_for_text("sampling-response", &expected, WAIT)
         .await
         .unwrap();
-    wait_until_gone(&page, "sampling-stop").await;
+    page.wait_until_gone("sampling-stop").await;
     assert_eq!(b.value_of("sampling-response").await.unwrap(), expected);
     b.click("sampling-approve").await.unwrap();
     b.wait_for_text("tool-result", &expected, WAIT)
@@ -146,23 +133,6 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
     (result, mocks)
 }
 
-async fn wait_until_gone(page: &Page, testid: &str) {
-    for _ in 0..300 {
-        let gone = page
-            .browser
-            .eval(&format!(
-                "return document.querySelector('[data-testid={testid}]') === null;"
-            ))
-            .await
-            .unwrap();
-        if gone == serde_json::Value::Bool(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{testid} is still shown");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openai_chat_completions_answers_the_blog_post_streamed() {
     let (result, mocks) =
@@ -241,14 +211,14 @@ async fn provider_failures_are_explained_and_the_request_stays_answerable() {
     assert!(mocks.requests().is_empty());
 
     // A wrong key: the provider's 401, in plain words.
-    set_key(&page, "sk-wrong").await;
+    page.save_api_key("sk-wrong").await;
     b.click("sampling-generate").await.unwrap();
     b.wait_for_text("sampling-error", "refused the API key", WAIT)
         .await
         .unwrap();
 
     // An unknown model: its 404.
-    set_key(&page, llm_mocks::OPENAI_KEY).await;
+    page.save_api_key(llm_mocks::OPENAI_KEY).await;
     b.set_value("sampling-model", "missing-model")
         .await
         .unwrap();
@@ -281,7 +251,7 @@ async fn provider_failures_are_explained_and_the_request_stays_answerable() {
     b.wait_for_text("sampling-response", "OpenAI mock summary", WAIT)
         .await
         .unwrap();
-    wait_until_gone(&page, "sampling-stop").await;
+    page.wait_until_gone("sampling-stop").await;
     b.click("sampling-approve").await.unwrap();
     if let Err(e) = b
         .wait_for_text("tool-result", "OpenAI mock summary", WAIT)
@@ -316,7 +286,7 @@ async fn tool_loop(
     let page = open_page_with(&demo.url(), provider, &extra).await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
-    set_key(&page, key).await;
+    page.save_api_key(key).await;
     page.call_tool("forecast_advice", &serde_json::json!({"city": "Oslo"}))
         .await;
 
@@ -324,7 +294,7 @@ async fn tool_loop(
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     b.click("sampling-generate").await.unwrap();
     b.wait_for_testid("sampling-tool-call", WAIT).await.unwrap();
-    wait_until_gone(&page, "sampling-stop").await;
+    page.wait_until_gone("sampling-stop").await;
     let call = b.all_text_of("sampling-tool-calls").await.unwrap();
     assert!(
         call.contains("get_forecast") && call.contains("Oslo"),
@@ -341,7 +311,7 @@ async fn tool_loop(
     b.wait_for_text("sampling-response", "from the tool result", WAIT)
         .await
         .unwrap();
-    wait_until_gone(&page, "sampling-stop").await;
+    page.wait_until_gone("sampling-stop").await;
     b.click("sampling-approve").await.unwrap();
     b.wait_for_text("tool-result", "after calling get_forecast", WAIT)
         .await
@@ -407,7 +377,7 @@ async fn stop_keeps_the_text_so_far_and_regenerate_starts_again() {
     let page = open_page_with(&demo.url(), "gemini", &extra).await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
-    set_key(&page, llm_mocks::GEMINI_KEY).await;
+    page.save_api_key(llm_mocks::GEMINI_KEY).await;
     call_blog_post(&page).await;
     b.click("sampling-generate").await.unwrap();
     b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
@@ -440,7 +410,7 @@ async fn an_edited_request_reaches_the_llm_as_edited() {
     let page = open_page_with(&demo.url(), "openai", &extra).await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
-    set_key(&page, llm_mocks::OPENAI_KEY).await;
+    page.save_api_key(llm_mocks::OPENAI_KEY).await;
     call_blog_post(&page).await;
 
     b.set_value(

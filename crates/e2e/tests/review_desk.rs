@@ -1,13 +1,15 @@
 //! The review desk in Chromium against real demo servers: an auto-approve rule with a budget
 //! answers until the budget is spent, then the person is asked again; two servers' requests
 //! share one queue and resolve independently; a request the server cancels leaves the queue
-//! with a notice; a burst of a hundred requests all reach the queue and none is lost.
+//! with a notice (and stops a model call made for it, or keeps a rule's failed call from
+//! queueing it again); a burst of a hundred requests all reach the queue and none is lost.
 
 use std::time::Duration;
 
 use mcp_desk_e2e::{
     Page, burst, open_page, open_page_at, open_page_with, percent_encode, start_demo,
 };
+use mcp_desk_testkit::llm_mocks::{self, LlmMocks};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -217,6 +219,113 @@ async fn a_request_the_server_cancels_leaves_the_queue_with_a_notice() {
     b.wait_for_text("audit-list", "cancelled", WAIT)
         .await
         .unwrap();
+    page.close().await;
+}
+
+/// A page pointed at the demo (2025-11-25, so the server can cancel) with OpenAI's mock as its
+/// provider, set to the model that fails slowly; and the arguments of a blog post whose
+/// sampling request the server gives up on after one second, before that model fails.
+async fn page_with_a_slowly_failing_model(
+    demo: &mcp_desk_demo::DemoServer,
+    mocks: &LlmMocks,
+) -> (Page, serde_json::Value) {
+    let extra = format!(
+        "&base={}&model={}&revision=2025-11-25",
+        percent_encode(&mocks.base_url("openai")),
+        llm_mocks::OVERLOADED_SLOWLY
+    );
+    let page = open_page_with(&demo.url(), "openai", &extra).await;
+    page.browser
+        .wait_for_testid("tool-item", WAIT)
+        .await
+        .unwrap();
+    page.save_api_key(llm_mocks::OPENAI_KEY).await;
+    let args = serde_json::json!({
+        "title": "Given up",
+        "draft": "The server stops waiting before the model fails.",
+        "answer_within_seconds": 1
+    });
+    (page, args)
+}
+
+/// Waits past the moment the slow model's failure reaches the page.
+async fn until_the_slow_model_has_failed() {
+    tokio::time::sleep(llm_mocks::OVERLOADED_AFTER + Duration::from_millis(1500)).await;
+}
+
+/// The page still answers sampling: a plain blog post, by hand with the Mock.
+async fn still_answers(page: &Page) {
+    let b = &page.browser;
+    b.set_value("rule-mode", "ask").await.unwrap();
+    b.click("rule-save").await.unwrap();
+    page.call_tool(
+        "create_blog_post",
+        &serde_json::json!({"title": "After", "draft": "Still here. Still answering."}),
+    )
+    .await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.set_value("sampling-provider", "mock").await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Still here.", WAIT)
+        .await
+        .unwrap();
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_text("tool-result", "Mock summary: Still here.", WAIT)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dialog_whose_request_is_cancelled_mid_call_stops_the_call_and_the_page_carries_on() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let (page, args) = page_with_a_slowly_failing_model(&demo, &mocks).await;
+    let b = &page.browser;
+    page.call_tool("create_blog_post", &args).await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
+    // The server gives up while the model is still thinking: the dialog goes, with a notice.
+    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(count_of(&page, "sampling-dialog").await, 0);
+    until_the_slow_model_has_failed().await;
+    // The call was stopped with its dialog, and the trail says so.
+    b.click("audit-toggle").await.unwrap();
+    b.wait_for_text("audit-list", "its request left the queue", WAIT)
+        .await
+        .unwrap();
+    still_answers(&page).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_whose_model_fails_after_the_server_gave_up_does_not_queue_the_dead_request() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let (page, args) = page_with_a_slowly_failing_model(&demo, &mocks).await;
+    let b = &page.browser;
+    b.set_value("rule-mode", "auto-completion").await.unwrap();
+    b.click("rule-save").await.unwrap();
+    b.wait_for_text("rule-message", "Saved the rule", WAIT)
+        .await
+        .unwrap();
+    page.call_tool("create_blog_post", &args).await;
+    b.wait_for_text("tool-result", "did not answer within 1 s", WAIT)
+        .await
+        .unwrap();
+    until_the_slow_model_has_failed().await;
+    b.wait_for_text("log-list", "the server no longer waits for it", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        count_of(&page, "sampling-item").await,
+        0,
+        "a request nobody waits for is not put before the person"
+    );
+    assert_eq!(b.text_of("sampling-count").await.unwrap().trim(), "0");
+    still_answers(&page).await;
     page.close().await;
 }
 

@@ -867,6 +867,12 @@ impl ClientSession {
         self.start(HttpMethod::Post, headers, Some(body), Purpose::Reply(what));
     }
 
+    /// Whether the server still waits for an answer to `input` (it was not answered,
+    /// cancelled, dropped with its tool call, or lost with the session).
+    pub fn is_pending(&self, input: InputId) -> bool {
+        self.phase == Phase::Ready && self.inputs.contains_key(&input)
+    }
+
     fn take_input(&mut self, input: InputId) -> Result<ServerInput, String> {
         if self.phase != Phase::Ready {
             self.inputs.remove(&input);

@@ -276,6 +276,7 @@ fn sampling_during_call(
 fn a_call_that_ends_while_its_sampling_request_waits_takes_the_request_out_of_the_queue() {
     let (mut s, _) = ready(json!({"tools": {}}));
     let (call, req, input) = sampling_during_call(&mut s, 7);
+    assert!(s.is_pending(input));
     let rpc_id = body(&req)["id"].clone();
     let result = json!({"jsonrpc": "2.0", "id": rpc_id, "result": {"content": [{"type": "text", "text": "gave up waiting"}], "isError": true}});
     s.on_body(req.transfer, event("0/2", &result).as_bytes());
@@ -294,6 +295,7 @@ fn a_call_that_ends_while_its_sampling_request_waits_takes_the_request_out_of_th
         "the queue is cleared before the result shows"
     );
     assert!(sends.is_empty(), "the server is not sent anything for it");
+    assert!(!s.is_pending(input), "nobody waits for it any more");
     let answer = CreateMessageResult::new(SamplingMessage::assistant_text("late"), "m".into());
     assert!(s.answer_sampling(input, &answer).is_err());
 }

@@ -2,7 +2,8 @@
 //! speaking its provider's documented wire format, streamed or not: OpenAI Chat Completions,
 //! Anthropic Messages and Google Gemini `generateContent`. They answer deterministically,
 //! check the auth headers the real APIs check, fail the way the real APIs fail for the model
-//! names `missing-model` (404) and `rate-limited` (429), call the first offered tool when
+//! names `missing-model` (404) and `rate-limited` (429) (OpenAI also `overloaded-slowly`: 503
+//! after two seconds), call the first offered tool when
 //! tools are offered, and record every request so tests can see what reached the "LLM".
 
 use std::convert::Infallible;
@@ -22,6 +23,10 @@ use tower_http::cors::{Any, CorsLayer};
 pub const OPENAI_KEY: &str = "sk-test-openai";
 pub const ANTHROPIC_KEY: &str = "sk-ant-test";
 pub const GEMINI_KEY: &str = "gemini-test-key";
+/// The OpenAI model that answers 503 "overloaded", and only after [`OVERLOADED_AFTER`]: a
+/// model call still running when its request goes away, then failing.
+pub const OVERLOADED_SLOWLY: &str = "overloaded-slowly";
+pub const OVERLOADED_AFTER: Duration = Duration::from_secs(2);
 /// Streamed answers arrive in pieces this far apart, so a page can be seen streaming.
 const CHUNK_GAP: Duration = Duration::from_millis(60);
 
@@ -229,6 +234,13 @@ async fn openai(State(log): State<Log>, headers: HeaderMap, body: Bytes) -> Resp
         "rate-limited" => {
             return rate_limited(
                 json!({"error": {"message": "Rate limit reached for requests", "type": "requests", "param": null, "code": "rate_limit_exceeded"}}),
+            );
+        }
+        OVERLOADED_SLOWLY => {
+            tokio::time::sleep(OVERLOADED_AFTER).await;
+            return json_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({"error": {"message": "The engine is currently overloaded, please try again later.", "type": "server_error", "param": null, "code": null}}),
             );
         }
         _ => {}
