@@ -46,8 +46,12 @@ pub fn start(connection: Rc<Connection>, item: QueuedSampling, mode: Mode) {
             match prepared {
                 Err(e) => finish(Err(e)),
                 Ok((request, context)) => {
-                    if llm_call::start(request, context, |_| {}, move |r| finish(r.map_err(|e| e.message))).is_none() {
-                        state.push_log(LogLevel::Error, LogSource::Client, "The browser refused to start a request.".into());
+                    let on_done = finish.clone();
+                    let started = llm_call::start(request, context, |_| {}, move |r| {
+                        on_done(r.map_err(|e| e.message))
+                    });
+                    if started.is_none() {
+                        finish(Err("the browser refused to start a request".into()));
                     }
                 }
             }
@@ -98,20 +102,8 @@ fn finish(
                         state.queue.update(|q| q.retain(|i| i.key != item.key));
                     }
                 }
-                // The session no longer waits for it (cancelled, or the session ended): there
-                // is nothing left to answer, only to record.
-                Err(e) => {
-                    state.record(
-                        &item.server_url,
-                        "error",
-                        serde_json::json!({"request": item.key.input.0, "message": e}),
-                    );
-                    state.push_log(
-                        LogLevel::Warning,
-                        LogSource::Client,
-                        format!("The rule's answer was not sent: {e}"),
-                    );
-                }
+                // Not sent: the person is asked if the server still waits; else it is recorded.
+                Err(e) => note_failure(connection, item, &format!("its answer was not sent: {e}")),
             }
         }
         Ok(completion) => item.prefill.set(Some(completion)),

@@ -151,17 +151,25 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let streaming = RwSignal::new(false);
     let running = StoredValue::new_local(None::<web_sys::AbortController>);
-    // A dialog that goes (another request in front, the request cancelled, its tab closed)
-    // stops its model call rather than leave it running for nobody.
-    on_cleanup(move || {
-        running.try_with_value(|c| {
-            if let Some(c) = c {
-                c.abort();
-            }
-        });
-    });
     // A completion a rule already fetched arrives here for review.
     let prefill = item.prefill;
+    // A dialog that goes (another request brought to the front, the request cancelled, its
+    // tab closed) stops its model call rather than leave it running for nobody; the text so
+    // far stays with the request, as Stop keeps it, for when it comes back to the front.
+    on_cleanup(move || {
+        let stopped = running
+            .try_with_value(|c| c.as_ref().map(web_sys::AbortController::abort))
+            .flatten()
+            .is_some();
+        if let (true, Some(text), Some(model)) = (
+            stopped,
+            response.try_get_untracked(),
+            model.try_get_untracked(),
+        ) {
+            let stop = StopReason::Other("stopped".into());
+            prefill.set(Some(Completion::text(text, model, stop)));
+        }
+    });
     Effect::new(move |_| {
         if let Some(completion) = prefill.get() {
             response.set(completion.text);
@@ -237,7 +245,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 // The dialog is gone (its signals with it): the request left.
                                 if error.try_get_untracked().is_none() {
                                     e.message = format!(
-                                        "Stopped the call of {} (model {model_name}): its request left the queue.",
+                                        "Stopped the call of {} (model {model_name}) as its dialog closed; the text so far stays with the request.",
                                         kind.label()
                                     );
                                 }

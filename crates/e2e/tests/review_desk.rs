@@ -293,10 +293,80 @@ async fn a_dialog_whose_request_is_cancelled_mid_call_stops_the_call_and_the_pag
     until_the_slow_model_has_failed().await;
     // The call was stopped with its dialog, and the trail says so.
     b.click("audit-toggle").await.unwrap();
-    b.wait_for_text("audit-list", "its request left the queue", WAIT)
+    b.wait_for_text("audit-list", "as its dialog closed", WAIT)
         .await
         .unwrap();
     still_answers(&page).await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_keeps_its_text() {
+    let (alpha, beta) = (start_demo().await, start_demo().await);
+    let (alpha_url, beta_url) = (alpha.url(), beta.url());
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&server={}&base={}&model=gpt-4o-mini",
+        percent_encode(&beta_url),
+        percent_encode(&mocks.base_url("openai"))
+    );
+    let page = open_page_with(&alpha_url, "openai", &extra).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    page.save_api_key(llm_mocks::OPENAI_KEY).await;
+    // A long sentence streams in many pieces, so the switch lands mid-stream.
+    let long = "This sentence goes on and on, clause after clause, so that the mock model streams it in many small pieces for a good while, long enough for a person to look at another request before it ends. Then another.";
+    let args = serde_json::json!({"title": "Long", "draft": long});
+    page.call_tool("create_blog_post", &args).await;
+    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    page.click_css(&tab(&beta_url)).await;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    page.call_tool(
+        "create_blog_post",
+        &serde_json::json!({"title": "B", "draft": "Short. Post."}),
+    )
+    .await;
+    b.wait_for_text("sampling-count", "2", WAIT).await.unwrap();
+
+    // Alpha's request is in front (the oldest): generate, then look at Beta's mid-stream.
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "OpenAI mock summary: This", WAIT)
+        .await
+        .unwrap();
+    page.click_css(&format!("{} button", queued_from(&beta_url)))
+        .await;
+    for _ in 0..300 {
+        let shown = b.attribute_of("sampling-server", "title").await.unwrap();
+        if shown.as_deref() == Some(beta_url.as_str()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        b.attribute_of("sampling-server", "title").await.unwrap(),
+        Some(beta_url.clone()),
+        "Beta's request is in front"
+    );
+    let streamed = mocks.requests().len();
+    // Back to Alpha's: the text so far is there, marked stopped; no second call was made.
+    page.click_css(&format!("{} button", queued_from(&alpha_url)))
+        .await;
+    b.wait_for_text("sampling-stop-reason", "stopped", WAIT)
+        .await
+        .unwrap();
+    let kept = b.value_of("sampling-response").await.unwrap();
+    let full = llm_mocks::answer_text("OpenAI", long);
+    assert!(
+        kept.starts_with("OpenAI mock summary: This")
+            && full.starts_with(&kept)
+            && kept.len() < full.len(),
+        "kept {kept:?} of {full:?}"
+    );
+    assert_eq!(mocks.requests().len(), streamed);
+    b.click("audit-toggle").await.unwrap();
+    b.wait_for_text("audit-list", "as its dialog closed", WAIT)
+        .await
+        .unwrap();
     page.close().await;
 }
 

@@ -975,6 +975,11 @@ impl ClientSession {
                 }
                 Some(id) if self.pending.contains_key(&id) => {
                     let method = self.pending[&id].method;
+                    // The server answered the call: it no longer waits for that call's requests.
+                    if let Pending::CallTool { related, .. } = &self.pending[&id].kind {
+                        let related = related.clone();
+                        self.drop_requests_of_ended_call(&related);
+                    }
                     self.fail_rpc(id, format!("The server refused {method}: {error}"));
                 }
                 _ => self.log(
@@ -1016,7 +1021,12 @@ impl ClientSession {
                             input,
                             ServerInput::Request {
                                 id,
-                                call: related_call.as_ref().map(|c| c.call),
+                                // On HTTP+SSE the call is a guess (one stream carries all):
+                                // shown to the person, but not bound to the call's end.
+                                call: related_call
+                                    .as_ref()
+                                    .filter(|_| self.transport != Transport::LegacySse)
+                                    .map(|c| c.call),
                             },
                         );
                         self.log(
@@ -1255,6 +1265,7 @@ impl ClientSession {
                 related.tool
             );
             self.log(LogLevel::Error, error.clone());
+            self.drop_requests_of_ended_call(&related);
             return self.events.push_back(Event::ToolCallFailed { call, error });
         }
         let asked = match mrtr::decode_input_required(result) {
@@ -1265,6 +1276,7 @@ impl ClientSession {
                     related.tool
                 );
                 self.log(LogLevel::Error, error.clone());
+                self.drop_requests_of_ended_call(&related);
                 return self.events.push_back(Event::ToolCallFailed { call, error });
             }
         };
@@ -1665,8 +1677,8 @@ impl ClientSession {
         }
     }
 
-    /// A tool call ended (result or error) while the server's requests sent on its stream
-    /// were still unanswered: the server has stopped waiting for them, so they leave the
+    /// The server ended a tool call (its result or a JSON-RPC error) while its requests sent
+    /// on the call's stream were still unanswered: the server has stopped waiting for them, so they leave the
     /// queue with a notice instead of lingering until an answer nobody reads.
     fn drop_requests_of_ended_call(&mut self, related: &RelatedCall) {
         let orphans: Vec<InputId> = self
@@ -1715,7 +1727,8 @@ impl ClientSession {
                     LogLevel::Error,
                     format!("The call of {} failed: {error}", related.tool),
                 );
-                self.drop_requests_of_ended_call(&related);
+                // A transport failure is not a cancellation: the server may still wait for
+                // the answers to this call's requests, so they stay answerable.
                 self.events.push_back(Event::ToolCallFailed {
                     call: related.call,
                     error,

@@ -341,6 +341,49 @@ fn a_call_that_fails_or_is_cancelled_takes_its_sampling_requests_along_but_not_o
 }
 
 #[test]
+fn a_call_stream_that_breaks_beyond_resuming_leaves_its_sampling_request_answerable() {
+    let (mut s, _) = ready(json!({"tools": {}}));
+    let (call, req) = call(&mut s);
+    s.on_response(req.transfer, sse());
+    // No event ids: the stream cannot be resumed.
+    s.on_body(
+        req.transfer,
+        format!("data: {}\n\n", sampling(11)).as_bytes(),
+    );
+    let (_, _, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.on_failure(
+        req.transfer,
+        "The connection broke while reading the answer",
+    );
+    let (_, _, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call)),
+        "{events:?}"
+    );
+    // A broken connection is not a cancellation: the server may still wait for the answer.
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingCancelled { .. })),
+        "{events:?}"
+    );
+    assert!(s.is_pending(input));
+    let answer = CreateMessageResult::new(SamplingMessage::assistant_text("ok"), "m".into());
+    s.answer_sampling(input, &answer).unwrap();
+    let (sends, _, _) = drain(&mut s);
+    assert_eq!(body(&sends[0])["id"], 11);
+}
+
+#[test]
 fn the_log_level_is_sent_to_servers_that_log() {
     let (mut s, _) = ready(json!({"tools": {}, "logging": {}}));
     s.set_log_level("debug");
