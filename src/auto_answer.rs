@@ -74,6 +74,8 @@ fn finish(
     }
     match outcome {
         Ok(completion) if mode == Mode::AutoApproveCompletion => {
+            // Kept for the person, should the answer not go out while the server still waits.
+            let fetched = completion.clone();
             let sent = completion.into_result().and_then(|result| {
                 connection
                     .with_session(|s| s.answer_sampling(item.key.input, &result))
@@ -103,7 +105,10 @@ fn finish(
                     }
                 }
                 // Not sent: the person is asked if the server still waits; else it is recorded.
-                Err(e) => note_failure(connection, item, &format!("its answer was not sent: {e}")),
+                Err(e) => {
+                    item.prefill.set(Some(fetched));
+                    note_failure(connection, item, &format!("its answer was not sent: {e}"))
+                }
             }
         }
         Ok(completion) => item.prefill.set(Some(completion)),

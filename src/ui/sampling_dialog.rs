@@ -154,20 +154,29 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     // A completion a rule already fetched arrives here for review.
     let prefill = item.prefill;
     // A dialog that goes (another request brought to the front, the request cancelled, its
-    // tab closed) stops its model call rather than leave it running for nobody; the text so
-    // far stays with the request, as Stop keeps it, for when it comes back to the front.
+    // tab closed) stops its model call rather than leave it running for nobody; the answer
+    // as it stands (streamed so far, or written) stays with the request, as Stop keeps it,
+    // for when it comes back to the front.
     on_cleanup(move || {
         let stopped = running
             .try_with_value(|c| c.as_ref().map(web_sys::AbortController::abort))
             .flatten()
             .is_some();
-        if let (true, Some(text), Some(model)) = (
-            stopped,
-            response.try_get_untracked(),
-            model.try_get_untracked(),
-        ) {
-            let stop = StopReason::Other("stopped".into());
-            prefill.set(Some(Completion::text(text, model, stop)));
+        let kept = (|| {
+            let text = response.try_get_untracked()?;
+            let stop_reason = match stopped {
+                true => StopReason::Other("stopped".into()),
+                false => stop_reason.try_get_untracked()?,
+            };
+            Some(Completion {
+                text,
+                tool_calls: tool_calls.try_get_untracked()?,
+                model: model.try_get_untracked()?,
+                stop_reason,
+            })
+        })();
+        if let Some(kept) = kept.filter(|k| !k.text.is_empty() || !k.tool_calls.is_empty()) {
+            prefill.set(Some(kept));
         }
     });
     Effect::new(move |_| {
@@ -245,7 +254,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 // The dialog is gone (its signals with it): the request left.
                                 if error.try_get_untracked().is_none() {
                                     e.message = format!(
-                                        "Stopped the call of {} (model {model_name}) as its dialog closed; the text so far stays with the request.",
+                                        "Stopped the call of {} (model {model_name}) as its dialog closed.",
                                         kind.label()
                                     );
                                 }

@@ -300,6 +300,23 @@ async fn a_dialog_whose_request_is_cancelled_mid_call_stops_the_call_and_the_pag
     page.close().await;
 }
 
+/// Waits until the dialog shows the request of the server at `url`.
+async fn in_front(page: &Page, url: &str) {
+    let b = &page.browser;
+    for _ in 0..500 {
+        let shown = b
+            .attribute_of("sampling-server", "title")
+            .await
+            .ok()
+            .flatten();
+        if shown.as_deref() == Some(url) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the request of {url} did not come to the front");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_keeps_its_text() {
     let (alpha, beta) = (start_demo().await, start_demo().await);
@@ -335,18 +352,7 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
         .unwrap();
     page.click_css(&format!("{} button", queued_from(&beta_url)))
         .await;
-    for _ in 0..300 {
-        let shown = b.attribute_of("sampling-server", "title").await.unwrap();
-        if shown.as_deref() == Some(beta_url.as_str()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert_eq!(
-        b.attribute_of("sampling-server", "title").await.unwrap(),
-        Some(beta_url.clone()),
-        "Beta's request is in front"
-    );
+    in_front(&page, &beta_url).await;
     let streamed = mocks.requests().len();
     // Back to Alpha's: the text so far is there, marked stopped; no second call was made.
     page.click_css(&format!("{} button", queued_from(&alpha_url)))
@@ -363,6 +369,20 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
         "kept {kept:?} of {full:?}"
     );
     assert_eq!(mocks.requests().len(), streamed);
+    // An answer written by hand stays too, across another look at Beta's.
+    b.set_value("sampling-response", "Written by hand.")
+        .await
+        .unwrap();
+    page.click_css(&format!("{} button", queued_from(&beta_url)))
+        .await;
+    in_front(&page, &beta_url).await;
+    page.click_css(&format!("{} button", queued_from(&alpha_url)))
+        .await;
+    in_front(&page, &alpha_url).await;
+    assert_eq!(
+        b.value_of("sampling-response").await.unwrap(),
+        "Written by hand."
+    );
     b.click("audit-toggle").await.unwrap();
     b.wait_for_text("audit-list", "as its dialog closed", WAIT)
         .await
