@@ -251,7 +251,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                                 stop_reason.set(completion.stop_reason);
                             }
                             Err(mut e) => {
-                                // The dialog closed (its signals went with it), which aborted the call.
+                                // Its dialog closed (signals and all), which aborted the call.
                                 if error.try_get_untracked().is_none() {
                                     e.message = format!(
                                         "Stopped the call of {} (model {model_name}) as its dialog closed.",
