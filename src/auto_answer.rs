@@ -97,12 +97,7 @@ fn finish(
                         ),
                     );
                     // Only a request that went back to the person is in the queue.
-                    if state
-                        .queue
-                        .with_untracked(|q| q.iter().any(|i| i.key == item.key))
-                    {
-                        state.queue.update(|q| q.retain(|i| i.key != item.key));
-                    }
+                    state.take_from_queue(item.key);
                 }
                 // Not sent: the person is asked if the server still waits; else it is recorded.
                 Err(e) => {

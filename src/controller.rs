@@ -227,7 +227,7 @@ impl Controller {
             "cancelled",
             serde_json::json!({"request": key.input.0, "reason": why, "unsent_answer": unsent_answer}),
         );
-        self.remove_from_queue(key);
+        self.state.take_from_queue(key);
         self.state.notices.update(|n| n.push(why.clone()));
         why
     }
@@ -244,7 +244,7 @@ impl Controller {
             "answer",
             serde_json::json!({"request": key.input.0, "result": result}),
         );
-        self.remove_from_queue(key);
+        self.state.take_from_queue(key);
         Ok(())
     }
 
@@ -259,7 +259,7 @@ impl Controller {
             "rejection",
             serde_json::json!({"request": key.input.0}),
         );
-        self.remove_from_queue(key);
+        self.state.take_from_queue(key);
         Ok(())
     }
 
@@ -271,15 +271,6 @@ impl Controller {
                 .map(|item| item.server_url.clone())
                 .unwrap_or_default()
         })
-    }
-
-    fn remove_from_queue(&self, key: RequestKey) {
-        self.state
-            .queue
-            .update(|q| q.retain(|item| item.key != key));
-        if self.state.focused.get_untracked() == Some(key) {
-            self.state.focused.set(None);
-        }
     }
 }
 

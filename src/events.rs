@@ -180,27 +180,13 @@ pub fn apply(
                 server: panel.id,
                 input,
             };
-            let removed = state.queue.try_update(|q| {
-                let at = q.iter().position(|item| item.key == key)?;
-                Some(q.remove(at))
-            });
-            if state.focused.get_untracked() == Some(key) {
-                state.focused.set(None);
-            }
-            if removed.as_ref().is_some_and(Option::is_none) {
-                // Not queued: a request a rule was answering; the trail still says what happened.
-                state.record(
-                    endpoint,
-                    "cancelled",
-                    serde_json::json!({"request": input.0, "reason": reason}),
-                );
-            }
-            if let Some(Some(item)) = removed {
-                state.record(
-                    &item.server_url,
-                    "cancelled",
-                    serde_json::json!({"request": input.0, "reason": reason}),
-                );
+            // Queued or not (a rule may have been answering it), the trail says what happened.
+            state.record(
+                endpoint,
+                "cancelled",
+                serde_json::json!({"request": input.0, "reason": reason}),
+            );
+            if state.take_from_queue(key).is_some() {
                 state.notices.update(|n| n.push(reason.clone()));
                 state.push_log(
                     LogLevel::Warning,

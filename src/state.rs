@@ -206,6 +206,18 @@ impl AppState {
         }
     }
 
+    /// Takes a request off the queue (the queue redraws only if it was there) and out of
+    /// focus, so a later request with the same key does not jump the queue.
+    pub fn take_from_queue(&self, key: RequestKey) -> Option<QueuedSampling> {
+        if self.focused.get_untracked() == Some(key) {
+            self.focused.set(None);
+        }
+        let at = self
+            .queue
+            .with_untracked(|q| q.iter().position(|item| item.key == key))?;
+        self.queue.try_update(|q| q.remove(at))
+    }
+
     /// The request in front of the person: the focused one, else the oldest.
     pub fn front_request(&self) -> Option<RequestKey> {
         let focused = self.focused.get();
