@@ -26,6 +26,15 @@ fn selected_tab() -> usize {
         .expect("one tab is selected")
 }
 
+/// Clicks the close button of the tab at `index`.
+fn close_tab(index: usize) {
+    find_all("server-close")[index]
+        .clone()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
 #[wasm_bindgen_test]
 async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
     let (state, _) = mount();
@@ -77,11 +86,7 @@ async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
             .with_untracked(|s| s.iter().map(|p| p.id).collect::<Vec<_>>())
     };
     let closed = ids()[1];
-    page::find_all("server-close")[1]
-        .clone()
-        .dyn_into::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
+    close_tab(1);
     settle().await;
     assert_eq!(find_all("server-tab").len(), 1);
     assert_eq!(value("server-url"), "http://127.0.0.1:9/first");
@@ -89,11 +94,7 @@ async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
     click("add-server");
     settle().await;
     assert!(!ids().contains(&closed), "{:?} reused {closed:?}", ids());
-    page::find_all("server-close")[1]
-        .clone()
-        .dyn_into::<web_sys::HtmlElement>()
-        .unwrap()
-        .click();
+    close_tab(1);
     settle().await;
     click("server-close");
     settle().await;

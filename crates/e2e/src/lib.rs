@@ -95,6 +95,41 @@ impl Page {
             .expect("the call button");
     }
 
+    /// Generates an answer to the request in the dialog, waits for `response` in it, approves
+    /// it, and waits for `result` in the tool's result.
+    pub async fn generate_and_approve(&self, response: &str, result: &str) {
+        let b = &self.browser;
+        let wait = Duration::from_secs(30);
+        b.click("sampling-generate").await.unwrap();
+        b.wait_for_text("sampling-response", response, wait)
+            .await
+            .unwrap();
+        b.click("sampling-approve").await.unwrap();
+        b.wait_for_text("tool-result", result, wait).await.unwrap();
+    }
+
+    /// The one queued request leaves when the server's deadline passes, with a notice that
+    /// the server gave up on it, and the tool's result says `result`. The notice names the
+    /// server's `notifications/cancelled` or, when the call's result outruns it (the SDKs
+    /// may send the two on different streams), the end of the call: either is the server
+    /// giving up, and whichever comes first takes the request.
+    pub async fn expect_cancelled_by_server(&self, result: &str) {
+        const GAVE_UP: [&str; 2] = [
+            "The server cancelled this request",
+            "ended before this request was answered; the server no longer waits for it",
+        ];
+        let b = &self.browser;
+        let wait = Duration::from_secs(30);
+        b.wait_for_text("sampling-count", "1", wait).await.unwrap();
+        b.wait_for_text("sampling-count", "0", wait).await.unwrap();
+        b.wait_for_text("tool-result", result, wait).await.unwrap();
+        let notice = b.text_of("sampling-notice").await.unwrap();
+        assert!(
+            GAVE_UP.iter().any(|gave_up| notice.contains(gave_up)),
+            "the notice says the server gave up: {notice:?}"
+        );
+    }
+
     /// Enters the provider's API key in the settings and saves it (for this tab only).
     pub async fn save_api_key(&self, key: &str) {
         let b = &self.browser;

@@ -23,14 +23,8 @@ async fn still_usable(page: &Page, good_url: &str) {
         .unwrap();
     call_blog_post(page).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Mock summary:", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "Mock summary: A draft.", WAIT)
-        .await
-        .unwrap();
+    page.generate_and_approve("Mock summary:", "Mock summary: A draft.")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -46,14 +46,8 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     b.wait_for_text("sampling-rule-note", "per minute", WAIT)
         .await
         .unwrap();
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Post number 3", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "Mock summary: Post number 3 is short.", WAIT)
-        .await
-        .unwrap();
+    page.generate_and_approve("Post number 3", "Mock summary: Post number 3 is short.")
+        .await;
     b.click("audit-toggle").await.unwrap();
     b.wait_for_testid("audit-item", WAIT).await.unwrap();
     let trail = b.all_text_of("audit-list").await.unwrap();
@@ -141,18 +135,11 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
     b.wait_for_text("sampling-message-text", "Title: Beta", WAIT)
         .await
         .unwrap();
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Beta is the post", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text(
-        "tool-result",
+    page.generate_and_approve(
+        "Beta is the post",
         "Mock summary: Beta is the post of this server.",
-        WAIT,
     )
-    .await
-    .unwrap();
+    .await;
     b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
 
     // Alpha's request is still there, now in front; rejecting it ends Alpha's call only.
@@ -201,15 +188,8 @@ async fn a_request_the_server_cancels_leaves_the_queue_with_a_notice() {
     });
     page.call_tool("create_blog_post", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
-
-    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
-    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_text("tool-result", "did not answer within 2 s", WAIT)
-        .await
-        .unwrap();
+    page.expect_cancelled_by_server("did not answer within 2 s")
+        .await;
     assert_eq!(
         count_of(&page, "sampling-dialog").await,
         0,
@@ -265,14 +245,8 @@ async fn still_answers(page: &Page) {
     .await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     b.set_value("sampling-provider", "mock").await.unwrap();
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Still here.", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "Mock summary: Still here.", WAIT)
-        .await
-        .unwrap();
+    page.generate_and_approve("Still here.", "Mock summary: Still here.")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,9 +260,8 @@ async fn a_dialog_whose_request_is_cancelled_mid_call_stops_the_call_and_the_pag
     b.click("sampling-generate").await.unwrap();
     b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
     // The server gives up while the model is still thinking: the dialog goes, with a notice.
-    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
-        .await
-        .unwrap();
+    page.expect_cancelled_by_server("did not answer within 1 s")
+        .await;
     assert_eq!(count_of(&page, "sampling-dialog").await, 0);
     until_the_slow_model_has_failed().await;
     // The call was stopped with its dialog, and the trail says so.

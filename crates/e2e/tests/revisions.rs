@@ -16,14 +16,8 @@ async fn call_and_approve(page: &Page, tool: &str, args: serde_json::Value) -> S
     let b = &page.browser;
     page.call_tool(tool, &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Mock summary:", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "mcp-desk-mock-1", WAIT)
-        .await
-        .unwrap();
+    page.generate_and_approve("Mock summary:", "mcp-desk-mock-1")
+        .await;
     b.text_of("tool-result").await.unwrap()
 }
 
@@ -98,15 +92,9 @@ async fn python_sdk_cancels_a_request_left_unanswered_and_it_leaves_the_queue() 
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     let args = serde_json::json!({"text": "Nobody answers in time.", "seconds": 2});
     page.call_tool("summarize_within", &args).await;
-    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
     // The SDK's deadline passes: it sends notifications/cancelled and the request goes.
-    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
-    b.wait_for_text("sampling-notice", "The server cancelled this request", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_text("tool-result", "did not answer within 2 s", WAIT)
-        .await
-        .unwrap();
+    page.expect_cancelled_by_server("did not answer within 2 s")
+        .await;
     page.close().await;
 }
 

@@ -199,14 +199,8 @@ async fn server_everything_sampling_round_trip() {
         "{message}"
     );
     assert_eq!(b.value_of("sampling-max-tokens").await.unwrap(), "60");
-    b.click("sampling-generate").await.unwrap();
-    b.wait_for_text("sampling-response", "Mock summary:", WAIT)
-        .await
-        .unwrap();
-    b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "Name three colours of the sea.", WAIT)
-        .await
-        .unwrap();
+    page.generate_and_approve("Mock summary:", "Name three colours of the sea.")
+        .await;
     let result = b.text_of("tool-result").await.unwrap();
     assert!(result.contains("mcp-desk-mock-1"), "{result}");
     assert!(!result.starts_with("error"), "{result}");

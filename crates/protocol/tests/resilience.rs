@@ -3,8 +3,8 @@
 
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
-    ClientSession, Event, HttpMethod, HttpRequest, ResponseHead, Revision, SessionConfig,
-    TransferId, Transmit,
+    ClientSession, Event, HttpMethod, HttpRequest, PendingSampling, ResponseHead, Revision,
+    SessionConfig, TransferId, Transmit,
 };
 use serde_json::{Value, json};
 
@@ -78,6 +78,17 @@ fn sampling(id: u64) -> Value {
         "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 9}})
 }
 
+/// The sampling request the events announce.
+fn requested(events: &[Event]) -> PendingSampling {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("a sampling request")
+}
+
 #[test]
 fn a_dropped_call_stream_resumes_with_last_event_id_and_keeps_the_pending_sampling_request() {
     let (mut s, _) = ready(json!({"tools": {}}));
@@ -87,13 +98,7 @@ fn a_dropped_call_stream_resumes_with_last_event_id_and_keeps_the_pending_sampli
     s.on_body(req.transfer, b"id: 0/0\nretry: 1500\ndata: \n\n");
     s.on_body(req.transfer, event("0/1", &sampling(5)).as_bytes());
     let (_, _, events) = drain(&mut s);
-    let pending = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let pending = requested(&events);
     // The connection breaks mid-stream.
     s.on_failure(
         req.transfer,
@@ -227,13 +232,7 @@ fn a_server_cancelling_its_sampling_request_removes_it_with_a_reason() {
     s.on_response(get, sse());
     s.on_body(get, event("1", &sampling(3)).as_bytes());
     let (_, _, events) = drain(&mut s);
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let input = requested(&events).input;
     let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 3, "reason": "timeout"}});
     s.on_body(get, event("2", &cancel).as_bytes());
     let (_, _, events) = drain(&mut s);
@@ -258,18 +257,9 @@ fn sampling_during_call(
     s.on_response(req.transfer, sse());
     s.on_body(req.transfer, event("0/1", &sampling(id)).as_bytes());
     let (_, _, events) = drain(s);
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p)
-                if p.related_call.as_ref().is_some_and(|r| r.call == call) =>
-            {
-                Some(p.input)
-            }
-            _ => None,
-        })
-        .expect("the sampling request, related to the call");
-    (call, req, input)
+    let pending = requested(&events);
+    assert_eq!(pending.related_call.map(|r| r.call), Some(call));
+    (call, req, pending.input)
 }
 
 #[test]
@@ -306,13 +296,7 @@ fn a_call_that_fails_or_is_cancelled_takes_its_sampling_requests_along_but_not_o
     s.on_response(get, sse());
     s.on_body(get, event("1", &sampling(3)).as_bytes());
     let (_, _, events) = drain(&mut s);
-    let unrelated = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let unrelated = requested(&events).input;
 
     let (_, req, failing) = sampling_during_call(&mut s, 8);
     let rpc_id = body(&req)["id"].clone();
@@ -351,13 +335,7 @@ fn a_call_stream_that_breaks_beyond_resuming_leaves_its_sampling_request_answera
         format!("data: {}\n\n", sampling(11)).as_bytes(),
     );
     let (_, _, events) = drain(&mut s);
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let input = requested(&events).input;
     s.on_failure(
         req.transfer,
         "The connection broke while reading the answer",
@@ -486,13 +464,7 @@ fn a_request_refused_for_flooding_tells_the_server_why() {
     s.on_response(get, sse());
     s.on_body(get, event("1", &sampling(8)).as_bytes());
     let (_, _, events) = drain(&mut s);
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let input = requested(&events).input;
     s.refuse_sampling(input, "Too many sampling requests waiting")
         .unwrap();
     let (reqs, _, _) = drain(&mut s);
