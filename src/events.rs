@@ -165,6 +165,7 @@ pub fn apply(
                 params: pending.params,
                 rule_note: note,
                 prefill: RwSignal::new(None),
+                draft: RwSignal::new(None),
             };
             // A request a rule answers without review only enters the queue if that fails.
             if mode != Some(Mode::AutoApproveCompletion) {

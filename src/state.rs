@@ -157,6 +157,25 @@ pub struct QueuedSampling {
     pub rule_note: Option<String>,
     /// A completion an "auto-approve the request" rule already fetched, for review.
     pub prefill: RwSignal<Option<mcp_desk_llm::Completion>>,
+    /// What the person had typed into this request's dialog when another request took the
+    /// front, put back when this one returns to it.
+    pub draft: RwSignal<Option<RequestDraft>>,
+}
+
+/// The person's unsent work on a request's dialog, as typed (a kept answer is in `prefill`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestDraft {
+    pub system_prompt: String,
+    pub max_tokens: String,
+    pub temperature: String,
+    /// One stop sequence per line.
+    pub stop_sequences: String,
+    /// The text of each of the request's text blocks, in order.
+    pub texts: Vec<String>,
+    pub provider: mcp_desk_llm::ProviderKind,
+    pub model: String,
+    /// Why that model (shown under the picker).
+    pub model_reason: String,
 }
 
 /// One line of the log.

@@ -10,7 +10,8 @@ use mcp_desk_protocol::InputId;
 use mcp_desk_protocol::model::{
     CreateMessageRequestParams, ModelHint, ModelPreferences, SamplingMessage,
 };
-use page::{click, find_all, key, mount, settle, text, type_into, value};
+use page::{choose, click, find_all, key, mount, settle, text, type_into, value};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -60,6 +61,7 @@ fn queue(state: AppState, server: u32, params: CreateMessageRequestParams) {
             params,
             rule_note: None,
             prefill: RwSignal::new(None),
+            draft: RwSignal::new(None),
         })
     });
 }
@@ -177,6 +179,83 @@ async fn keys_approve_and_reject_and_arrows_walk_the_queue() {
     key("sampling-queue", "ArrowUp", false);
     settle().await;
     assert_eq!(value("sampling-system-prompt"), "Be brief.");
+}
+
+#[wasm_bindgen_test]
+async fn edits_and_the_chosen_model_wait_with_their_request_while_another_is_in_front() {
+    let (state, _) = mount();
+    queue(state, 0, request());
+    let mut second = request();
+    second.system_prompt = Some("The second one.".into());
+    queue(state, 1, second);
+    settle().await;
+    // The person edits the first request wherever they can and picks who answers.
+    type_into("sampling-system-prompt", "Be very brief.");
+    type_into("sampling-max-tokens", "4");
+    type_into("sampling-temperature", "");
+    type_into("sampling-stop-sequences", "END");
+    let texts = find_all("sampling-message-text");
+    assert_eq!(texts.len(), 3);
+    texts[2]
+        .clone()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .set_value("Shorter words here now. Fine.");
+    texts[2]
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    choose("sampling-provider", "manual");
+    type_into("sampling-model", "by-hand-1");
+    settle().await;
+    assert!(
+        page::find("sampling-generate").has_attribute("disabled"),
+        "the Manual provider has nothing to generate"
+    );
+
+    // A look at the second request: it shows what its server sent, none of the first's edits.
+    key("sampling-queue", "ArrowDown", false);
+    settle().await;
+    assert_eq!(value("sampling-system-prompt"), "The second one.");
+    assert_eq!(value("sampling-max-tokens"), "200");
+    assert_eq!(value("sampling-provider"), "mock");
+    assert_eq!(
+        value_of(&find_all("sampling-message-text")[2]),
+        "Please do it again. Thanks."
+    );
+
+    // Back to the first: every edit is there, still marked as an edit, with the same choice.
+    key("sampling-queue", "ArrowUp", false);
+    settle().await;
+    assert_eq!(value("sampling-system-prompt"), "Be very brief.");
+    assert!(text("sampling-dialog").contains("edited — the server sent: Be brief."));
+    assert_eq!(value("sampling-max-tokens"), "4");
+    assert_eq!(value("sampling-temperature"), "");
+    assert_eq!(value("sampling-stop-sequences"), "END");
+    assert_eq!(
+        value_of(&find_all("sampling-message-text")[2]),
+        "Shorter words here now. Fine."
+    );
+    assert_eq!(value("sampling-model"), "by-hand-1");
+    assert_eq!(value("sampling-provider"), "manual");
+
+    // And they are what the model gets: the Mock answers the edited text within 4 tokens.
+    choose("sampling-provider", "mock");
+    settle().await;
+    click("sampling-generate");
+    settle().await;
+    assert!(
+        find_all("sampling-error").is_empty(),
+        "{}",
+        text("sampling-error")
+    );
+    assert_eq!(value("sampling-response"), "Mock summary: Shorter words");
+}
+
+fn value_of(element: &web_sys::Element) -> String {
+    element
+        .dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .expect("a text area")
+        .value()
 }
 
 #[wasm_bindgen_test]

@@ -50,13 +50,7 @@ async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
     assert_eq!(value("server-url"), "", "a new tab starts empty");
     type_into("server-url", "http://127.0.0.1:9/second");
     let select = "protocol-revision-select";
-    page::find(select)
-        .dyn_into::<web_sys::HtmlSelectElement>()
-        .unwrap()
-        .set_value("2025-11-25");
-    page::find(select)
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    page::choose(select, "2025-11-25");
     settle().await;
 
     // Arrows wrap around the tab list; each tab shows its own URL and revision.

@@ -99,7 +99,7 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
             >
                 {ProviderKind::ALL
                     .into_iter()
-                    .map(|k| view! { <option value=k.id() selected=move || kind.get() == k>{k.label()}</option> })
+                    .map(|k| view! { <option value=k.id() prop:selected=move || kind.get() == k>{k.label()}</option> })
                     .collect_view()}
             </select>
             <Show when=network>

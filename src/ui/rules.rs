@@ -135,7 +135,7 @@ pub fn RulesPanel() -> impl IntoView {
                     mode.set(m);
                 }
             }>
-                {Mode::ALL.map(|m| view! { <option value=m.id() selected=move || mode.get() == m>{m.label()}</option> }).collect_view()}
+                {Mode::ALL.map(|m| view! { <option value=m.id() prop:selected=move || mode.get() == m>{m.label()}</option> }).collect_view()}
             </select>
             <label for="rule-tool">"Only for the tool (empty: all its requests)"</label>
             <input id="rule-tool" data-testid="rule-tool" prop:value=move || tool.get() on:input=move |ev| tool.set(event_target_value(&ev))/>

@@ -8,7 +8,7 @@ use mcp_desk_protocol::model::CreateMessageRequestParams;
 
 use crate::controller::Controller;
 use crate::llm_call;
-use crate::state::{AppState, QueuedSampling};
+use crate::state::{AppState, QueuedSampling, RequestDraft};
 use crate::ui::sampling_message::{SamplingMessageView, TextEdit, apply_text_edits, text_edits};
 
 /// Shows the dialog for the front request; a new request behind it does not reset the edits.
@@ -53,6 +53,36 @@ impl Edits {
             ),
             texts: StoredValue::new(text_edits(&params.messages)),
         }
+    }
+
+    /// Puts back what the person had typed before the request left the front.
+    fn restore(&self, draft: &RequestDraft) {
+        self.system_prompt.set(draft.system_prompt.clone());
+        self.max_tokens.set(draft.max_tokens.clone());
+        self.temperature.set(draft.temperature.clone());
+        self.stop_sequences.set(draft.stop_sequences.clone());
+        self.texts.with_value(|edits| {
+            for (edit, text) in edits.iter().zip(&draft.texts) {
+                edit.text.set(text.clone());
+            }
+        });
+    }
+
+    /// Everything typed so far, while the dialog's values still exist (`None` once disposed).
+    fn snapshot(&self) -> Option<(String, String, String, String, Vec<String>)> {
+        let texts = self.texts.try_with_value(|edits| {
+            edits
+                .iter()
+                .map(|e| e.text.try_get_untracked())
+                .collect::<Option<Vec<_>>>()
+        })??;
+        Some((
+            self.system_prompt.try_get_untracked()?,
+            self.max_tokens.try_get_untracked()?,
+            self.temperature.try_get_untracked()?,
+            self.stop_sequences.try_get_untracked()?,
+            texts,
+        ))
     }
 
     /// The request as the person edited it, or what is wrong with the edits.
@@ -145,6 +175,13 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let provider = RwSignal::new(first_kind);
     let model = RwSignal::new(first_choice.model);
     let reason = RwSignal::new(first_choice.reason);
+    let draft = item.draft;
+    if let Some(kept) = draft.get_untracked() {
+        edits.restore(&kept);
+        provider.set(kept.provider);
+        model.set(kept.model);
+        reason.set(kept.model_reason);
+    }
     let response = RwSignal::new(String::new());
     let tool_calls = RwSignal::new(Vec::<ToolCall>::new());
     let stop_reason = RwSignal::new(StopReason::EndTurn);
@@ -156,8 +193,25 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     // A dialog that goes (another request brought to the front, the request cancelled, its
     // tab closed) stops its model call rather than leave it running for nobody; the answer
     // as it stands (streamed so far, or written) stays with the request, as Stop keeps it,
-    // for when it comes back to the front.
+    // for when it comes back to the front, with the edits and the provider and model chosen.
     on_cleanup(move || {
+        let typed = (|| {
+            let (system_prompt, max_tokens, temperature, stop_sequences, texts) =
+                edits.snapshot()?;
+            Some(RequestDraft {
+                system_prompt,
+                max_tokens,
+                temperature,
+                stop_sequences,
+                texts,
+                provider: provider.try_get_untracked()?,
+                model: model.try_get_untracked()?,
+                model_reason: reason.try_get_untracked()?,
+            })
+        })();
+        if let Some(typed) = typed {
+            draft.try_set(Some(typed));
+        }
         let stopped = running
             .try_with_value(|c| c.as_ref().map(web_sys::AbortController::abort))
             .flatten()
@@ -553,7 +607,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                 <select id="sampling-provider" data-testid="sampling-provider" on:change=on_provider>
                     {ProviderKind::ALL
                         .into_iter()
-                        .map(|k| view! { <option value=k.id() selected=move || provider.get() == k>{k.label()}</option> })
+                        .map(|k| view! { <option value=k.id() prop:selected=move || provider.get() == k>{k.label()}</option> })
                         .collect_view()}
                 </select>
                 <label for="sampling-model">"Model"</label>

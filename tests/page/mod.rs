@@ -89,6 +89,18 @@ pub fn type_into(id: &str, text: &str) {
         .unwrap();
 }
 
+/// Picks `option` in a select, as a person does (the page hears `change`).
+pub fn choose(id: &str, option: &str) {
+    let el = find(id);
+    el.dyn_ref::<web_sys::HtmlSelectElement>()
+        .unwrap_or_else(|| panic!("[data-testid={id}] is not a select"))
+        .set_value(option);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
 pub fn click(id: &str) {
     find(id).dyn_into::<HtmlElement>().unwrap().click();
 }
