@@ -64,13 +64,14 @@ pub fn trimmed(value: Value) -> Value {
     }
 }
 
-/// Appends an entry (cut to size) and keeps the trail bounded.
+/// Appends an entry (cut to size, the server's URL without the credentials it may carry) and
+/// keeps the trail bounded.
 pub fn push(trail: &mut Vec<AuditEntry>, at: String, server: &str, kind: &str, detail: Value) {
     let seq = trail.last().map_or(0, |e| e.seq + 1);
     trail.push(AuditEntry {
         seq,
         at,
-        server: server.to_owned(),
+        server: mcp_desk_protocol::redact::url(server),
         kind: kind.to_owned(),
         detail: trimmed(detail),
     });
@@ -100,10 +101,15 @@ pub fn now() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
 
+/// The saved trail; a server URL saved with its credentials by an older version is hidden now.
 pub fn load() -> Vec<AuditEntry> {
-    storage::local_get(STORAGE_KEY)
+    let mut trail: Vec<AuditEntry> = storage::local_get(STORAGE_KEY)
         .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    for entry in &mut trail {
+        entry.server = mcp_desk_protocol::redact::url(&entry.server);
+    }
+    trail
 }
 
 thread_local! {

@@ -281,7 +281,8 @@ pub fn check_server_url(url: &str) -> Result<(), String> {
     }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(format!(
-            "{url} is not an http:// or https:// URL; MCP Desk connects over Streamable HTTP."
+            "{} is not an http:// or https:// URL; MCP Desk connects over Streamable HTTP.",
+            mcp_desk_protocol::redact::url(url)
         ));
     }
     Ok(())

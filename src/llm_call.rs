@@ -85,9 +85,14 @@ async fn perform(
         delay_ms: None,
     };
     let origin = page::origin().unwrap_or_default();
-    let (head, mut body) = http::send(&http_request, signal)
-        .await
-        .map_err(|e| error::from_network(context.kind, &context.base, &origin, &e))?;
+    let (head, mut body) = http::send(&http_request, signal).await.map_err(|e| {
+        error::from_network(
+            context.kind,
+            &mcp_desk_protocol::redact::url(&context.base),
+            &origin,
+            &e,
+        )
+    })?;
     let broke = |e: String| {
         ProviderError::new(
             ErrorKind::Network,

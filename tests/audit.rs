@@ -57,6 +57,44 @@ fn long_texts_are_cut_and_the_trail_is_bounded() {
 }
 
 #[wasm_bindgen_test]
+fn a_token_in_a_server_url_stays_out_of_the_trail_and_its_export() {
+    let mut trail = Vec::new();
+    let server = "https://me:pa55word@mcp.example.com/sse?api_key=sk-live-123&team=blue#frag";
+    audit::push(&mut trail, audit::now(), server, "request", json!({}));
+    assert_eq!(
+        trail[0].server,
+        "https://…@mcp.example.com/sse?api_key=…&team=…#…"
+    );
+    let exported = audit::export(&trail, &[]).unwrap();
+    for secret in ["pa55word", "sk-live-123", "blue", "frag"] {
+        assert!(!exported.contains(secret), "{secret} in {exported}");
+    }
+    assert!(Search::new("mcp.example.com/sse").hits(&trail[0]));
+}
+
+#[wasm_bindgen_test]
+fn a_plain_server_url_is_kept_as_it_is() {
+    for server in [
+        "http://127.0.0.1:8787/mcp",
+        "https://example.com",
+        "http://h/p?",
+    ] {
+        let mut trail = Vec::new();
+        audit::push(&mut trail, audit::now(), server, "request", json!({}));
+        assert_eq!(trail[0].server, server);
+    }
+    let mut trail = Vec::new();
+    audit::push(
+        &mut trail,
+        audit::now(),
+        "https://tok3n@example.com/users/@me?next=a@b",
+        "request",
+        json!({}),
+    );
+    assert_eq!(trail[0].server, "https://…@example.com/users/@me?next=…");
+}
+
+#[wasm_bindgen_test]
 fn the_export_holds_the_trail_and_refuses_to_carry_a_key() {
     let trail = trail();
     let exported = audit::export(&trail, &["sk-never-seen-1".into()]).unwrap();

@@ -92,7 +92,10 @@ pub fn describe_fetch_failure(url: &str, error: &JsValue) -> String {
     }
     let origin = super::page::origin().unwrap_or_else(|| "this page".into());
     let mixed = origin.starts_with("https:") && url.starts_with("http:");
-    let mut text = format!("Could not reach {url} ({raw}). ");
+    let mut text = format!(
+        "Could not reach {} ({raw}). ",
+        mcp_desk_protocol::redact::url(url)
+    );
     if mixed {
         text.push_str(
             "This page is served over HTTPS and the browser blocks plain-HTTP requests from it (mixed content): use an https:// server URL or open MCP Desk over http. ",

@@ -284,7 +284,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     format!(
                         "Asking {} (model {model_name}) at {}",
                         kind.label(),
-                        context.base
+                        mcp_desk_protocol::redact::url(&context.base)
                     ),
                 );
                 response.set(String::new());

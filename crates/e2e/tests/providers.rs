@@ -20,6 +20,9 @@ async fn call_blog_post(page: &Page) {
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
 }
 
+/// A token the server's URL carries, as hosted MCP servers often ask (the demo ignores it).
+const SERVER_TOKEN: &str = "srv-tok-4711";
+
 /// The loop through one provider; returns the tool result.
 async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (String, LlmMocks) {
     let demo = start_demo().await;
@@ -28,7 +31,8 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         "&base={}&model={model}",
         mcp_desk_e2e::percent_encode(&mocks.base_url(provider))
     );
-    let page = open_page_with(&demo.url(), provider, &extra).await;
+    let server = format!("{}?token={SERVER_TOKEN}", demo.url());
+    let page = open_page_with(&server, provider, &extra).await;
     let b = &page.browser;
     // Let the tool list arrive first: it moves the settings panel down the page.
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
@@ -80,6 +84,15 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         assert!(trail.contains(kind), "{kind} is in the trail");
     }
     assert!(!trail.contains(key), "no key in the saved trail");
+    assert!(
+        !trail.contains(SERVER_TOKEN),
+        "no server token in the saved trail"
+    );
+    let log = b.all_text_of("log-list").await.unwrap();
+    assert!(
+        !log.contains(SERVER_TOKEN),
+        "no server token in the log: {log}"
+    );
     b.click("audit-toggle").await.unwrap();
     b.wait_for_testid("audit-item", WAIT).await.unwrap();
     let kinds = b.all_text_of("audit-list").await.unwrap();
@@ -102,6 +115,10 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         .unwrap();
     let exported = exported.as_str().expect("one exported file");
     assert!(!exported.contains(key), "no key in the export");
+    assert!(
+        !exported.contains(SERVER_TOKEN),
+        "no server token in the export"
+    );
     let exported: serde_json::Value = serde_json::from_str(exported).expect("the export is JSON");
     let entries = exported["entries"].as_array().expect("entries");
     for kind in ["request", "model_call", "answer"] {
@@ -116,7 +133,7 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
         assert!(
             entry["server"]
                 .as_str()
-                .is_some_and(|s| s.starts_with("http://127.0.0.1")),
+                .is_some_and(|s| s.starts_with("http://127.0.0.1") && s.ends_with("/mcp?token=…")),
             "{entry}"
         );
     }

@@ -8,8 +8,8 @@ pub fn resolve_endpoint(stream_url: &str, endpoint: &str) -> Result<String, Stri
     if endpoint.is_empty() {
         return Err("the server's endpoint event is empty".into());
     }
-    let origin =
-        origin_of(stream_url).ok_or_else(|| format!("{stream_url} is not an http(s) URL"))?;
+    let origin = origin_of(stream_url)
+        .ok_or_else(|| format!("{} is not an http(s) URL", crate::redact::url(stream_url)))?;
     let resolved = if endpoint.starts_with("http://") || endpoint.starts_with("https://") {
         endpoint.to_owned()
     } else if let Some(rest) = endpoint.strip_prefix("//") {

@@ -14,6 +14,7 @@ pub mod jsonrpc;
 pub mod legacy_sse;
 pub mod mrtr;
 pub mod negotiation;
+pub mod redact;
 pub mod revision;
 pub mod session;
 pub mod sse;

@@ -25,6 +25,7 @@ use crate::model::{
 };
 use crate::mrtr::{self, InputRequest, Round};
 use crate::negotiation::{self, Discovery, Transport};
+use crate::redact;
 use crate::revision::{self, Revision};
 use crate::sse::SseDecoder;
 use crate::stateless::{self, ParamHeader};
@@ -260,7 +261,7 @@ impl ClientSession {
                     LogLevel::Info,
                     format!(
                         "Connecting to {} (revision {} forced)",
-                        self.config.url,
+                        redact::url(&self.config.url),
                         forced.as_str()
                     ),
                 );
@@ -271,7 +272,7 @@ impl ClientSession {
                     LogLevel::Info,
                     format!(
                         "Connecting to {}: asking server/discover for revision 2026-07-28 first",
-                        self.config.url
+                        redact::url(&self.config.url)
                     ),
                 );
                 self.phase = Phase::Discovering;
@@ -1603,7 +1604,10 @@ impl ClientSession {
         }
         match legacy_sse::resolve_endpoint(&self.config.url, data) {
             Ok(endpoint) => {
-                self.log(LogLevel::Info, format!("HTTP+SSE endpoint: {endpoint}"));
+                self.log(
+                    LogLevel::Info,
+                    format!("HTTP+SSE endpoint: {}", redact::url(&endpoint)),
+                );
                 self.legacy_endpoint = Some(endpoint);
                 self.initialize(Revision::V2024_11_05);
             }
@@ -1619,7 +1623,7 @@ impl ClientSession {
             Phase::Closed => {}
             _ => self.connect_failed(format!(
                 "{reason} No MCP session could be opened at {}.",
-                self.config.url
+                redact::url(&self.config.url)
             )),
         }
     }

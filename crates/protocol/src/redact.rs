@@ -1,0 +1,93 @@
+//! Server URLs as the page writes them down: the credentials a URL can carry (user info, query
+//! values, fragment) are hidden, so the log, the audit trail and its export never hold a token
+//! that a hosted MCP server put in its address.
+
+/// `url` with its user info, every query value and its fragment replaced by `…`; scheme, host,
+/// port, path and query names stay, so the server is still recognisable.
+pub fn url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let (before_fragment, fragment) = match rest.split_once('#') {
+        Some((before, _)) => (before, Some("…")),
+        None => (rest, None),
+    };
+    let (before_query, query) = match before_fragment.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (before_fragment, None),
+    };
+    let authority_end = before_query.find('/').unwrap_or(before_query.len());
+    let (authority, path) = before_query.split_at(authority_end);
+    let host = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("…@{host}"),
+        None => authority.to_owned(),
+    };
+    let mut out = String::with_capacity(url.len());
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    out.push_str(&host);
+    out.push_str(path);
+    if let Some(query) = query {
+        out.push('?');
+        let hidden: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) => format!("{name}=…"),
+                None if pair.is_empty() => String::new(),
+                None => "…".to_owned(),
+            })
+            .collect();
+        out.push_str(&hidden.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url;
+
+    #[test]
+    fn a_plain_url_is_unchanged() {
+        for plain in [
+            "http://127.0.0.1:8787/mcp",
+            "https://example.com",
+            "http://h/p?",
+        ] {
+            assert_eq!(url(plain), plain);
+        }
+    }
+
+    #[test]
+    fn query_values_user_info_and_fragment_are_hidden() {
+        assert_eq!(
+            url("https://mcp.example.com/mcp?api_key=sk-secret&profile=work"),
+            "https://mcp.example.com/mcp?api_key=…&profile=…"
+        );
+        assert_eq!(
+            url("https://me:hunter22@example.com:8443/sse?s3cret#tok"),
+            "https://…@example.com:8443/sse?…#…"
+        );
+        assert_eq!(url("https://tok3n@example.com"), "https://…@example.com");
+    }
+
+    #[test]
+    fn an_at_sign_in_the_path_or_query_is_not_user_info() {
+        assert_eq!(
+            url("https://example.com/users/@me?next=a@b"),
+            "https://example.com/users/@me?next=…"
+        );
+    }
+
+    #[test]
+    fn hiding_twice_changes_nothing() {
+        let once = url("https://u:p@h:1/a/b?x=1&y#z");
+        assert_eq!(url(&once), once);
+    }
+}
