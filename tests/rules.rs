@@ -26,6 +26,27 @@ fn without_a_rule_the_person_is_asked() {
 }
 
 #[wasm_bindgen_test]
+fn a_rule_for_a_server_whose_url_carries_a_token_applies_and_keeps_the_token_out_of_the_book() {
+    let server = "https://mcp.example.com/mcp?api_key=srv-tok-4711";
+    let mut b = RuleBook::default();
+    b.set(Rule {
+        server: server.into(),
+        tool: None,
+        mode: Mode::AutoApproveCompletion,
+        budget: Budget::default(),
+    });
+    assert_eq!(b.decide(server, None, 10, 0, 0.0), Decision::AutoCompletion);
+    let saved = serde_json::to_string(&b).unwrap();
+    assert!(!saved.contains("srv-tok-4711"), "{saved}");
+    let Decision::Throttle { why } = b.decide(server, None, 10, MAX_PENDING_PER_SERVER, 0.0) else {
+        panic!("a full queue throttles");
+    };
+    assert!(!why.contains("srv-tok-4711"), "{why}");
+    b.remove(server, None);
+    assert!(b.rules.is_empty());
+}
+
+#[wasm_bindgen_test]
 fn a_tool_rule_wins_over_the_server_rule() {
     let mut b = book(Mode::AutoApproveCompletion, Budget::default());
     b.set(Rule {

@@ -69,8 +69,7 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
         state.provider.update(|p| {
             if only_this_server {
                 let model = entry.models.first().cloned().unwrap_or_default();
-                p.servers
-                    .insert(server.clone(), ServerOverride { kind: k, model });
+                p.set_server_override(&server, ServerOverride { kind: k, model });
             } else {
                 p.kind = k;
             }
