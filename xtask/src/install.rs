@@ -18,7 +18,8 @@ const NPM_PEERS: &[&str] = &[
     "@modelcontextprotocol/sdk@1.32.2",
 ];
 /// The official Python SDK (it speaks 2026-07-28 and 2025-11-25) and its web server, pinned,
-/// installed into the virtual environment `.peers/venv`.
+/// installed into the virtual environment `.peers/venv`; their dependencies are pinned by
+/// `xtask/python-peers.txt`.
 const PYTHON_PEERS: &[(&str, &str)] = &[("mcp", "2.3.0"), ("uvicorn", "0.54.0")];
 
 /// Everything `trunk build` needs.
@@ -188,7 +189,9 @@ fn python_peers() -> Result<(), String> {
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
+                "--constraint",
             ])
+            .arg(root().join("xtask/python-peers.txt"))
             .args(&wanted),
     )
 }
