@@ -106,8 +106,14 @@ pub fn load() -> Vec<AuditEntry> {
     let mut trail: Vec<AuditEntry> = storage::local_get(STORAGE_KEY)
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
+    let mut hid = false;
     for entry in &mut trail {
-        entry.server = mcp_desk_protocol::redact::url(&entry.server);
+        let shown = mcp_desk_protocol::redact::url(&entry.server);
+        hid |= shown != entry.server;
+        entry.server = shown;
+    }
+    if hid {
+        save(&trail);
     }
     trail
 }

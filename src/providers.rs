@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use mcp_desk_llm::model_choice::{self, ModelChoice, ModelScores};
 use mcp_desk_llm::{ProviderConfig, ProviderKind};
-use mcp_desk_protocol::redact;
 use serde::{Deserialize, Serialize};
 
 use crate::browser::storage;
@@ -51,8 +50,7 @@ pub struct ServerOverride {
 pub struct ProviderSettings {
     pub kind: ProviderKind,
     pub entries: BTreeMap<String, ProviderEntry>,
-    /// Per MCP server URL (without the credentials it may carry, as the settings are saved on
-    /// this device): the provider (and model) that answers its requests.
+    /// Per MCP server URL: the provider (and model) that answers its requests.
     #[serde(default)]
     pub servers: BTreeMap<String, ServerOverride>,
 }
@@ -68,11 +66,6 @@ impl Default for ProviderSettings {
 }
 
 impl ProviderSettings {
-    /// Makes `choice` answer every request from `server_url`.
-    pub fn set_server_override(&mut self, server_url: &str, choice: ServerOverride) {
-        self.servers.insert(redact::url(server_url), choice);
-    }
-
     pub fn entry(&self, kind: ProviderKind) -> ProviderEntry {
         self.entries.get(kind.id()).cloned().unwrap_or_default()
     }
@@ -149,8 +142,7 @@ impl ProviderSettings {
         server_url: &str,
         preferences: Option<&serde_json::Value>,
     ) -> (ProviderKind, ModelChoice) {
-        let server_url = redact::url(server_url);
-        match self.servers.get(&server_url) {
+        match self.servers.get(server_url) {
             Some(o) if !o.model.trim().is_empty() => (
                 o.kind,
                 ModelChoice {
@@ -217,11 +209,6 @@ pub fn load() -> ProviderSettings {
     let mut settings = storage::local_get(SETTINGS_KEY)
         .and_then(|text| serde_json::from_str::<ProviderSettings>(&text).ok())
         .unwrap_or_default();
-    // A server URL saved with its credentials by an older version is hidden now.
-    settings.servers = std::mem::take(&mut settings.servers)
-        .into_iter()
-        .map(|(url, choice)| (redact::url(&url), choice))
-        .collect();
     for kind in ProviderKind::ALL {
         let slot = key_slot(kind);
         if let Some(key) = storage::session_get(&slot).or_else(|| storage::local_get(&slot)) {

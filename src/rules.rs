@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use mcp_desk_protocol::redact;
 use serde::{Deserialize, Serialize};
 
 use crate::browser::storage;
@@ -94,9 +93,7 @@ pub struct RuleBook {
 
 impl RuleBook {
     /// The rule for a request: one for its tool first, then one for the whole server.
-    /// Servers are known by their URL without the credentials it may carry (see [`RuleBook::set`]).
     pub fn rule_for(&self, server: &str, tool: Option<&str>) -> Option<&Rule> {
-        let server = redact::url(server);
         let same = |r: &&Rule| r.server == server;
         self.rules
             .iter()
@@ -105,17 +102,14 @@ impl RuleBook {
             .or_else(|| self.rules.iter().filter(same).find(|r| r.tool.is_none()))
     }
 
-    /// Adds or replaces the rule for (server, tool). The rule book is saved on this device, so
-    /// it keeps the server's URL with any token in it hidden.
-    pub fn set(&mut self, mut rule: Rule) {
-        rule.server = redact::url(&rule.server);
+    /// Adds or replaces the rule for (server, tool).
+    pub fn set(&mut self, rule: Rule) {
         self.rules
             .retain(|r| !(r.server == rule.server && r.tool == rule.tool));
         self.rules.push(rule);
     }
 
     pub fn remove(&mut self, server: &str, tool: Option<&str>) {
-        let server = redact::url(server);
         self.rules
             .retain(|r| !(r.server == server && r.tool.as_deref() == tool));
     }
@@ -129,15 +123,15 @@ impl RuleBook {
         pending: usize,
         now_ms: f64,
     ) -> Decision {
-        let server = redact::url(server);
         if pending >= MAX_PENDING_PER_SERVER {
             return Decision::Throttle {
                 why: format!(
-                    "{server} already has {pending} sampling requests waiting; MCP Desk refused this one. Slow down and try again."
+                    "{} already has {pending} sampling requests waiting; MCP Desk refused this one. Slow down and try again.",
+                    mcp_desk_protocol::redact::url(server)
                 ),
             };
         }
-        let Some(rule) = self.rule_for(&server, tool).cloned() else {
+        let Some(rule) = self.rule_for(server, tool).cloned() else {
             return Decision::Ask { why: None };
         };
         if rule.mode == Mode::AlwaysAsk {
@@ -148,7 +142,7 @@ impl RuleBook {
                 why: Some("Automatic approval is paused.".into()),
             };
         }
-        let spent = self.spent.entry(server).or_default();
+        let spent = self.spent.entry(server.to_owned()).or_default();
         while spent.front().is_some_and(|(t, _)| now_ms - t > 3_600_000.0) {
             spent.pop_front();
         }
@@ -190,15 +184,10 @@ impl RuleBook {
     }
 }
 
-/// The saved rule book; a server URL saved with its credentials by an older version is hidden now.
 pub fn load() -> RuleBook {
-    let mut book: RuleBook = storage::local_get(STORAGE_KEY)
+    storage::local_get(STORAGE_KEY)
         .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    for rule in &mut book.rules {
-        rule.server = redact::url(&rule.server);
-    }
-    book
+        .unwrap_or_default()
 }
 
 pub fn save(book: &RuleBook) {

@@ -290,10 +290,11 @@ impl AppState {
     }
 }
 
+/// The server's name, else its URL without the credentials it may carry (labels reach the log).
 fn label(name: Option<String>, url: &str) -> String {
     name.unwrap_or_else(|| match url.trim() {
         "" => "New server".to_owned(),
-        url => url.to_owned(),
+        url => mcp_desk_protocol::redact::url(url),
     })
 }
 

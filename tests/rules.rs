@@ -26,7 +26,7 @@ fn without_a_rule_the_person_is_asked() {
 }
 
 #[wasm_bindgen_test]
-fn a_rule_for_a_server_whose_url_carries_a_token_applies_and_keeps_the_token_out_of_the_book() {
+fn a_rule_for_a_server_whose_url_carries_a_token_applies_to_that_url_only() {
     let server = "https://mcp.example.com/mcp?api_key=srv-tok-4711";
     let mut b = RuleBook::default();
     b.set(Rule {
@@ -36,14 +36,23 @@ fn a_rule_for_a_server_whose_url_carries_a_token_applies_and_keeps_the_token_out
         budget: Budget::default(),
     });
     assert_eq!(b.decide(server, None, 10, 0, 0.0), Decision::AutoCompletion);
-    let saved = serde_json::to_string(&b).unwrap();
-    assert!(!saved.contains("srv-tok-4711"), "{saved}");
+    // Another account (or another server behind one endpoint) is not covered by it.
+    assert_eq!(
+        b.decide(
+            "https://mcp.example.com/mcp?api_key=other",
+            None,
+            10,
+            0,
+            0.0
+        ),
+        Decision::Ask { why: None }
+    );
+    // A refusal is logged: it names the server without its token.
     let Decision::Throttle { why } = b.decide(server, None, 10, MAX_PENDING_PER_SERVER, 0.0) else {
         panic!("a full queue throttles");
     };
+    assert!(why.contains("mcp.example.com/mcp?api_key=…"), "{why}");
     assert!(!why.contains("srv-tok-4711"), "{why}");
-    b.remove(server, None);
-    assert!(b.rules.is_empty());
 }
 
 #[wasm_bindgen_test]

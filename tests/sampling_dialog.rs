@@ -6,6 +6,7 @@ mod page;
 
 use leptos::prelude::*;
 use mcp_desk::state::{AppState, QueuedSampling, RequestKey, ServerId};
+use mcp_desk_llm::{Completion, ProviderKind, StopReason};
 use mcp_desk_protocol::InputId;
 use mcp_desk_protocol::model::{
     CreateMessageRequestParams, ModelHint, ModelPreferences, SamplingMessage,
@@ -249,6 +250,32 @@ async fn edits_and_the_chosen_model_wait_with_their_request_while_another_is_in_
         text("sampling-error")
     );
     assert_eq!(value("sampling-response"), "Mock summary: Shorter words");
+
+    // The second request was only looked at: nothing waits with it.
+    let second = state.queue.with_untracked(|q| q[1].clone());
+    assert_eq!(second.draft.get_untracked(), None);
+    // Its provider was changed before another look, then a rule answered it meanwhile with
+    // its own provider's model: the dialog shows that answer under that pair, not the choice.
+    key("sampling-queue", "ArrowDown", false);
+    settle().await;
+    choose("sampling-provider", "manual");
+    settle().await;
+    key("sampling-queue", "ArrowUp", false);
+    settle().await;
+    assert_eq!(
+        second.draft.get_untracked().map(|d| d.provider),
+        Some(ProviderKind::Manual)
+    );
+    second.prefill.set(Some(Completion::text(
+        "Fetched by a rule.",
+        "mock-1",
+        StopReason::EndTurn,
+    )));
+    key("sampling-queue", "ArrowDown", false);
+    settle().await;
+    assert_eq!(value("sampling-response"), "Fetched by a rule.");
+    assert_eq!(value("sampling-model"), "mock-1");
+    assert_eq!(value("sampling-provider"), "mock");
 }
 
 fn value_of(element: &web_sys::Element) -> String {

@@ -5,7 +5,7 @@
 mod page;
 
 use leptos::prelude::*;
-use page::{click, find_all, key, mount, settle, type_into, value};
+use page::{click, find_all, key, mount, settle, text, type_into, value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -95,4 +95,28 @@ async fn tabs_open_switch_by_arrow_keep_their_own_form_and_close() {
     assert_eq!(find_all("server-tab").len(), 1);
     assert_eq!(value("server-url"), "");
     assert_eq!(state.servers.with_untracked(Vec::len), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_url_with_a_password_is_refused_without_showing_it_and_a_token_stays_out_of_the_tab() {
+    let (state, _) = mount();
+    settle().await;
+    type_into("server-url", "https://me:pa55word@127.0.0.1:9/mcp");
+    click("connect");
+    settle().await;
+    let status = text("connection-status");
+    assert!(
+        status.contains("user name or password") && status.contains("https://…@127.0.0.1:9/mcp"),
+        "{status}"
+    );
+    assert!(!status.contains("pa55word"), "{status}");
+    // A token in the query is the server's business; the tab (its name until the server
+    // names itself, also used in the log) shows it hidden.
+    type_into("server-url", "http://127.0.0.1:9/mcp?token=srv-tok-4711");
+    settle().await;
+    assert_eq!(
+        state.panel_untracked().label_untracked(),
+        "http://127.0.0.1:9/mcp?token=…"
+    );
+    assert!(!text("server-tabs").contains("srv-tok-4711"));
 }

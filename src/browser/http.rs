@@ -58,8 +58,8 @@ pub async fn send(
     let request = Request::new_with_str_and_init(&req.url, &init).map_err(|e| {
         format!(
             "{} is not a URL the browser can fetch: {}",
-            req.url,
-            js_error_text(&e)
+            mcp_desk_protocol::redact::url(&req.url),
+            without_urls(&js_error_text(&e))
         )
     })?;
     let window = web_sys::window().ok_or("no window")?;
@@ -105,6 +105,17 @@ pub fn describe_fetch_failure(url: &str, error: &JsValue) -> String {
         "Either the server is not running at that address, or it does not allow requests from {origin} (CORS: it must answer the OPTIONS preflight and send Access-Control-Allow-Origin). The browser's console shows which."
     ));
     text
+}
+
+/// A browser's error text with any URL it quotes (credentials and all) cut off.
+fn without_urls(text: &str) -> String {
+    match text.find("://") {
+        Some(at) => {
+            let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            format!("{}…", &text[..start])
+        }
+        None => text.to_owned(),
+    }
 }
 
 /// The message of a JS error value.

@@ -53,13 +53,12 @@ pub fn ConnectPanel() -> impl IntoView {
                     <select
                         id="protocol-revision-select"
                         data-testid="protocol-revision-select"
-                        prop:value=move || state.panel().forced_revision.get().map_or("auto", Revision::as_str)
                         on:change=move |ev| state.panel_untracked().forced_revision.set(Revision::parse(&event_target_value(&ev)))
                     >
-                        <option value="auto">"Negotiate, newest first"</option>
+                        <option value="auto" prop:selected=move || state.panel().forced_revision.get().is_none()>"Negotiate, newest first"</option>
                         {Revision::ALL
                             .into_iter()
-                            .map(|r| view! { <option value=r.as_str()>{format!("Force {}", r.as_str())}</option> })
+                            .map(|r| view! { <option value=r.as_str() prop:selected=move || state.panel().forced_revision.get() == Some(r)>{format!("Force {}", r.as_str())}</option> })
                             .collect_view()}
                     </select>
                     <p class="hint">"For this server; takes effect on its next Connect. 2026-07-28 is stateless; 2024-11-05 may use the legacy HTTP+SSE transport."</p>

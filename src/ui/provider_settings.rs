@@ -69,7 +69,8 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
         state.provider.update(|p| {
             if only_this_server {
                 let model = entry.models.first().cloned().unwrap_or_default();
-                p.set_server_override(&server, ServerOverride { kind: k, model });
+                p.servers
+                    .insert(server.clone(), ServerOverride { kind: k, model });
             } else {
                 p.kind = k;
             }

@@ -175,12 +175,35 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let provider = RwSignal::new(first_kind);
     let model = RwSignal::new(first_choice.model);
     let reason = RwSignal::new(first_choice.reason);
+    // A completion a rule already fetched arrives here for review.
+    let prefill = item.prefill;
+    // What the person typed, while the dialog's values exist.
+    let typed = move || {
+        let (system_prompt, max_tokens, temperature, stop_sequences, texts) = edits.snapshot()?;
+        Some(RequestDraft {
+            system_prompt,
+            max_tokens,
+            temperature,
+            stop_sequences,
+            texts,
+            provider: provider.try_get_untracked()?,
+            model: model.try_get_untracked()?,
+            model_reason: reason.try_get_untracked()?,
+        })
+    };
+    let untouched = typed();
     let draft = item.draft;
     if let Some(kept) = draft.get_untracked() {
         edits.restore(&kept);
-        provider.set(kept.provider);
-        model.set(kept.model);
-        reason.set(kept.model_reason);
+        // A rule's completion that arrived meanwhile names its own provider's model: that
+        // pair stands, not the one chosen before.
+        let answered_since =
+            prefill.with_untracked(|p| p.as_ref().is_some_and(|c| c.model != kept.model));
+        if !answered_since {
+            provider.set(kept.provider);
+            model.set(kept.model);
+            reason.set(kept.model_reason);
+        }
     }
     let response = RwSignal::new(String::new());
     let tool_calls = RwSignal::new(Vec::<ToolCall>::new());
@@ -188,29 +211,14 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let streaming = RwSignal::new(false);
     let running = StoredValue::new_local(None::<web_sys::AbortController>);
-    // A completion a rule already fetched arrives here for review.
-    let prefill = item.prefill;
     // A dialog that goes (another request brought to the front, the request cancelled, its
     // tab closed) stops its model call rather than leave it running for nobody; the answer
     // as it stands (streamed so far, or written) stays with the request, as Stop keeps it,
     // for when it comes back to the front, with the edits and the provider and model chosen.
+    // Nothing changed: no draft, so later settings still apply when it comes back.
     on_cleanup(move || {
-        let typed = (|| {
-            let (system_prompt, max_tokens, temperature, stop_sequences, texts) =
-                edits.snapshot()?;
-            Some(RequestDraft {
-                system_prompt,
-                max_tokens,
-                temperature,
-                stop_sequences,
-                texts,
-                provider: provider.try_get_untracked()?,
-                model: model.try_get_untracked()?,
-                model_reason: reason.try_get_untracked()?,
-            })
-        })();
-        if let Some(typed) = typed {
-            draft.try_set(Some(typed));
+        if let Some(now) = typed() {
+            draft.try_set((Some(&now) != untouched.as_ref()).then_some(now));
         }
         let stopped = running
             .try_with_value(|c| c.as_ref().map(web_sys::AbortController::abort))

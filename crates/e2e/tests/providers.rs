@@ -303,6 +303,11 @@ async fn tool_loop(
     let page = open_page_with(&demo.url(), provider, &extra).await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    // The connect form shows the revision the URL forced (or that it negotiates).
+    assert_eq!(
+        b.value_of("protocol-revision-select").await.unwrap(),
+        revision.unwrap_or("auto")
+    );
     page.save_api_key(key).await;
     page.call_tool("forecast_advice", &serde_json::json!({"city": "Oslo"}))
         .await;

@@ -3,10 +3,12 @@
 //! that a hosted MCP server put in its address.
 
 /// `url` with its user info, every query value and its fragment replaced by `…`; scheme, host,
-/// port, path and query names stay, so the server is still recognisable.
+/// port, path and query names stay, so the server is still recognisable. When in doubt (a
+/// password holding a `/`, say) more is hidden, never less.
 pub fn url(url: &str) -> String {
     let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
+        // Browsers skip extra slashes after the scheme (`http:///user@host` has user info).
+        Some((scheme, rest)) => (Some(scheme), rest.trim_start_matches(['/', '\\'])),
         None => (None, url),
     };
     let (before_fragment, fragment) = match rest.split_once('#') {
@@ -17,19 +19,29 @@ pub fn url(url: &str) -> String {
         Some((before, query)) => (before, Some(query)),
         None => (before_fragment, None),
     };
-    let authority_end = before_query.find('/').unwrap_or(before_query.len());
-    let (authority, path) = before_query.split_at(authority_end);
-    let host = match authority.rsplit_once('@') {
-        Some((_, host)) => format!("…@{host}"),
-        None => authority.to_owned(),
-    };
+    let authority_end = before_query.find(['/', '\\']).unwrap_or(before_query.len());
+    let authority = &before_query[..authority_end];
     let mut out = String::with_capacity(url.len());
     if let Some(scheme) = scheme {
         out.push_str(scheme);
         out.push_str("://");
     }
-    out.push_str(&host);
-    out.push_str(path);
+    match authority.rsplit_once('@') {
+        Some((_, host)) => {
+            out.push_str("…@");
+            out.push_str(host);
+            out.push_str(&before_query[authority_end..]);
+        }
+        // Not a host[:port]: `user:pa/ss@host` ends its authority inside the password.
+        None if !plausible_authority(authority) => match before_query.rsplit_once('@') {
+            Some((_, after)) => {
+                out.push_str("…@");
+                out.push_str(after);
+            }
+            None => out.push('…'),
+        },
+        None => out.push_str(before_query),
+    }
     if let Some(query) = query {
         out.push('?');
         let hidden: Vec<String> = query
@@ -47,6 +59,15 @@ pub fn url(url: &str) -> String {
         out.push_str(fragment);
     }
     out
+}
+
+/// Whether `authority` can be a `host[:port]` (a port is digits only; IPv6 hosts are bracketed).
+fn plausible_authority(authority: &str) -> bool {
+    let port = match authority.rsplit_once(']') {
+        Some((_, after)) => after.strip_prefix(':'),
+        None => authority.split_once(':').map(|(_, port)| port),
+    };
+    port.is_none_or(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -83,6 +104,18 @@ mod tests {
             url("https://example.com/users/@me?next=a@b"),
             "https://example.com/users/@me?next=…"
         );
+    }
+
+    #[test]
+    fn a_password_with_a_slash_or_extra_slashes_after_the_scheme_still_hide_the_user_info() {
+        assert_eq!(
+            url("https://user:ab/cd==@host/mcp?x=1"),
+            "https://…@host/mcp?x=…"
+        );
+        assert_eq!(url("http:///tok@host/mcp"), "http://…@host/mcp");
+        assert_eq!(url("https://user:pa/ss"), "https://…");
+        assert_eq!(url("http://[::1]:8787/mcp"), "http://[::1]:8787/mcp");
+        assert_eq!(url("http://u:p@[::1]:8787/mcp"), "http://…@[::1]:8787/mcp");
     }
 
     #[test]
