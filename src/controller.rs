@@ -110,11 +110,13 @@ impl Controller {
         }
         self.disconnect_server(id);
         panel.forget_connection(ConnectionStatus::Connecting);
+        let known_transport = crate::transport_memory::recall(&url);
         let config = SessionConfig {
             url,
             client_name: "mcp-desk".into(),
             client_version: env!("CARGO_PKG_VERSION").into(),
             revision: panel.forced_revision.get_untracked(),
+            known_transport,
         };
         let connection = Connection::start(config, self.state, panel);
         if let Some(level) = self.state.server_log_level.get_untracked() {

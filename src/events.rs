@@ -36,6 +36,11 @@ pub fn apply(
             server,
             ..
         } => {
+            // Only a negotiated way is worth repeating: a forced revision says nothing of
+            // what the server prefers.
+            if panel.forced_revision.get_untracked().is_none() {
+                crate::transport_memory::remember(endpoint, transport);
+            }
             panel.protocol_version.set(Some(protocol_version));
             panel.transport.set(Some(transport.label().to_owned()));
             panel.server_name.set(Some(server.name));

@@ -17,6 +17,7 @@ pub mod providers;
 pub mod rules;
 pub mod startup;
 pub mod state;
+pub mod transport_memory;
 pub mod ui;
 
 use leptos::prelude::*;

@@ -137,5 +137,24 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     b.wait_for_text("tool-result", "Long running operation completed", WAIT)
         .await
         .unwrap();
+
+    // Connecting again goes straight to the HTTP+SSE stream that worked, skipping the probes
+    // of the newer revisions that failed the first time.
+    b.click("connect").await.unwrap();
+    b.wait_for_text("log-list", "it spoke HTTP+SSE last time", WAIT)
+        .await
+        .unwrap();
+    b.wait_for_text("connection-status", "connected", WAIT)
+        .await
+        .unwrap();
+    assert!(
+        b.text_of("protocol-transport")
+            .await
+            .unwrap()
+            .contains("HTTP+SSE")
+    );
+    let log = b.all_text_of("log-list").await.unwrap();
+    let probes = log.matches("asking server/discover").count();
+    assert_eq!(probes, 1, "only the first connection probed: {log}");
     page.close().await;
 }

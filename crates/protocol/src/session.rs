@@ -54,6 +54,9 @@ pub struct SessionConfig {
     pub client_version: String,
     /// A revision the person forced; `None` negotiates, newest first.
     pub revision: Option<Revision>,
+    /// How the server was reached when last connected (notes: "cache per origin"): tried first
+    /// so a reconnect skips the probes that failed; should it fail, negotiation starts over.
+    pub known_transport: Option<Transport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +164,8 @@ pub struct ClientSession {
     rounds: BTreeMap<CallId, Round>,
     /// What negotiation tried, for the error when nothing worked.
     attempts: Vec<String>,
+    /// Connecting the way that worked last time ([`SessionConfig::known_transport`]).
+    following_hint: bool,
     /// Per request: the last SSE event id seen on its stream, and how often it was resumed.
     resume_points: BTreeMap<u64, (Option<String>, u32)>,
     /// The standalone stream's last event id, and reopenings since its last message.
@@ -200,6 +205,7 @@ impl ClientSession {
             param_marks: BTreeMap::new(),
             rounds: BTreeMap::new(),
             attempts: Vec::new(),
+            following_hint: false,
             resume_points: BTreeMap::new(),
             standalone_resume: (None, 0),
             log_level: None,
@@ -255,24 +261,38 @@ impl ClientSession {
         if self.phase != Phase::Idle {
             return;
         }
-        match self.config.revision {
-            Some(forced) if forced.has_initialize() => {
+        let url = redact::url(&self.config.url);
+        match (self.config.revision, self.config.known_transport) {
+            (Some(forced), _) if forced.has_initialize() => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Connecting to {url} (revision {} forced)", forced.as_str()),
+                );
+                self.initialize(forced);
+            }
+            (None, Some(Transport::Stateful)) => {
                 self.log(
                     LogLevel::Info,
                     format!(
-                        "Connecting to {} (revision {} forced)",
-                        redact::url(&self.config.url),
-                        forced.as_str()
+                        "Connecting to {url}: it took initialize last time, so initialize first"
                     ),
                 );
-                self.initialize(forced);
+                self.following_hint = true;
+                self.initialize(Revision::LATEST_WITH_INITIALIZE);
+            }
+            (None, Some(Transport::LegacySse)) => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Connecting to {url}: it spoke HTTP+SSE last time, so opening its event stream first"),
+                );
+                self.following_hint = true;
+                self.open_legacy_stream();
             }
             _ => {
                 self.log(
                     LogLevel::Info,
                     format!(
-                        "Connecting to {}: asking server/discover for revision 2026-07-28 first",
-                        redact::url(&self.config.url)
+                        "Connecting to {url}: asking server/discover for revision 2026-07-28 first"
                     ),
                 );
                 self.phase = Phase::Discovering;
@@ -1390,6 +1410,7 @@ impl ClientSession {
                 init.server_info.name, init.server_info.version
             ),
         );
+        self.following_hint = false;
         self.events.push_back(Event::Connected {
             protocol_version: version,
             transport: self.transport,
@@ -1546,6 +1567,7 @@ impl ClientSession {
                 server.name, server.version
             ),
         );
+        self.following_hint = false;
         self.events.push_back(Event::Connected {
             protocol_version: version,
             transport: Transport::Stateless,
@@ -1581,18 +1603,23 @@ impl ClientSession {
                     LogLevel::Info,
                     format!("initialize answered HTTP {status}; trying the 2024-11-05 HTTP+SSE transport (GET, waiting for its endpoint event)."),
                 );
-                self.phase = Phase::OpeningLegacyStream;
-                self.transport = Transport::LegacySse;
-                self.start(
-                    HttpMethod::Get,
-                    vec![("Accept".to_owned(), "text/event-stream".to_owned())],
-                    None,
-                    Purpose::LegacyStream,
-                );
+                self.open_legacy_stream();
                 true
             }
             _ => false,
         }
+    }
+
+    /// The 2024-11-05 HTTP+SSE transport: a GET whose stream names the POST endpoint.
+    fn open_legacy_stream(&mut self) {
+        self.phase = Phase::OpeningLegacyStream;
+        self.transport = Transport::LegacySse;
+        self.start(
+            HttpMethod::Get,
+            vec![("Accept".to_owned(), "text/event-stream".to_owned())],
+            None,
+            Purpose::LegacyStream,
+        );
     }
 
     fn on_legacy_endpoint(&mut self, data: &str) {
@@ -1629,6 +1656,9 @@ impl ClientSession {
     }
 
     fn connect_failed(&mut self, error: String) {
+        if std::mem::take(&mut self.following_hint) {
+            return self.renegotiate(error);
+        }
         let error = if self.attempts.is_empty() {
             error
         } else {
@@ -1639,6 +1669,27 @@ impl ClientSession {
         self.fail_all_pending(&error);
         self.phase = Phase::Closed;
         self.events.push_back(Event::ConnectFailed { error });
+    }
+
+    /// The way that worked last time did not: forget it and negotiate newest first.
+    fn renegotiate(&mut self, error: String) {
+        self.log(
+            LogLevel::Info,
+            format!(
+                "The way that worked last time did not ({error}); negotiating again, newest first."
+            ),
+        );
+        self.attempts.push(format!("as last time: {error}"));
+        self.abort_all();
+        self.pending
+            .retain(|_, p| !matches!(p.kind, Pending::Initialize | Pending::Discover));
+        self.session_id = None;
+        self.legacy_endpoint = None;
+        self.protocol_version = None;
+        self.transport = Transport::Stateful;
+        self.phase = Phase::Idle;
+        self.config.known_transport = None;
+        self.connect();
     }
 
     fn close(&mut self, reason: String) {

@@ -41,6 +41,7 @@ fn ready(capabilities: Value) -> (ClientSession, TransferId) {
         client_name: "mcp-desk".into(),
         client_version: "0".into(),
         revision: Some(Revision::V2025_11_25),
+        known_transport: None,
     });
     s.connect();
     let (reqs, _, _) = drain(&mut s);

@@ -16,6 +16,18 @@ fn session(revision: Option<Revision>) -> ClientSession {
         client_name: "mcp-desk".into(),
         client_version: "0.1.0".into(),
         revision,
+        known_transport: None,
+    })
+}
+
+/// A session for a server this tab reached by `known` before.
+fn session_knowing(known: Transport) -> ClientSession {
+    ClientSession::new(SessionConfig {
+        url: URL.into(),
+        client_name: "mcp-desk".into(),
+        client_version: "0.1.0".into(),
+        revision: None,
+        known_transport: Some(known),
     })
 }
 
@@ -498,6 +510,84 @@ fn tools_with_invalid_header_marks_are_left_out_and_valid_marks_become_headers()
     );
     let (reqs, _) = drain(&mut s);
     assert_eq!(reqs[0].header("mcp-param-region"), Some("eu"));
+}
+
+#[test]
+fn a_server_that_took_initialize_last_time_gets_initialize_first() {
+    let mut s = session_knowing(Transport::Stateful);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(body(&reqs[0])["method"], "initialize");
+    assert_eq!(body(&reqs[0])["params"]["protocolVersion"], "2025-11-25");
+    assert_eq!(s.transport(), Transport::Stateful);
+}
+
+#[test]
+fn a_server_that_spoke_http_sse_last_time_gets_its_stream_opened_first() {
+    let mut s = session_knowing(Transport::LegacySse);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].method, HttpMethod::Get);
+    assert_eq!(reqs[0].header("accept"), Some("text/event-stream"));
+}
+
+#[test]
+fn when_the_way_that_worked_last_time_fails_negotiation_starts_over_from_the_newest() {
+    // The server moved on from HTTP+SSE to 2026-07-28.
+    let mut s = session_knowing(Transport::LegacySse);
+    s.connect();
+    let (reqs, _) = drain(&mut s);
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        405,
+        "text/plain",
+        "Method Not Allowed",
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ConnectFailed { .. })),
+        "{events:?}"
+    );
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(body(&reqs[0])["method"], "server/discover");
+    respond_result(&mut s, &reqs[0], discover_result());
+    let (_, events) = drain(&mut s);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Connected {
+                transport: Transport::Stateless,
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+
+    // A server that is simply down: one round of full negotiation, then one clear error
+    // that names every attempt, the remembered way first.
+    let mut s = session_knowing(Transport::Stateful);
+    s.connect();
+    for _ in 0..3 {
+        let (reqs, _) = drain(&mut s);
+        let Some(req) = reqs.first() else { break };
+        s.on_failure(req.transfer, "Failed to fetch");
+    }
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "{reqs:?}");
+    let failed: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ConnectFailed { error } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{events:?}");
+    assert!(failed[0].contains("as last time"), "{}", failed[0]);
 }
 
 #[test]

@@ -15,6 +15,7 @@ fn session() -> ClientSession {
         client_name: "mcp-desk".into(),
         client_version: "0.1.0".into(),
         revision: Some(Revision::V2025_11_25),
+        known_transport: None,
     })
 }
 
