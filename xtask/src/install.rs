@@ -13,6 +13,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
 /// The third-party MCP servers the end-to-end tests use, installed into `.peers`.
 /// The TypeScript SDK is pinned too: the benchmark's reference client is written with it.
+/// `xtask/peers/package.json` names the same versions, and its `package-lock.json` pins every
+/// dependency, so `npm ci` installs the same tree on every machine.
 const NPM_PEERS: &[&str] = &[
     "@modelcontextprotocol/server-everything@2026.8.31",
     "@modelcontextprotocol/sdk@1.32.2",
@@ -140,9 +142,20 @@ fn npm_peers() -> Result<(), String> {
         return Ok(());
     }
     node_and_npm()?;
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create .peers: {e}"))?;
+    for file in ["package.json", "package-lock.json"] {
+        std::fs::copy(root().join("xtask/peers").join(file), prefix.join(file))
+            .map_err(|e| format!("cannot copy xtask/peers/{file} into .peers: {e}"))?;
+    }
     run(
-        "installing the npm MCP servers the tests run against into .peers",
-        command("npm").args(npm_install_args(&prefix, &missing)),
+        "installing the npm MCP servers the tests run against into .peers (npm ci)",
+        command("npm").args([
+            "ci",
+            "--prefix",
+            &prefix.display().to_string(),
+            "--no-audit",
+            "--no-fund",
+        ]),
     )
 }
 
@@ -321,5 +334,33 @@ mod tests {
             Some(("binaryen", "132.0.0"))
         );
         assert_eq!(split_npm_spec("@scope/unversioned"), None);
+    }
+
+    #[test]
+    fn the_locked_npm_peers_are_the_pinned_ones() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../peers/package.json"))
+                .expect("xtask/peers/package.json is JSON");
+        let lock: serde_json::Value =
+            serde_json::from_str(include_str!("../peers/package-lock.json"))
+                .expect("xtask/peers/package-lock.json is JSON");
+        for spec in NPM_PEERS {
+            let (name, version) = split_npm_spec(spec).unwrap();
+            assert_eq!(
+                manifest["dependencies"][name], version,
+                "{name} in package.json"
+            );
+            assert_eq!(
+                lock["packages"][format!("node_modules/{name}")]["version"],
+                version,
+                "{name} in package-lock.json"
+            );
+        }
+        let named = manifest["dependencies"].as_object().unwrap().len();
+        assert_eq!(
+            named,
+            NPM_PEERS.len(),
+            "package.json names only the pinned peers"
+        );
     }
 }
