@@ -62,7 +62,7 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
             .to_owned();
         let only_this_server = for_server.get_untracked() && !server.is_empty();
         let scope = if only_this_server {
-            format!("requests from {server}")
+            format!("requests from {}", mcp_desk_protocol::redact::url(&server))
         } else {
             "new requests".to_owned()
         };
@@ -165,7 +165,10 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
                     if server.trim().is_empty() {
                         " Only for the server in the connect form".to_owned()
                     } else {
-                        format!(" Only for {server} (its requests use this provider and first model)")
+                        format!(
+                            " Only for {} (its requests use this provider and first model)",
+                            mcp_desk_protocol::redact::url(&server)
+                        )
                     }
                 }}
             </label>

@@ -58,7 +58,10 @@ pub fn RulesPanel() -> impl IntoView {
             book.set(rule);
             rules::save(book);
         });
-        message.set(Some(format!("Saved the rule for {server}.")));
+        message.set(Some(format!(
+            "Saved the rule for {}.",
+            mcp_desk_protocol::redact::url(&server)
+        )));
     };
     let rows = move || {
         state.rules.with(|book| {
@@ -79,7 +82,7 @@ pub fn RulesPanel() -> impl IntoView {
                     .join(", ");
                     let label = format!(
                         "{}{} — {}{}",
-                        r.server,
+                        mcp_desk_protocol::redact::url(&r.server),
                         r.tool
                             .as_ref()
                             .map(|t| format!(" · {t}"))
@@ -128,7 +131,7 @@ pub fn RulesPanel() -> impl IntoView {
                 />
                 " Pause every automatic approval (ask for everything)"
             </label>
-            <p class="hint">{move || format!("For {}:", if state.panel().url.get().is_empty() { "the server in the connect form".to_owned() } else { state.panel().url.get() })}</p>
+            <p class="hint">{move || format!("For {}:", if state.panel().url.get().is_empty() { "the server in the connect form".to_owned() } else { mcp_desk_protocol::redact::url(&state.panel().url.get()) })}</p>
             <label for="rule-mode">"When it asks for sampling"</label>
             <select id="rule-mode" data-testid="rule-mode" on:change=move |ev| {
                 if let Some(m) = Mode::from_id(&event_target_value(&ev)) {

@@ -16,6 +16,15 @@ pub struct TextEdit {
     pub text: RwSignal<String>,
 }
 
+/// Enough rows to show a message whole (about 70 characters a row), from 3 up to 14; longer
+/// ones scroll.
+fn rows_for(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.chars().count().div_ceil(70).max(1))
+        .sum::<usize>()
+        .clamp(3, 14)
+}
+
 /// The text edits for every text block of `messages`.
 pub fn text_edits(messages: &[SamplingMessage]) -> Vec<TextEdit> {
     let mut edits = Vec::new();
@@ -99,7 +108,7 @@ pub fn SamplingMessageView(
                                 <textarea
                                     data-testid="sampling-message-text"
                                     aria-label=label
-                                    rows="3"
+                                    rows=rows_for(&t.text).to_string()
                                     prop:value=move || edit.text.get()
                                     on:input=move |ev| edit.text.set(event_target_value(&ev))
                                 ></textarea>
