@@ -141,7 +141,7 @@ pub fn apply(
             // Deciding only counts usage against budgets, which no view shows: no redraw.
             let decision = state.rules.try_update_untracked(|book| {
                 book.decide(
-                    &server_url,
+                    &crate::server_key::of(&server_url),
                     tool.as_deref(),
                     pending.params.max_tokens,
                     waiting,

@@ -15,6 +15,7 @@ pub mod events;
 pub mod llm_call;
 pub mod providers;
 pub mod rules;
+pub mod server_key;
 pub mod startup;
 pub mod state;
 pub mod transport_memory;

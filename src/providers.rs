@@ -50,7 +50,8 @@ pub struct ServerOverride {
 pub struct ProviderSettings {
     pub kind: ProviderKind,
     pub entries: BTreeMap<String, ProviderEntry>,
-    /// Per MCP server URL: the provider (and model) that answers its requests.
+    /// Per MCP server (named by [`crate::server_key::of`]): the provider (and model) that
+    /// answers its requests.
     #[serde(default)]
     pub servers: BTreeMap<String, ServerOverride>,
 }
@@ -142,18 +143,19 @@ impl ProviderSettings {
         server_url: &str,
         preferences: Option<&serde_json::Value>,
     ) -> (ProviderKind, ModelChoice) {
-        match self.servers.get(server_url) {
+        let shown = mcp_desk_protocol::redact::url(server_url);
+        match self.servers.get(&crate::server_key::of(server_url)) {
             Some(o) if !o.model.trim().is_empty() => (
                 o.kind,
                 ModelChoice {
                     model: o.model.trim().to_owned(),
-                    reason: format!("your setting for {server_url}"),
+                    reason: format!("your setting for {shown}"),
                 },
             ),
             Some(o) => {
                 let mut choice = self.choose_model(o.kind, preferences);
                 choice.reason = format!(
-                    "your setting for {server_url} picks {}; {}",
+                    "your setting for {shown} picks {}; {}",
                     o.kind.label(),
                     choice.reason
                 );
@@ -209,6 +211,15 @@ pub fn load() -> ProviderSettings {
     let mut settings = storage::local_get(SETTINGS_KEY)
         .and_then(|text| serde_json::from_str::<ProviderSettings>(&text).ok())
         .unwrap_or_default();
+    // A server saved by its whole URL, token and all, by an older version: named by its key now.
+    let saved = std::mem::take(&mut settings.servers);
+    let renamed = saved
+        .keys()
+        .any(|url| crate::server_key::migrate(url) != *url);
+    settings.servers = saved
+        .into_iter()
+        .map(|(url, choice)| (crate::server_key::migrate(&url), choice))
+        .collect();
     for kind in ProviderKind::ALL {
         let slot = key_slot(kind);
         if let Some(key) = storage::session_get(&slot).or_else(|| storage::local_get(&slot)) {
@@ -216,6 +227,9 @@ pub fn load() -> ProviderSettings {
             entry.api_key = key;
             settings.set_entry(kind, entry);
         }
+    }
+    if renamed {
+        save(&settings);
     }
     settings
 }

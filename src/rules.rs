@@ -59,6 +59,7 @@ pub struct Budget {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
+    /// The server, as [`crate::server_key::of`] names it.
     pub server: String,
     /// `None`: every tool of the server (and requests tied to no tool).
     pub tool: Option<String>,
@@ -127,7 +128,7 @@ impl RuleBook {
             return Decision::Throttle {
                 why: format!(
                     "{} already has {pending} sampling requests waiting; MCP Desk refused this one. Slow down and try again.",
-                    mcp_desk_protocol::redact::url(server)
+                    crate::server_key::shown(server)
                 ),
             };
         }
@@ -184,10 +185,22 @@ impl RuleBook {
     }
 }
 
+/// The saved rule book; a server saved by its whole URL, token and all, by an older version is
+/// named by its key now, and the book saved again.
 pub fn load() -> RuleBook {
-    storage::local_get(STORAGE_KEY)
+    let mut book: RuleBook = storage::local_get(STORAGE_KEY)
         .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let mut renamed = false;
+    for rule in &mut book.rules {
+        let key = crate::server_key::migrate(&rule.server);
+        renamed |= key != rule.server;
+        rule.server = key;
+    }
+    if renamed {
+        save(&book);
+    }
+    book
 }
 
 pub fn save(book: &RuleBook) {

@@ -87,6 +87,35 @@ fn a_server_setting_wins_and_scores_steer_the_priorities() {
         (ProviderKind::Anthropic, "claude-x")
     );
     assert!(choice.reason.contains("http://b/mcp"));
+
+    // A server whose URL carries a token has its own setting, saved without the token.
+    let with_token = "http://b/mcp?token=srv-tok-4711";
+    settings.servers.insert(
+        mcp_desk::server_key::of(with_token),
+        ServerOverride {
+            kind: ProviderKind::Gemini,
+            model: "gemini-x".into(),
+        },
+    );
+    let (kind, choice) = settings.choose_for(with_token, Some(&prefs));
+    assert_eq!(
+        (kind, choice.model.as_str()),
+        (ProviderKind::Gemini, "gemini-x")
+    );
+    assert!(
+        choice.reason.contains("http://b/mcp?token=…"),
+        "{}",
+        choice.reason
+    );
+    assert!(!choice.reason.contains("srv-tok-4711"), "{}", choice.reason);
+    let saved = serde_json::to_string(&settings).unwrap();
+    assert!(!saved.contains("srv-tok-4711"), "{saved}");
+    assert_eq!(
+        settings
+            .choose_for("http://b/mcp?token=another", Some(&prefs))
+            .0,
+        ProviderKind::OpenAi
+    );
 }
 
 #[wasm_bindgen_test]

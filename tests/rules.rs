@@ -2,6 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use mcp_desk::rules::{Budget, Decision, MAX_PENDING_PER_SERVER, Mode, Rule, RuleBook};
+use mcp_desk::server_key;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -26,33 +27,63 @@ fn without_a_rule_the_person_is_asked() {
 }
 
 #[wasm_bindgen_test]
-fn a_rule_for_a_server_whose_url_carries_a_token_applies_to_that_url_only() {
-    let server = "https://mcp.example.com/mcp?api_key=srv-tok-4711";
+fn a_server_is_named_by_its_url_unless_the_url_carries_a_token() {
+    // A plain URL names itself, as rules saved before keys existed do.
+    assert_eq!(server_key::keyed(S, "salt"), S);
+    assert_eq!(server_key::of(S), S);
+    let one = "https://mcp.example.com/mcp?api_key=srv-tok-4711";
+    let key = server_key::keyed(one, "salt");
+    assert!(!key.contains("srv-tok-4711"), "{key}");
+    assert_eq!(
+        server_key::shown(&key),
+        "https://mcp.example.com/mcp?api_key=…"
+    );
+    assert_eq!(
+        server_key::keyed(one, "salt"),
+        key,
+        "the same server, the same key"
+    );
+    assert_ne!(
+        server_key::keyed("https://mcp.example.com/mcp?api_key=other", "salt"),
+        key
+    );
+    assert_ne!(server_key::keyed(one, "another device"), key);
+    assert_eq!(server_key::migrate(&key), key);
+    assert!(!server_key::migrate(one).contains("srv-tok-4711"));
+}
+
+#[wasm_bindgen_test]
+fn a_rule_for_a_server_whose_url_carries_a_token_applies_to_that_server_only_and_keeps_the_token_out()
+ {
+    let server = server_key::of("https://mcp.example.com/mcp?api_key=srv-tok-4711");
     let mut b = RuleBook::default();
     b.set(Rule {
-        server: server.into(),
+        server: server.clone(),
         tool: None,
         mode: Mode::AutoApproveCompletion,
         budget: Budget::default(),
     });
-    assert_eq!(b.decide(server, None, 10, 0, 0.0), Decision::AutoCompletion);
-    // Another account (or another server behind one endpoint) is not covered by it.
     assert_eq!(
-        b.decide(
-            "https://mcp.example.com/mcp?api_key=other",
-            None,
-            10,
-            0,
-            0.0
-        ),
+        b.decide(&server, None, 10, 0, 0.0),
+        Decision::AutoCompletion
+    );
+    // Another account (or another server behind one endpoint) is not covered by it.
+    let other = server_key::of("https://mcp.example.com/mcp?api_key=other");
+    assert_eq!(
+        b.decide(&other, None, 10, 0, 0.0),
         Decision::Ask { why: None }
     );
+    let saved = serde_json::to_string(&b).unwrap();
+    assert!(!saved.contains("srv-tok-4711"), "{saved}");
     // A refusal is logged: it names the server without its token.
-    let Decision::Throttle { why } = b.decide(server, None, 10, MAX_PENDING_PER_SERVER, 0.0) else {
+    let Decision::Throttle { why } = b.decide(&server, None, 10, MAX_PENDING_PER_SERVER, 0.0)
+    else {
         panic!("a full queue throttles");
     };
-    assert!(why.contains("mcp.example.com/mcp?api_key=…"), "{why}");
-    assert!(!why.contains("srv-tok-4711"), "{why}");
+    assert!(
+        why.starts_with("https://mcp.example.com/mcp?api_key=… already has"),
+        "{why}"
+    );
 }
 
 #[wasm_bindgen_test]

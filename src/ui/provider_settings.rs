@@ -69,8 +69,10 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
         state.provider.update(|p| {
             if only_this_server {
                 let model = entry.models.first().cloned().unwrap_or_default();
-                p.servers
-                    .insert(server.clone(), ServerOverride { kind: k, model });
+                p.servers.insert(
+                    crate::server_key::of(&server),
+                    ServerOverride { kind: k, model },
+                );
             } else {
                 p.kind = k;
             }

@@ -49,7 +49,7 @@ pub fn RulesPanel() -> impl IntoView {
         };
         let tool_name = Some(tool.get_untracked().trim().to_owned()).filter(|t| !t.is_empty());
         let rule = Rule {
-            server: server.clone(),
+            server: crate::server_key::of(&server),
             tool: tool_name,
             mode: mode.get_untracked(),
             budget,
@@ -82,7 +82,7 @@ pub fn RulesPanel() -> impl IntoView {
                     .join(", ");
                     let label = format!(
                         "{}{} — {}{}",
-                        mcp_desk_protocol::redact::url(&r.server),
+                        crate::server_key::shown(&r.server),
                         r.tool
                             .as_ref()
                             .map(|t| format!(" · {t}"))

@@ -16,7 +16,10 @@ const WAIT: Duration = Duration::from_secs(30);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     let demo = start_demo().await;
-    let page = open_page(&demo.url(), "mock").await;
+    // The server's URL carries a token (the demo ignores it): the rule applies all the same,
+    // and the rule book saved on this device holds the URL without it.
+    let server = format!("{}?token=srv-tok-4711", demo.url());
+    let page = open_page(&server, "mock").await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     b.set_value("rule-mode", "auto-completion").await.unwrap();
@@ -25,6 +28,15 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     b.wait_for_text("rule-message", "Saved the rule", WAIT)
         .await
         .unwrap();
+    let saved = b
+        .eval("return localStorage.getItem('mcp-desk.rules');")
+        .await
+        .unwrap()
+        .to_string();
+    assert!(
+        saved.contains("/mcp?token=…") && !saved.contains("srv-tok-4711"),
+        "{saved}"
+    );
 
     for n in 1..=3 {
         let draft = format!("Post number {n} is short. It has two sentences.");
