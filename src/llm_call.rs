@@ -74,7 +74,8 @@ async fn perform(
     request: &LlmRequest,
     context: &CallContext,
     signal: &web_sys::AbortSignal,
-    on_text: &impl Fn(String),
+    // Not generic: one copy of the call for every caller.
+    on_text: &dyn Fn(String),
 ) -> Result<Completion, ProviderError> {
     let http_request = HttpRequest {
         transfer: TransferId(0),
