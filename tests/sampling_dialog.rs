@@ -106,6 +106,8 @@ async fn the_dialog_shows_what_the_server_sent_and_marks_edits() {
     settle().await;
     assert!(text("sampling-dialog").contains("edited — the server sent: Be brief."));
 
+    // Nothing generated yet: no stop reason to show.
+    assert_eq!(text("sampling-stop-reason"), "none yet");
     // The Mock answers the edited request: max tokens 4 cuts its answer.
     type_into("sampling-max-tokens", "4");
     click("sampling-generate");

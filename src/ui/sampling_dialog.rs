@@ -677,7 +677,13 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
                     }}
                 </ul>
             </Show>
-            <p class="stop-reason">"Stop reason: " <span data-testid="sampling-stop-reason">{move || stop_reason.get().as_str().to_owned()}</span></p>
+            <p class="stop-reason">"Stop reason: " <span data-testid="sampling-stop-reason">{move || {
+                let nothing_yet = response.with(String::is_empty) && tool_calls.with(Vec::is_empty);
+                match stop_reason.get() {
+                    StopReason::EndTurn if nothing_yet => "none yet".to_owned(),
+                    reason => reason.as_str().to_owned(),
+                }
+            }}</span></p>
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert" data-testid="sampling-error">{move || error.get().unwrap_or_default()}</p>
             </Show>
