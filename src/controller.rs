@@ -288,14 +288,10 @@ pub fn check_server_url(url: &str) -> Result<(), String> {
         ));
     }
     // The browser refuses to fetch a URL carrying a user name or password.
-    let shown = mcp_desk_protocol::redact::url(url);
-    if shown.contains("…@")
-        || shown
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.starts_with('…'))
-    {
+    if mcp_desk_protocol::redact::carries_user_info(url) {
         return Err(format!(
-            "{shown} carries a user name or password before the host, which browsers refuse to send; give the server its token the way it documents (e.g. in the query)."
+            "{} carries a user name or password before the host, which browsers refuse to send; give the server its token the way it documents (e.g. in the query).",
+            mcp_desk_protocol::redact::url(url)
         ));
     }
     Ok(())

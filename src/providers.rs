@@ -143,8 +143,9 @@ impl ProviderSettings {
         server_url: &str,
         preferences: Option<&serde_json::Value>,
     ) -> (ProviderKind, ModelChoice) {
-        let shown = mcp_desk_protocol::redact::url(server_url);
-        match self.servers.get(&crate::server_key::of(server_url)) {
+        let key = crate::server_key::of(server_url);
+        let shown = crate::server_key::shown(&key);
+        match self.servers.get(&key) {
             Some(o) if !o.model.trim().is_empty() => (
                 o.kind,
                 ModelChoice {

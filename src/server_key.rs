@@ -12,18 +12,24 @@ const SALT_KEY: &str = "mcp-desk.salt";
 /// The name saved settings use for the server at `url`.
 pub fn of(url: &str) -> String {
     let url = url.trim();
-    if redact::url(url) == url {
-        return url.to_owned();
+    let shown = redact::url(url);
+    if shown == url {
+        return shown;
     }
-    keyed(url, &salt())
+    named(shown, url, &salt())
 }
 
 /// [`of`] with the salt given.
 pub fn keyed(url: &str, salt: &str) -> String {
     let shown = redact::url(url);
     if shown == url {
-        return url.to_owned();
+        return shown;
     }
+    named(shown, url, salt)
+}
+
+/// The key of a URL that carries credentials, `shown` being the URL with them hidden.
+fn named(shown: String, url: &str, salt: &str) -> String {
     format!(
         "{shown} #{:016x}",
         fnv1a(&[salt.as_bytes(), b"\0", url.as_bytes()])

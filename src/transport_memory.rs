@@ -9,26 +9,26 @@ use mcp_desk_protocol::redact;
 
 use crate::browser::storage;
 
+/// How each transport is written down.
+const IDS: [(Transport, &str); 3] = [
+    (Transport::Stateless, "stateless"),
+    (Transport::Stateful, "stateful"),
+    (Transport::LegacySse, "legacy-sse"),
+];
+
 fn slot(url: &str) -> String {
     format!("mcp-desk.transport.{}", redact::url(url.trim()))
 }
 
 /// How `url` was reached last time, if this tab knows.
 pub fn recall(url: &str) -> Option<Transport> {
-    match storage::session_get(&slot(url))?.as_str() {
-        "stateless" => Some(Transport::Stateless),
-        "stateful" => Some(Transport::Stateful),
-        "legacy-sse" => Some(Transport::LegacySse),
-        _ => None,
-    }
+    let saved = storage::session_get(&slot(url))?;
+    IDS.iter().find(|(_, id)| *id == saved).map(|(t, _)| *t)
 }
 
 /// Notes how `url` was just reached.
 pub fn remember(url: &str, transport: Transport) {
-    let id = match transport {
-        Transport::Stateless => "stateless",
-        Transport::Stateful => "stateful",
-        Transport::LegacySse => "legacy-sse",
-    };
-    storage::session_set(&slot(url), id);
+    if let Some((_, id)) = IDS.iter().find(|(t, _)| *t == transport) {
+        storage::session_set(&slot(url), id);
+    }
 }

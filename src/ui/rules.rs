@@ -48,8 +48,9 @@ pub fn RulesPanel() -> impl IntoView {
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return message.set(Some(e)),
         };
         let tool_name = Some(tool.get_untracked().trim().to_owned()).filter(|t| !t.is_empty());
+        let key = crate::server_key::of(&server);
         let rule = Rule {
-            server: crate::server_key::of(&server),
+            server: key.clone(),
             tool: tool_name,
             mode: mode.get_untracked(),
             budget,
@@ -60,7 +61,7 @@ pub fn RulesPanel() -> impl IntoView {
         });
         message.set(Some(format!(
             "Saved the rule for {}.",
-            mcp_desk_protocol::redact::url(&server)
+            crate::server_key::shown(&key)
         )));
     };
     let rows = move || {

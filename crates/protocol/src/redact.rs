@@ -61,6 +61,17 @@ pub fn url(url: &str) -> String {
     out
 }
 
+/// Whether `url` holds a user name or password before its host (what [`url`] hides as `…@`,
+/// or hides whole when it cannot tell where the host starts).
+pub fn carries_user_info(url_text: &str) -> bool {
+    let shown = url(url_text);
+    let after_scheme = shown
+        .split_once("://")
+        .map_or(shown.as_str(), |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    authority.contains("…@") || after_scheme.starts_with('…')
+}
+
 /// Whether `authority` can be a `host[:port]` (a port is digits only; IPv6 hosts are bracketed).
 fn plausible_authority(authority: &str) -> bool {
     let port = match authority.rsplit_once(']') {
@@ -72,7 +83,7 @@ fn plausible_authority(authority: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::url;
+    use super::{carries_user_info, url};
 
     #[test]
     fn a_plain_url_is_unchanged() {
@@ -116,6 +127,20 @@ mod tests {
         assert_eq!(url("https://user:pa/ss"), "https://…");
         assert_eq!(url("http://[::1]:8787/mcp"), "http://[::1]:8787/mcp");
         assert_eq!(url("http://u:p@[::1]:8787/mcp"), "http://…@[::1]:8787/mcp");
+    }
+
+    #[test]
+    fn user_info_is_told_apart_from_an_at_sign_elsewhere() {
+        for with in [
+            "https://me:pw@h/mcp",
+            "http:///tok@h",
+            "https://user:ab/cd@h/mcp",
+        ] {
+            assert!(carries_user_info(with), "{with}");
+        }
+        for without in ["https://h/users/@me?next=a@b", "http://h:1/mcp?token=x"] {
+            assert!(!carries_user_info(without), "{without}");
+        }
     }
 
     #[test]

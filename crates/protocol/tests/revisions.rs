@@ -11,23 +11,21 @@ use serde_json::{Value, json};
 const URL: &str = "http://127.0.0.1:9/mcp";
 
 fn session(revision: Option<Revision>) -> ClientSession {
+    session_with(revision, None)
+}
+
+/// A session for a server this tab reached by `known` before.
+fn session_knowing(known: Transport) -> ClientSession {
+    session_with(None, Some(known))
+}
+
+fn session_with(revision: Option<Revision>, known_transport: Option<Transport>) -> ClientSession {
     ClientSession::new(SessionConfig {
         url: URL.into(),
         client_name: "mcp-desk".into(),
         client_version: "0.1.0".into(),
         revision,
-        known_transport: None,
-    })
-}
-
-/// A session for a server this tab reached by `known` before.
-fn session_knowing(known: Transport) -> ClientSession {
-    ClientSession::new(SessionConfig {
-        url: URL.into(),
-        client_name: "mcp-desk".into(),
-        client_version: "0.1.0".into(),
-        revision: None,
-        known_transport: Some(known),
+        known_transport,
     })
 }
 
