@@ -1,74 +1,44 @@
-//! Drives one protocol session over the network: performs the HTTP exchanges the session
-//! asks for, feeds it what arrives, and hands its events to [`crate::events`].
+//! Drives one protocol session over the network: performs the HTTP exchanges the session asks
+//! for, feeds it what arrives, wakes it when its next timer is due, and hands every event it
+//! reports to whoever started the connection (the controller).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
+use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
 use leptos::task::spawn_local;
 use mcp_desk_protocol::{
-    ClientSession, HttpRequest, InputId, LogLevel, LogSource, SessionConfig, TransferId, Transmit,
+    ClientSession, Event, HttpRequest, InputId, SessionConfig, TransferId, Transmit,
 };
 use web_sys::AbortController;
 
-use crate::browser::http;
-use crate::events::{self, FollowUp};
-use crate::state::{AppState, ServerPanel};
-
-const PING_EVERY_MS: u64 = 60_000;
+use crate::browser::{clock, http};
 
 /// One server connection.
 pub struct Connection {
     session: RefCell<ClientSession>,
     aborts: RefCell<HashMap<TransferId, AbortController>>,
-    state: AppState,
-    /// The server tab it reports to.
-    panel: ServerPanel,
-    /// The URL it connected to (the tab's form may since have been edited).
-    endpoint: String,
+    on_event: Box<dyn Fn(Event)>,
+    /// The session's next deadline a timer is armed for (ms, monotonic), and that timer.
+    armed: Cell<Option<u64>>,
+    timer: Cell<Option<TimeoutHandle>>,
+    me: Weak<Connection>,
 }
 
 impl Connection {
-    /// Creates the session and starts its handshake.
-    pub fn start(config: SessionConfig, state: AppState, panel: ServerPanel) -> Rc<Self> {
-        let endpoint = config.url.clone();
-        let connection = Rc::new(Connection {
-            endpoint,
+    /// Creates the session, starts its handshake, and reports its events to `on_event`.
+    pub fn start(config: SessionConfig, on_event: impl Fn(Event) + 'static) -> Rc<Self> {
+        let connection = Rc::new_cyclic(|me| Connection {
             session: RefCell::new(ClientSession::new(config)),
             aborts: RefCell::new(HashMap::new()),
-            state,
-            panel,
+            on_event: Box::new(on_event),
+            armed: Cell::new(None),
+            timer: Cell::new(None),
+            me: me.clone(),
         });
-        connection.with_session(ClientSession::connect);
-        Self::keep_alive(Rc::downgrade(&connection));
+        connection.with_session(|s, now| s.connect(now));
         connection
-    }
-
-    /// Pings the server every minute while the connection lives (2025 revisions; the session
-    /// ignores it otherwise), so a dead server shows in the log before a person needs it.
-    fn keep_alive(connection: Weak<Self>) {
-        spawn_local(async move {
-            loop {
-                crate::browser::timer::sleep(PING_EVERY_MS).await;
-                let Some(connection) = connection.upgrade() else {
-                    return;
-                };
-                if connection.session.borrow().is_closed() {
-                    return;
-                }
-                connection.with_session(ClientSession::ping);
-            }
-        });
-    }
-
-    /// The page state this connection reports to.
-    pub fn state(&self) -> AppState {
-        self.state
-    }
-
-    /// The server tab this connection reports to.
-    pub fn panel(&self) -> ServerPanel {
-        self.panel
     }
 
     /// Whether this connection's server still waits for an answer to `input`.
@@ -76,20 +46,22 @@ impl Connection {
         self.session.borrow().is_pending(input)
     }
 
-    /// Runs `f` on the session, then performs and shows whatever it produced.
-    pub fn with_session<R>(self: &Rc<Self>, f: impl FnOnce(&mut ClientSession) -> R) -> R {
-        let result = f(&mut self.session.borrow_mut());
+    /// Runs `f` on the session with the time now, then performs and reports whatever it
+    /// produced.
+    pub fn with_session<R>(&self, f: impl FnOnce(&mut ClientSession, u64) -> R) -> R {
+        let result = f(&mut self.session.borrow_mut(), now());
         self.pump();
         result
     }
 
-    fn pump(self: &Rc<Self>) {
+    fn pump(&self) {
         loop {
             let next = self.session.borrow_mut().poll_transmit();
             match next {
                 Some(Transmit::Send(request)) => {
-                    let this = Rc::clone(self);
-                    spawn_local(async move { this.perform(request).await });
+                    if let Some(this) = self.me.upgrade() {
+                        spawn_local(async move { this.perform(request).await });
+                    }
                 }
                 Some(Transmit::Abort(transfer)) => {
                     if let Some(controller) = self.aborts.borrow_mut().remove(&transfer) {
@@ -102,29 +74,47 @@ impl Connection {
         loop {
             let next = self.session.borrow_mut().poll_event();
             match next {
-                Some(event) => match events::apply(&self.state, &self.panel, &self.endpoint, event)
-                {
-                    Some(FollowUp::Refuse { input, reason }) => {
-                        let refused = self.with_session(|s| s.refuse_sampling(input, &reason));
-                        if let Err(e) = refused {
-                            self.state.push_log(LogLevel::Warning, LogSource::Client, e);
-                        }
-                    }
-                    Some(FollowUp::Automatic { item, mode }) => {
-                        crate::auto_answer::start(Rc::clone(self), *item, mode)
-                    }
-                    None => {}
-                },
+                Some(event) => (self.on_event)(event),
                 None => break,
             }
         }
+        self.arm_timer();
+    }
+
+    /// Keeps one browser timer armed for the session's next deadline.
+    fn arm_timer(&self) {
+        let due = self.session.borrow().poll_timeout();
+        if due == self.armed.get() {
+            return;
+        }
+        self.armed.set(due);
+        if let Some(old) = self.timer.take() {
+            old.clear();
+        }
+        let Some(due) = due else {
+            return;
+        };
+        let me = self.me.clone();
+        let wait = std::time::Duration::from_millis(due.saturating_sub(now()));
+        let handle = set_timeout_with_handle(
+            move || {
+                if let Some(this) = me.upgrade() {
+                    this.timer.set(None);
+                    this.armed.set(None);
+                    this.with_session(|s, now| s.handle_timeout(now));
+                }
+            },
+            wait,
+        );
+        self.timer.set(handle.ok());
     }
 
     async fn perform(self: Rc<Self>, request: HttpRequest) {
         let transfer = request.transfer;
         let Ok(controller) = AbortController::new() else {
-            self.with_session(|s| {
+            self.with_session(|s, now| {
                 s.on_failure(
+                    now,
                     transfer,
                     "The browser refused to create an AbortController.",
                 )
@@ -133,26 +123,21 @@ impl Connection {
         };
         let signal = controller.signal();
         self.aborts.borrow_mut().insert(transfer, controller);
-        if let Some(ms) = request.delay_ms {
-            crate::browser::timer::sleep(ms).await;
-            if signal.aborted() {
-                self.aborts.borrow_mut().remove(&transfer);
-                return;
-            }
-        }
         match http::send(&request, &signal).await {
-            Err(error) => self.with_session(|s| s.on_failure(transfer, &error)),
+            Err(error) => self.with_session(|s, now| s.on_failure(now, transfer, &error)),
             Ok((head, mut body)) => {
-                self.with_session(|s| s.on_response(transfer, head));
+                self.with_session(|s, now| s.on_response(now, transfer, head));
                 loop {
                     match body.next_chunk().await {
-                        Ok(Some(chunk)) => self.with_session(|s| s.on_body(transfer, &chunk)),
+                        Ok(Some(chunk)) => {
+                            self.with_session(|s, now| s.on_body(now, transfer, &chunk))
+                        }
                         Ok(None) => {
-                            self.with_session(|s| s.on_end(transfer));
+                            self.with_session(|s, now| s.on_end(now, transfer));
                             break;
                         }
                         Err(error) => {
-                            self.with_session(|s| s.on_failure(transfer, &error));
+                            self.with_session(|s, now| s.on_failure(now, transfer, &error));
                             break;
                         }
                     }
@@ -161,4 +146,9 @@ impl Connection {
         }
         self.aborts.borrow_mut().remove(&transfer);
     }
+}
+
+/// The monotonic clock in whole milliseconds, as the session counts time.
+fn now() -> u64 {
+    clock::monotonic_ms().max(0.0) as u64
 }

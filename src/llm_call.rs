@@ -1,18 +1,20 @@
 //! Calls an LLM API straight from the page: performs the request the llm crate built, streams
 //! the answer's text to the dialog as it arrives, and ends with the completion or a failure in
 //! plain words. The person can stop it at any time.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use leptos::task::spawn_local;
 use mcp_desk_llm::dispatch::{self, StreamDecoder};
 use mcp_desk_llm::error::{self, ErrorKind, ProviderError};
 use mcp_desk_llm::{Completion, LlmRequest, ProviderKind, Sampling};
+use mcp_desk_logic::providers::ProviderSettings;
 use mcp_desk_protocol::model::CreateMessageRequestParams;
 use mcp_desk_protocol::sse::SseDecoder;
 use mcp_desk_protocol::{HttpMethod, HttpRequest, TransferId};
 use web_sys::AbortController;
 
 use crate::browser::{http, page};
-use crate::providers::ProviderSettings;
 
 /// An error body longer than this is cut (it is only shown).
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -83,7 +85,6 @@ async fn perform(
         url: request.url.clone(),
         headers: request.headers.clone(),
         body: Some(request.body.clone()),
-        delay_ms: None,
     };
     let origin = page::origin().unwrap_or_default();
     let (head, mut body) = http::send(&http_request, signal).await.map_err(|e| {

@@ -1,16 +1,23 @@
-//! The page's reactive state: one place that holds what the UI renders. Only the
-//! [`crate::controller`] writes it (from protocol events and the person's intents).
+//! The page's reactive state: the one place that holds what the UI renders. The controller
+//! writes it (from protocol events and the person's intents); the UI reads it, and writes only
+//! what a person types into a form.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use leptos::prelude::*;
-use mcp_desk_protocol::model::CreateMessageRequestParams;
+use mcp_desk_llm::{ProviderKind, StopReason, ToolCall};
+use mcp_desk_logic::audit::{AuditEntry, AuditKind};
+use mcp_desk_logic::edits::RequestEdits;
+use mcp_desk_logic::providers::ProviderSettings;
+use mcp_desk_logic::rules::RuleBook;
+use mcp_desk_logic::server_key::ServerKey;
+use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel};
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
-use crate::audit::AuditEntry;
-use crate::providers::ProviderSettings;
-use crate::rules::RuleBook;
+use crate::browser::clock;
 
-/// Where the connection stands.
+/// Where a server tab's connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionStatus {
     Idle,
@@ -32,6 +39,17 @@ impl ConnectionStatus {
         }
     }
 
+    /// The status as the test contract names it (`data-state`): exactly one of
+    /// `connecting`, `connected`, `disconnected`, `error`.
+    pub fn state(&self) -> &'static str {
+        match self {
+            ConnectionStatus::Connecting => "connecting",
+            ConnectionStatus::Connected => "connected",
+            ConnectionStatus::Failed(_) => "error",
+            ConnectionStatus::Idle | ConnectionStatus::Disconnected(_) => "disconnected",
+        }
+    }
+
     pub fn is_live(&self) -> bool {
         matches!(
             self,
@@ -49,38 +67,71 @@ pub struct ToolView {
     pub input_schema: Value,
 }
 
+/// How a tool call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The tool's result (which may itself say the tool failed: then `Error`).
+    Ok,
+    /// The tool said it failed, or the call failed.
+    Error,
+    /// 2026-07-28: the person rejected an input, so the call was not sent again.
+    Declined,
+    Cancelled,
+}
+
+impl Outcome {
+    /// The result's `data-outcome`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Declined => "declined",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// The outcome of the last tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolOutcome {
     pub tool: String,
     pub text: String,
-    pub is_error: bool,
+    pub outcome: Outcome,
 }
 
-/// A running tool call and its last reported progress.
-#[derive(Debug, Clone, PartialEq)]
+/// A running tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunningCall {
     pub call: CallId,
     pub tool: String,
-    pub progress: Option<(f64, Option<f64>, Option<String>)>,
+}
+
+/// The last progress a server reported for a tab's call (kept after the call ends, until the
+/// next one starts, so the bar shows how far it got).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub value: f64,
+    pub total: Option<f64>,
+    pub message: Option<String>,
 }
 
 /// Which server connection something belongs to: one per tab, never reused in a page's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServerId(pub u32);
 
-/// A queued request's identity: the server that asked, and that server's session's id for
-/// it (two servers' sessions number their requests independently).
+/// A queued request's identity: the server tab that asked, which of that tab's connections
+/// (a reconnect starts numbering requests again), and that connection's id for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RequestKey {
     pub server: ServerId,
+    pub connection: u32,
     pub input: InputId,
 }
 
 impl RequestKey {
     /// The queue entry's `data-id`.
     pub fn dom_id(&self) -> String {
-        format!("{}-{}", self.server.0, self.input.0)
+        format!("{}-{}-{}", self.server.0, self.connection, self.input.0)
     }
 }
 
@@ -101,6 +152,7 @@ pub struct ServerPanel {
     pub selected_tool: RwSignal<Option<String>>,
     pub tool_args: RwSignal<String>,
     pub running_call: RwSignal<Option<RunningCall>>,
+    pub progress: RwSignal<Option<Progress>>,
     pub tool_outcome: RwSignal<Option<ToolOutcome>>,
 }
 
@@ -118,6 +170,7 @@ impl ServerPanel {
             selected_tool: RwSignal::new(None),
             tool_args: RwSignal::new("{}".into()),
             running_call: RwSignal::new(None),
+            progress: RwSignal::new(None),
             tool_outcome: RwSignal::new(None),
         }
     }
@@ -144,38 +197,123 @@ impl ServerPanel {
     }
 }
 
-/// A sampling request in the queue, as the server sent it.
-#[derive(Debug, Clone, PartialEq)]
+/// A sampling request waiting for an answer, as the server sent it, with the person's work on
+/// it (which stays with it whichever request is in front).
+#[derive(Clone)]
 pub struct QueuedSampling {
     pub key: RequestKey,
+    /// The server's name (or its URL without credentials, before it named itself).
     pub server: String,
-    /// The MCP endpoint that asked (per-server provider settings are keyed by it).
-    pub server_url: String,
+    /// The server's URL without the credentials it may carry: what the page shows and records.
+    pub server_shown: String,
+    /// How settings saved on this device name the server (rules, per-server providers).
+    pub server_key: ServerKey,
     pub tool: Option<String>,
+    /// The request exactly as the server sent it.
     pub params: CreateMessageRequestParams,
     /// What a rule did or why it did not (shown in the dialog).
-    pub rule_note: Option<String>,
-    /// A completion an "auto-approve the request" rule already fetched, for review.
-    pub prefill: RwSignal<Option<mcp_desk_llm::Completion>>,
-    /// What the person had typed into this request's dialog when another request took the
-    /// front, put back when this one returns to it.
-    pub draft: RwSignal<Option<RequestDraft>>,
+    pub rule_note: RwSignal<Option<String>>,
+    pub review: Review,
+    /// Owns the request's signals: they go when the last copy of the request does (the queue's,
+    /// a rule's, the dialog's while it shows it); late callbacks only ever `try_` them.
+    pub owner: Owner,
 }
 
-/// The person's unsent work on a request's dialog, as typed (a kept answer is in `prefill`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequestDraft {
-    pub system_prompt: String,
-    pub max_tokens: String,
-    pub temperature: String,
+/// The person's work on one request: edits, who answers, the answer so far.
+#[derive(Clone, Copy)]
+pub struct Review {
+    pub system_prompt: RwSignal<String>,
+    pub max_tokens: RwSignal<String>,
+    pub temperature: RwSignal<String>,
     /// One stop sequence per line.
-    pub stop_sequences: String,
-    /// The text of each of the request's text blocks, in order.
-    pub texts: Vec<String>,
-    pub provider: mcp_desk_llm::ProviderKind,
-    pub model: String,
+    pub stop_sequences: RwSignal<String>,
+    /// The text of each text block, in the order of [`mcp_desk_logic::edits::text_blocks`].
+    pub texts: StoredValue<Vec<RwSignal<String>>>,
+    pub provider: RwSignal<ProviderKind>,
+    pub model: RwSignal<String>,
     /// Why that model (shown under the picker).
-    pub model_reason: String,
+    pub model_reason: RwSignal<String>,
+    /// The completion, as streamed or written (what the server receives).
+    pub answer: RwSignal<String>,
+    pub tool_calls: RwSignal<Vec<ToolCall>>,
+    pub stop_reason: RwSignal<StopReason>,
+    /// A model call for this request is running.
+    pub generating: RwSignal<bool>,
+    /// What went wrong last (a bad edit, a failed model call, a refused answer).
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Review {
+    /// A fresh review of `params` to be answered by `provider`'s `model`, chosen for `reason`.
+    pub fn new(
+        params: &CreateMessageRequestParams,
+        provider: ProviderKind,
+        model: String,
+        reason: String,
+    ) -> Self {
+        let sent = RequestEdits::of(params);
+        Self {
+            system_prompt: RwSignal::new(sent.system_prompt),
+            max_tokens: RwSignal::new(sent.max_tokens),
+            temperature: RwSignal::new(sent.temperature),
+            stop_sequences: RwSignal::new(sent.stop_sequences),
+            texts: StoredValue::new(sent.texts.into_iter().map(RwSignal::new).collect()),
+            provider: RwSignal::new(provider),
+            model: RwSignal::new(model),
+            model_reason: RwSignal::new(reason),
+            answer: RwSignal::new(String::new()),
+            tool_calls: RwSignal::new(Vec::new()),
+            stop_reason: RwSignal::new(StopReason::EndTurn),
+            generating: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// The edits as typed so far.
+    pub fn edits(&self) -> RequestEdits {
+        RequestEdits {
+            system_prompt: self.system_prompt.get_untracked(),
+            max_tokens: self.max_tokens.get_untracked(),
+            temperature: self.temperature.get_untracked(),
+            stop_sequences: self.stop_sequences.get_untracked(),
+            texts: self
+                .texts
+                .with_value(|t| t.iter().map(|s| s.get_untracked()).collect()),
+        }
+    }
+
+    /// Whether anything was generated or written yet.
+    pub fn has_answer(&self) -> bool {
+        !self.answer.with(String::is_empty) || !self.tool_calls.with(Vec::is_empty)
+    }
+}
+
+/// Why a request left the queue without the person's answer, or why a rule could not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// The server cancelled it, its tool call ended, or the session closed.
+    Cancelled,
+    /// The person answered a request nobody waits for any more.
+    Stale,
+    /// A rule could not answer it.
+    RuleFailed,
+}
+
+impl NoticeKind {
+    /// The notice's `data-kind`.
+    pub fn id(self) -> &'static str {
+        match self {
+            NoticeKind::Cancelled => "cancelled",
+            NoticeKind::Stale => "stale",
+            NoticeKind::RuleFailed => "rule-failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
 }
 
 /// One line of the log.
@@ -195,18 +333,23 @@ pub struct AppState {
     /// The tab the connect form and the tool panel show.
     pub active: RwSignal<ServerId>,
     /// The server log level the person asked for.
-    pub server_log_level: RwSignal<Option<String>>,
+    pub server_log_level: RwSignal<Option<LoggingLevel>>,
+    /// Requests waiting for the person, oldest first.
     pub queue: RwSignal<Vec<QueuedSampling>>,
+    /// Requests a rule is answering without review (they join the queue if the rule fails).
+    pub by_rule: StoredValue<Vec<QueuedSampling>>,
     /// The request the dialog shows; `None` = the oldest.
     pub focused: RwSignal<Option<RequestKey>>,
     /// Why requests left the queue without an answer from the person.
-    pub notices: RwSignal<Vec<String>>,
+    pub notices: RwSignal<Vec<Notice>>,
     pub log: RwSignal<Vec<LogRow>>,
     pub provider: RwSignal<ProviderSettings>,
-    /// The audit trail (see [`crate::audit`]).
+    /// The audit trail (see [`mcp_desk_logic::audit`]).
     pub audit: RwSignal<Vec<AuditEntry>>,
-    /// When not to ask (see [`crate::rules`]).
+    /// When not to ask (see [`mcp_desk_logic::rules`]).
     pub rules: RwSignal<RuleBook>,
+    /// This device's salt for naming servers in saved settings.
+    pub salt: StoredValue<String>,
 }
 
 impl AppState {
@@ -216,20 +359,51 @@ impl AppState {
             active: RwSignal::new(ServerId(0)),
             server_log_level: RwSignal::new(None),
             queue: RwSignal::new(Vec::new()),
+            by_rule: StoredValue::new(Vec::new()),
             focused: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             log: RwSignal::new(Vec::new()),
             provider: RwSignal::new(ProviderSettings::default()),
             audit: RwSignal::new(Vec::new()),
             rules: RwSignal::new(RuleBook::default()),
+            salt: StoredValue::new(String::new()),
         }
     }
 
-    /// Takes a request off the queue (the queue redraws only if it was there) and out of
-    /// focus, so a later request with the same key does not jump the queue.
-    pub fn take_from_queue(&self, key: RequestKey) -> Option<QueuedSampling> {
+    /// How saved settings name the server at `url`.
+    pub fn server_key(&self, url: &str) -> ServerKey {
+        self.salt.with_value(|salt| ServerKey::of(url, salt))
+    }
+
+    /// A request waiting for the person or being answered by a rule.
+    pub fn request(&self, key: RequestKey) -> Option<QueuedSampling> {
+        self.queue
+            .with_untracked(|q| q.iter().find(|item| item.key == key).cloned())
+            .or_else(|| {
+                self.by_rule
+                    .with_value(|r| r.iter().find(|item| item.key == key).cloned())
+            })
+    }
+
+    /// Whether the person sees the request in the queue.
+    pub fn is_queued(&self, key: RequestKey) -> bool {
+        self.queue
+            .with_untracked(|q| q.iter().any(|item| item.key == key))
+    }
+
+    /// Takes a request off the queue (the queue redraws only if it was there) or out of a
+    /// rule's hands, and out of focus, so a later request with the same key does not jump the
+    /// queue.
+    pub fn take_request(&self, key: RequestKey) -> Option<QueuedSampling> {
         if self.focused.get_untracked() == Some(key) {
             self.focused.set(None);
+        }
+        let by_rule = self.by_rule.try_update_value(|r| {
+            let at = r.iter().position(|item| item.key == key)?;
+            Some(r.remove(at))
+        });
+        if let Some(Some(item)) = by_rule {
+            return Some(item);
         }
         let at = self
             .queue
@@ -265,12 +439,16 @@ impl AppState {
             .with_untracked(|servers| servers.iter().find(|p| p.id == id).copied())
     }
 
-    /// Records what happened to a sampling request in the audit trail (and saves it).
-    pub fn record(&self, server: &str, kind: &str, detail: Value) {
+    /// Records what happened to a sampling request in the audit trail, now.
+    pub fn record(&self, server: &str, kind: AuditKind, detail: Value) {
+        let now = clock::wall_ms();
         self.audit.update(|trail| {
-            crate::audit::push(trail, crate::audit::now(), server, kind, detail);
+            mcp_desk_logic::audit::push(trail, now, server, kind, detail);
         });
-        crate::audit::save_soon(self.audit);
+    }
+
+    pub fn notify(&self, kind: NoticeKind, text: String) {
+        self.notices.update(|n| n.push(Notice { kind, text }));
     }
 
     pub fn push_log(&self, level: LogLevel, source: LogSource, text: String) {

@@ -16,7 +16,6 @@ fn get(url: &str) -> HttpRequest {
         url: url.into(),
         headers: vec![("Accept".into(), "text/event-stream".into())],
         body: None,
-        delay_ms: None,
     }
 }
 

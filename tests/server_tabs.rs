@@ -5,7 +5,7 @@
 mod page;
 
 use leptos::prelude::*;
-use page::{click, find_all, key, mount, settle, text, type_into, value};
+use page::{click, find, find_all, key, mount, settle, text, type_into, value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -119,4 +119,23 @@ async fn a_url_with_a_password_is_refused_without_showing_it_and_a_token_stays_o
         "http://127.0.0.1:9/mcp?token=…"
     );
     assert!(!text("server-tabs").contains("srv-tok-4711"));
+    let tab = &find_all("server-tab")[0];
+    assert_eq!(
+        tab.get_attribute("data-name").as_deref(),
+        Some("http://127.0.0.1:9/mcp?token=…")
+    );
+    let title = tab
+        .query_selector("[role=tab]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("title")
+        .unwrap();
+    assert!(!title.contains("srv-tok-4711"), "{title}");
+    assert_eq!(
+        find("connection-status")
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("error"),
+        "the refused URL left the status in error"
+    );
 }

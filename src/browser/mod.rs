@@ -1,8 +1,10 @@
-//! The thin browser layer: `fetch` with streamed bodies and aborts, a timer, and the few
-//! page facts the app needs. Everything above it deals in plain Rust data.
+//! The thin browser layer: `fetch` with streamed bodies and aborts, the clocks,
+//! randomness, web storage, downloads, and the few page facts the app needs. Everything above
+//! it deals in plain Rust data; nothing else in the app touches `web-sys` for these.
 
+pub mod clock;
 pub mod download;
 pub mod http;
 pub mod page;
+pub mod random;
 pub mod storage;
-pub mod timer;

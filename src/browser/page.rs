@@ -5,7 +5,7 @@ pub fn origin() -> Option<String> {
     web_sys::window()?.location().origin().ok()
 }
 
-/// The URL's fragment and query string, for [`crate::startup::StartupSettings::parse`].
+/// The URL's fragment and query string, for `mcp_desk_logic::startup::StartupSettings::parse`.
 pub fn url_settings_text() -> (String, String) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return (String::new(), String::new());

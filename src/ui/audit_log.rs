@@ -1,8 +1,9 @@
 //! The audit trail panel: search, export as JSON (never with a key in it), clear.
 
 use leptos::prelude::*;
+use mcp_desk_logic::audit::{AuditEntry, Search};
 
-use crate::audit::{self, AuditEntry};
+use crate::controller::Controller;
 use crate::state::AppState;
 
 /// Rows shown at once (the trail itself keeps more).
@@ -11,6 +12,7 @@ const SHOWN: usize = 200;
 #[component]
 pub fn AuditPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
     let search = RwSignal::new(String::new());
     let confirm_clear = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
@@ -20,7 +22,7 @@ pub fn AuditPanel() -> impl IntoView {
         if !open.get() {
             return Vec::new();
         }
-        let needle = crate::audit::Search::new(&search.get());
+        let needle = Search::new(&search.get());
         state.audit.with(|trail| {
             trail
                 .iter()
@@ -31,20 +33,9 @@ pub fn AuditPanel() -> impl IntoView {
                 .collect::<Vec<u64>>()
         })
     };
-    let export = move |_| {
-        let secrets: Vec<String> = state.provider.with_untracked(|p| {
-            p.entries
-                .values()
-                .map(|e| e.api_key.clone())
-                .filter(|k| !k.is_empty())
-                .collect()
-        });
-        let result = state
-            .audit
-            .with_untracked(|trail| audit::export(trail, &secrets));
-        match result
-            .and_then(|json| crate::browser::download::save_text("mcp-desk-audit.json", &json))
-        {
+    let export = {
+        let controller = controller.clone();
+        move |_| match controller.export_audit() {
             Ok(()) => message.set(Some(
                 "Exported the whole trail as mcp-desk-audit.json.".into(),
             )),
@@ -53,8 +44,7 @@ pub fn AuditPanel() -> impl IntoView {
     };
     let clear = move |_| {
         if confirm_clear.get_untracked() {
-            state.audit.set(Vec::new());
-            audit::save(&[]);
+            controller.clear_audit();
             confirm_clear.set(false);
             message.set(Some("The trail is cleared.".into()));
         } else {
@@ -106,9 +96,9 @@ pub fn AuditPanel() -> impl IntoView {
 fn view_entry(entry: AuditEntry) -> impl IntoView {
     let detail = entry.detail.to_string();
     view! {
-        <li data-testid="audit-item" data-kind=entry.kind.clone() data-id=entry.seq.to_string()>
+        <li data-testid="audit-item" data-kind=entry.kind.as_str() data-id=entry.seq.to_string()>
             <time>{entry.at.clone()}</time>
-            <span class="kind">{entry.kind.clone()}</span>
+            <span class="kind">{entry.kind.as_str()}</span>
             <span class="server">{entry.server.clone()}</span>
             <code class="detail">{detail}</code>
         </li>

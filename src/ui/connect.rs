@@ -66,7 +66,12 @@ pub fn ConnectPanel() -> impl IntoView {
             </form>
             <dl class="facts">
                 <dt>"Status"</dt>
-                <dd data-testid="connection-status" class=status_class role="status">
+                <dd
+                    data-testid="connection-status"
+                    data-state=move || state.panel().status.get().state()
+                    class=status_class
+                    role="status"
+                >
                     {move || state.panel().status.get().text()}
                 </dd>
                 <dt>"Protocol revision"</dt>

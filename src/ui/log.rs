@@ -1,22 +1,25 @@
-//! The protocol and server log.
+//! The protocol and server log, and the level of the servers' own messages.
+// rmcp marks its logging types deprecated (SEP-2577); the page still sets the servers' level.
+#![allow(deprecated)]
 
 use leptos::prelude::*;
 
 use mcp_desk_protocol::LogSource;
+use mcp_desk_protocol::model::LoggingLevel;
 
 use crate::controller::Controller;
 use crate::state::{AppState, LogRow};
 
-/// The MCP log levels a person can ask a server for, quietest last.
-const SERVER_LEVELS: [&str; 8] = [
-    "debug",
-    "info",
-    "notice",
-    "warning",
-    "error",
-    "critical",
-    "alert",
-    "emergency",
+/// The MCP log levels a person can ask a server for, quietest last, by their names.
+const SERVER_LEVELS: [(LoggingLevel, &str); 8] = [
+    (LoggingLevel::Debug, "debug"),
+    (LoggingLevel::Info, "info"),
+    (LoggingLevel::Notice, "notice"),
+    (LoggingLevel::Warning, "warning"),
+    (LoggingLevel::Error, "error"),
+    (LoggingLevel::Critical, "critical"),
+    (LoggingLevel::Alert, "alert"),
+    (LoggingLevel::Emergency, "emergency"),
 ];
 
 #[component]
@@ -66,10 +69,14 @@ pub fn LogPanel() -> impl IntoView {
             <select
                 id="log-level"
                 data-testid="log-level"
-                on:change=move |ev| controller.set_log_level(&event_target_value(&ev))
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    let level = SERVER_LEVELS.iter().find(|(_, n)| *n == name).map(|(l, _)| *l);
+                    controller.set_log_level(level);
+                }
             >
                 <option value="">"(the server's default)"</option>
-                {SERVER_LEVELS.map(|l| view! { <option value=l>{l}</option> }).collect_view()}
+                {SERVER_LEVELS.map(|(_, name)| view! { <option value=name>{name}</option> }).collect_view()}
             </select>
             <ol class="log" data-testid="log-list" aria-live="polite">
                 <For each=shown key=|seq| *seq children=row/>

@@ -1,5 +1,7 @@
-//! The page's components: one file per panel or dialog. They render [`crate::state::AppState`]
-//! and send intents to [`crate::controller::Controller`]; they never touch the network.
+//! The page's components: one file per panel or dialog (the sampling dialog is a folder of
+//! parts). They render [`crate::state::AppState`] and send intents to
+//! [`crate::controller::Controller`]; the only state they write is what a person types into a
+//! form. They never touch the network, storage, the audit trail or the log.
 
 mod audit_log;
 mod connect;
@@ -7,7 +9,6 @@ mod log;
 mod provider_settings;
 mod rules;
 mod sampling_dialog;
-pub mod sampling_message;
 mod sampling_queue;
 mod servers;
 mod tools;

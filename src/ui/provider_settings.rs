@@ -3,13 +3,15 @@
 
 use leptos::prelude::*;
 use mcp_desk_llm::ProviderKind;
+use mcp_desk_logic::providers::{self, ProviderEntry};
 
-use crate::providers::{self, ProviderEntry, ServerOverride};
+use crate::controller::Controller;
 use crate::state::AppState;
 
 #[component]
 pub fn ProviderSettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
     let initial = state.provider.get_untracked();
     let kind = RwSignal::new(initial.kind);
     let entry = initial.entry(initial.kind);
@@ -41,12 +43,7 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
             scores: parsed_scores,
             base_url: base_url.get_untracked().trim().to_owned(),
             api_key: api_key.get_untracked().trim().to_owned(),
-            models: models
-                .get_untracked()
-                .split(',')
-                .map(|m| m.trim().to_owned())
-                .filter(|m| !m.is_empty())
-                .collect(),
+            models: providers::parse_models(&models.get_untracked()),
             remember_key: remember.get_untracked(),
         };
         let where_key = match (entry.api_key.is_empty(), entry.remember_key) {
@@ -66,19 +63,11 @@ pub fn ProviderSettingsPanel() -> impl IntoView {
         } else {
             "new requests".to_owned()
         };
-        state.provider.update(|p| {
-            if only_this_server {
-                let model = entry.models.first().cloned().unwrap_or_default();
-                p.servers.insert(
-                    crate::server_key::of(&server),
-                    ServerOverride { kind: k, model },
-                );
-            } else {
-                p.kind = k;
-            }
-            p.set_entry(k, entry);
-            providers::save(p);
-        });
+        controller.save_provider(
+            k,
+            entry,
+            only_this_server.then(|| state.server_key(&server)),
+        );
         saved.set(Some(format!(
             "Saved: {} answers {scope}.{where_key}",
             k.label()

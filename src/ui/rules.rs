@@ -1,118 +1,84 @@
-//! The rules panel: for the connected server (and optionally one of its tools), always ask
-//! or approve automatically within budgets; and the global pause.
+//! The rules panel: for the server in the connect form (and optionally one of its tools),
+//! always ask or approve automatically within budgets; and the global pause.
 
 use leptos::prelude::*;
+use mcp_desk_logic::rules::{Budget, Mode, Rule, parse_limit};
 
-use crate::rules::{self, Budget, Mode, Rule};
+use crate::controller::Controller;
 use crate::state::AppState;
-
-fn number(text: &str) -> Result<Option<u32>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse::<u32>()
-        .map(Some)
-        .map_err(|_| format!("\"{text}\" is not a whole number (leave it empty for no limit)."))
-}
 
 #[component]
 pub fn RulesPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
     let mode = RwSignal::new(Mode::AlwaysAsk);
     let tool = RwSignal::new(String::new());
     let per_minute = RwSignal::new(String::new());
     let per_hour = RwSignal::new(String::new());
     let max_tokens = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    let save = move |_| {
-        let server = state
-            .panel_untracked()
-            .url
-            .get_untracked()
-            .trim()
-            .to_owned();
-        if server.is_empty() {
-            return message.set(Some("Enter a server URL in the connect form first.".into()));
-        }
-        let budget = match (
-            number(&per_minute.get_untracked()),
-            number(&per_hour.get_untracked()),
-            number(&max_tokens.get_untracked()),
-        ) {
-            (Ok(requests_per_minute), Ok(tokens_per_hour), Ok(max_tokens_per_request)) => Budget {
-                requests_per_minute,
-                tokens_per_hour,
-                max_tokens_per_request,
-            },
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return message.set(Some(e)),
-        };
-        let tool_name = Some(tool.get_untracked().trim().to_owned()).filter(|t| !t.is_empty());
-        let key = crate::server_key::of(&server);
-        let rule = Rule {
-            server: key.clone(),
-            tool: tool_name,
-            mode: mode.get_untracked(),
-            budget,
-        };
-        state.rules.update(|book| {
-            book.set(rule);
-            rules::save(book);
-        });
-        message.set(Some(format!(
-            "Saved the rule for {}.",
-            crate::server_key::shown(&key)
-        )));
-    };
-    let rows = move || {
-        state.rules.with(|book| {
-            book.rules
-                .iter()
-                .map(|r| {
-                    let (server, tool_name) = (r.server.clone(), r.tool.clone());
-                    let limits = [
-                        r.budget.requests_per_minute.map(|n| format!("{n}/min")),
-                        r.budget.tokens_per_hour.map(|n| format!("{n} tokens/h")),
-                        r.budget
-                            .max_tokens_per_request
-                            .map(|n| format!("≤ {n} tokens each")),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                    let label = format!(
-                        "{}{} — {}{}",
-                        crate::server_key::shown(&r.server),
-                        r.tool
-                            .as_ref()
-                            .map(|t| format!(" · {t}"))
-                            .unwrap_or_default(),
-                        r.mode.label(),
-                        if limits.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({limits})")
-                        }
-                    );
-                    view! {
-                        <li data-testid="rule-item" data-mode=r.mode.id()>
-                            <span>{label}</span>
-                            <button
-                                type="button"
-                                aria-label="Delete this rule"
-                                on:click=move |_| state.rules.update(|book| {
-                                    book.remove(&server, tool_name.as_deref());
-                                    rules::save(book);
-                                })
-                            >
-                                "Delete"
-                            </button>
-                        </li>
+    let save = {
+        let controller = controller.clone();
+        move |_| {
+            let server = state
+                .panel_untracked()
+                .url
+                .get_untracked()
+                .trim()
+                .to_owned();
+            if server.is_empty() {
+                return message.set(Some("Enter a server URL in the connect form first.".into()));
+            }
+            let budget = match (
+                parse_limit(&per_minute.get_untracked()),
+                parse_limit(&per_hour.get_untracked()),
+                parse_limit(&max_tokens.get_untracked()),
+            ) {
+                (Ok(requests_per_minute), Ok(tokens_per_hour), Ok(max_tokens_per_request)) => {
+                    Budget {
+                        requests_per_minute,
+                        tokens_per_hour,
+                        max_tokens_per_request,
                     }
-                })
-                .collect_view()
-        })
+                }
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return message.set(Some(e)),
+            };
+            let server = state.server_key(&server);
+            let shown = server.shown().to_owned();
+            controller.save_rule(Rule {
+                server,
+                tool: Some(tool.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()),
+                mode: mode.get_untracked(),
+                budget,
+            });
+            message.set(Some(format!("Saved the rule for {shown}.")));
+        }
+    };
+    let rows = {
+        let controller = controller.clone();
+        move || {
+            state.rules.with(|book| {
+                book.rules
+                    .iter()
+                    .map(|r| {
+                        let (server, tool_name) = (r.server.clone(), r.tool.clone());
+                        let controller = controller.clone();
+                        view! {
+                            <li data-testid="rule-item" data-mode=r.mode.id()>
+                                <span>{r.describe()}</span>
+                                <button
+                                    type="button"
+                                    aria-label="Delete this rule"
+                                    on:click=move |_| controller.delete_rule(&server, tool_name.as_deref())
+                                >
+                                    "Delete"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })
+        }
     };
     view! {
         <section class="panel" aria-labelledby="rules-heading">
@@ -122,13 +88,7 @@ pub fn RulesPanel() -> impl IntoView {
                     type="checkbox"
                     data-testid="rules-pause"
                     prop:checked=move || state.rules.with(|b| b.paused)
-                    on:change=move |ev| {
-                        let paused = event_target_checked(&ev);
-                        state.rules.update(|book| {
-                            book.paused = paused;
-                            rules::save(book);
-                        });
-                    }
+                    on:change=move |ev| controller.pause_rules(event_target_checked(&ev))
                 />
                 " Pause every automatic approval (ask for everything)"
             </label>

@@ -2,34 +2,30 @@
 //! requests that left it without an answer (cancelled by the server, session ended).
 
 use leptos::prelude::*;
+use mcp_desk_logic::content;
 
-use crate::content::sampling_block_text;
+use crate::controller::Controller;
 use crate::state::{AppState, QueuedSampling, RequestKey};
 
 #[component]
 pub fn SamplingQueue() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
     let front = Memo::new(move |_| state.front_request());
+    let pick = controller.clone();
     let item_row = move |item: QueuedSampling| {
         let key = item.key;
-        let excerpt: String = item
-            .params
-            .messages
-            .last()
-            .and_then(|m| m.content.first().map(sampling_block_text))
-            .unwrap_or_default()
-            .chars()
-            .take(80)
-            .collect();
+        let pick = pick.clone();
+        let excerpt = content::excerpt(&item.params, 80);
         view! {
             <li
                 data-testid="sampling-queue-item"
                 data-id=key.dom_id()
-                data-server=item.server_url.clone()
+                data-server=item.server_shown.clone()
                 class:front=move || front.get() == Some(key)
-                on:click=move |_| state.focused.set(Some(key))
+                on:click=move |_| pick.bring_to_front(key)
             >
-                <button type="button" title=item.server_url.clone()>
+                <button type="button" title=item.server_shown.clone()>
                     <strong>{item.server}</strong>
                     <span class="via">{item.tool.map(|t| format!(" · {t}")).unwrap_or_default()}</span>
                     <span class="excerpt">{excerpt}</span>
@@ -59,7 +55,7 @@ pub fn SamplingQueue() -> impl IntoView {
                     q.get(to as usize).map(|i| i.key)
                 });
                 if let Some(key) = next {
-                    state.focused.set(Some(key));
+                    controller.bring_to_front(key);
                     focus_queue_item(key);
                 }
             }>
@@ -69,7 +65,7 @@ pub fn SamplingQueue() -> impl IntoView {
                 <p class="hint">"No request waiting. When a server asks for a completion, it appears here."</p>
             </Show>
             <ul class="notices" data-testid="sampling-notices">
-                {move || state.notices.get().into_iter().rev().take(5).map(|n| view! { <li data-testid="sampling-notice">{n}</li> }).collect_view()}
+                {move || state.notices.get().into_iter().rev().take(5).map(|n| view! { <li data-testid="sampling-notice" data-kind=n.kind.id()>{n.text}</li> }).collect_view()}
             </ul>
         </section>
     }

@@ -24,12 +24,12 @@ pub fn ServerTabs() -> impl IntoView {
         let in_front = move || state.active.get() == id;
         let status = move || panel.status.get();
         view! {
-            <li class="server-tab" class:in-front=in_front data-testid="server-tab" data-name=move || panel.url.get() role="presentation">
+            <li class="server-tab" class:in-front=in_front data-testid="server-tab" data-name=move || shown(&panel.url.get()) role="presentation">
                 <button
                     type="button"
                     role="tab"
                     aria-selected=move || in_front().to_string()
-                    title=move || format!("{} — {}", panel.url.get(), status().text())
+                    title=move || format!("{} — {}", shown(&panel.url.get()), status().text())
                     on:click=move |_| show.show_server(id)
                 >
                     <span class=move || format!("dot {}", dot_class(&status())) aria-hidden="true"></span>
@@ -89,6 +89,11 @@ pub fn ServerTabs() -> impl IntoView {
             <button type="button" data-testid="add-server" on:click=add>"+ Add server"</button>
         </nav>
     }
+}
+
+/// A server URL as a tab shows it: without the credentials it may carry.
+fn shown(url: &str) -> String {
+    mcp_desk_protocol::redact::url(url.trim())
 }
 
 fn dot_class(status: &ConnectionStatus) -> &'static str {

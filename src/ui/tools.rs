@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::controller::Controller;
-use crate::state::{AppState, ToolView};
+use crate::state::{AppState, Outcome, ToolView};
 
 #[component]
 pub fn ToolsPanel() -> impl IntoView {
@@ -28,21 +28,27 @@ pub fn ToolsPanel() -> impl IntoView {
             </li>
         }
     };
+    // The last progress stays after the call ends (a full bar says it got there), until the
+    // next call starts.
     let progress = move || {
+        state.panel().progress.get().map(|p| {
+            view! {
+                <div class="progress">
+                    <progress
+                        data-testid="tool-progress"
+                        value=p.value.to_string()
+                        max=p.total.map(|m| m.to_string())
+                    ></progress>
+                    <span>{p.message.unwrap_or_default()}</span>
+                </div>
+            }
+        })
+    };
+    let running = move || {
         state.panel().running_call.get().map(|running| {
-            let (value, max, message) = match running.progress {
-                Some((p, total, message)) => (Some(p), total, message),
-                None => (None, None, None),
-            };
             view! {
                 <div class="running" data-testid="tool-running">
                     <span>{format!("Calling {}…", running.tool)}</span>
-                    <progress
-                        data-testid="tool-progress"
-                        value=value.map(|v| v.to_string())
-                        max=max.map(|m| m.to_string())
-                    ></progress>
-                    <span>{message.unwrap_or_default()}</span>
                     <button
                         type="button"
                         data-testid="cancel-call"
@@ -88,12 +94,14 @@ pub fn ToolsPanel() -> impl IntoView {
             >
                 "Call tool"
             </button>
+            {running}
             {progress}
             <h3>"Result"</h3>
             <pre
                 data-testid="tool-result"
                 class="tool-result"
-                class:error=move || state.panel().tool_outcome.get().is_some_and(|o| o.is_error)
+                class:error=move || state.panel().tool_outcome.get().is_some_and(|o| o.outcome == Outcome::Error)
+                data-outcome=move || state.panel().tool_outcome.get().map(|o| o.outcome.id())
                 role="status"
             >
                 {move || state.panel().tool_outcome.get().map(|o| o.text).unwrap_or_default()}

@@ -12,12 +12,14 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen release whose `wasm-opt` Trunk.toml names (`version_132`).
 const BINARYEN_VERSION: &str = "132.0.0";
 /// The third-party MCP servers the end-to-end tests use, installed into `.peers`.
-/// The TypeScript SDK is pinned too: the benchmark's reference client is written with it.
+/// The TypeScript SDK is pinned too: the benchmark's reference client is written with it; and
+/// esbuild, which bundles that client into the benchmark's reference page.
 /// `xtask/peers/package.json` names the same versions, and its `package-lock.json` pins every
 /// dependency, so `npm ci` installs the same tree on every machine.
 const NPM_PEERS: &[&str] = &[
     "@modelcontextprotocol/server-everything@2026.8.31",
     "@modelcontextprotocol/sdk@1.32.2",
+    "esbuild@0.28.2",
 ];
 /// The official Python SDK (it speaks 2026-07-28 and 2025-11-25) and its web server, pinned,
 /// installed into the virtual environment `.peers/venv`; their dependencies are pinned by

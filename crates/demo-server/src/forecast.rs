@@ -3,6 +3,8 @@
 //! the server runs it and asks again with the `tool_result`, until the model answers in text.
 //! Up to 2025-11-25 the two requests travel on the call's stream; at 2026-07-28 they are two
 //! rounds of `input_required`, the model's tool call carried in `requestState`.
+// rmcp marks its sampling types deprecated (SEP-2577); this server exists to ask for sampling.
+#![allow(deprecated)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

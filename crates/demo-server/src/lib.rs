@@ -6,8 +6,11 @@
 //! sampling request travels on the tool call's own stream; at 2026-07-28 the call answers
 //! `input_required` and finishes when the client calls again with the summary. It runs rmcp's Streamable HTTP server behind CORS, so a page on another origin
 //! (MCP Desk on its own port) can use it.
+// rmcp marks its sampling types deprecated (SEP-2577); this server exists to ask for sampling.
+#![allow(deprecated)]
 
 pub mod bench;
+pub mod countdown;
 mod event_store;
 pub mod forecast;
 
@@ -42,9 +45,17 @@ pub const SYSTEM_PROMPT: &str = "You write concise, factual abstracts for blog p
 /// The `maxTokens` of the sampling request.
 pub const MAX_TOKENS: u32 = 200;
 
-/// The MCP server: one tool that needs the client's LLM.
+/// The MCP server: a tool that needs the client's LLM, and a few for tests and benches.
 #[derive(Debug, Clone, Default)]
-pub struct BlogDemo;
+pub struct BlogDemo {
+    /// What every session heard, for tests that check from the server's side.
+    heard: Arc<countdown::Heard>,
+}
+
+/// The example post `create_blog_post` offers as its arguments' defaults, so the seed's loop
+/// runs with no typing.
+pub const EXAMPLE_TITLE: &str = "Sampling in practice";
+pub const EXAMPLE_DRAFT: &str = "MCP servers can ask the client's model for help. This post shows how a person stays in the loop: every request is reviewed before a model sees it, and every answer before the server does. It ends with a checklist for server authors.";
 
 #[derive(Debug, Deserialize)]
 struct BlogPost {
@@ -60,8 +71,8 @@ fn blog_post_tool() -> Tool {
     let schema = serde_json::json!({
         "type": "object",
         "properties": {
-            "title": {"type": "string", "description": "The post's title"},
-            "draft": {"type": "string", "description": "The post's text, to be summarised into its abstract"},
+            "title": {"type": "string", "description": "The post's title", "default": EXAMPLE_TITLE},
+            "draft": {"type": "string", "description": "The post's text, to be summarised into its abstract", "default": EXAMPLE_DRAFT},
             "answer_within_seconds": {"type": "integer", "minimum": 1, "description": "Optional: cancel the sampling request if the client has not answered within this many seconds (revisions up to 2025-11-25)"}
         },
         "required": ["title", "draft"]
@@ -259,6 +270,7 @@ impl ServerHandler for BlogDemo {
             blog_post_tool(),
             forecast::tool(),
             bench::tool(),
+            countdown::tool(),
         ]))
     }
 
@@ -270,6 +282,7 @@ impl ServerHandler for BlogDemo {
         match request.name.as_ref() {
             "create_blog_post" => self.create_blog_post(request, context).await,
             bench::NAME => bench::call(&request, &context).await,
+            countdown::NAME => countdown::call(&request, &context, &self.heard).await,
             forecast::NAME => {
                 let tools_declared = context
                     .client_capabilities()
@@ -315,11 +328,16 @@ fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// The demo server's HTTP app: `/mcp` is the MCP endpoint, `/` says what this is.
-pub fn app(cancel: CancellationToken) -> Router {
+/// The demo server's HTTP app: `/mcp` is the MCP endpoint, `/` says what this is; `heard`
+/// collects what its sessions heard.
+pub fn app(cancel: CancellationToken, heard: Arc<countdown::Heard>) -> Router {
     let config = StreamableHttpServerConfig::default().with_cancellation_token(cancel);
     let mcp = StreamableHttpService::new(
-        || Ok(BlogDemo),
+        move || {
+            Ok(BlogDemo {
+                heard: Arc::clone(&heard),
+            })
+        },
         Arc::new(
             LocalSessionManager::default().with_event_store(Arc::new(MemoryEventStore::default())),
         ),
@@ -337,6 +355,7 @@ pub fn app(cancel: CancellationToken) -> Router {
 /// A running demo server; stops when dropped.
 pub struct DemoServer {
     addr: SocketAddr,
+    heard: Arc<countdown::Heard>,
     cancel: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -349,6 +368,11 @@ impl DemoServer {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// What the server heard from its clients (cancellations, so far).
+    pub fn heard(&self) -> &countdown::Heard {
+        &self.heard
     }
 
     /// Stops accepting, ends the sessions, and waits for the server to finish.
@@ -374,7 +398,8 @@ pub async fn serve(addr: SocketAddr) -> std::io::Result<DemoServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
-    let app = app(cancel.clone());
+    let heard = Arc::new(countdown::Heard::default());
+    let app = app(cancel.clone(), Arc::clone(&heard));
     let stop = cancel.clone();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
@@ -383,6 +408,7 @@ pub async fn serve(addr: SocketAddr) -> std::io::Result<DemoServer> {
     });
     Ok(DemoServer {
         addr,
+        heard,
         cancel,
         task: Some(task),
     })

@@ -80,7 +80,58 @@ pub async fn open_page_in(
     }
 }
 
+/// How long the page gets for what a test waits for.
+const WAIT: Duration = Duration::from_secs(30);
+
 impl Page {
+    /// Waits until the tab in front's connection is in `state` exactly (`connecting`,
+    /// `connected`, `disconnected`, `error`: `data-state` of `connection-status`).
+    pub async fn wait_for_connection(&self, state: &str) {
+        if let Err(e) = self
+            .browser
+            .wait_for_attribute("connection-status", "data-state", state, WAIT)
+            .await
+        {
+            let status = self
+                .browser
+                .text_of("connection-status")
+                .await
+                .unwrap_or_default();
+            panic!("{e}\nstatus: {status}");
+        }
+    }
+
+    /// Waits until the last tool call ended with `outcome` exactly (`ok`, `error`, `declined`,
+    /// `cancelled`: `data-outcome` of `tool-result`) and returns its text.
+    pub async fn wait_for_outcome(&self, outcome: &str) -> String {
+        if let Err(e) = self
+            .browser
+            .wait_for_attribute("tool-result", "data-outcome", outcome, WAIT)
+            .await
+        {
+            let result = self
+                .browser
+                .text_of("tool-result")
+                .await
+                .unwrap_or_default();
+            let log = self
+                .browser
+                .all_text_of("log-list")
+                .await
+                .unwrap_or_default();
+            panic!("{e}\nresult: {result}\nlog: {log}");
+        }
+        self.browser.text_of("tool-result").await.unwrap()
+    }
+
+    /// Waits until `sampling-count` shows exactly `n`.
+    pub async fn wait_for_queue(&self, n: usize) {
+        self.browser
+            .wait_for_exact("sampling-count", &n.to_string(), WAIT)
+            .await
+            .unwrap();
+    }
+
     /// Picks `tool` in the tool list, enters `args` as its JSON arguments and calls it.
     pub async fn call_tool(&self, tool: &str, args: &serde_json::Value) {
         self.click_css(&format!(r#"[data-testid="tool-item"][data-name="{tool}"]"#))
@@ -96,36 +147,49 @@ impl Page {
     }
 
     /// Generates an answer to the request in the dialog, waits for `response` in it, approves
-    /// it, and waits for `result` in the tool's result.
+    /// it, and waits for the call to end well, with `result` in its result.
     pub async fn generate_and_approve(&self, response: &str, result: &str) {
         let b = &self.browser;
-        let wait = Duration::from_secs(30);
         b.click("sampling-generate").await.unwrap();
-        b.wait_for_text("sampling-response", response, wait)
+        b.wait_for_text("sampling-response", response, WAIT)
             .await
             .unwrap();
         b.click("sampling-approve").await.unwrap();
-        b.wait_for_text("tool-result", result, wait).await.unwrap();
+        let shown = self.wait_for_outcome("ok").await;
+        assert!(
+            shown.contains(result),
+            "{result:?} is not in the result: {shown}"
+        );
     }
 
     /// The one queued request leaves when the server's deadline passes, with a notice that
-    /// the server gave up on it, and the tool's result says `result`. The notice names the
+    /// the server gave up on it, and the call of `tool` ends with `outcome` and `result` in
+    /// its result. The notice names the
     /// server's `notifications/cancelled` or, when the call's result outruns it (the SDKs
     /// may send the two on different streams), the end of the call: either is the server
     /// giving up, and whichever comes first takes the request.
-    pub async fn expect_cancelled_by_server(&self, result: &str) {
-        const GAVE_UP: [&str; 2] = [
-            "The server cancelled this request",
-            "ended before this request was answered; the server no longer waits for it",
-        ];
+    pub async fn expect_cancelled_by_server(&self, tool: &str, outcome: &str, result: &str) {
+        let call_ended = format!(
+            "The call of {tool} ended before this request was answered; the server no longer waits for it."
+        );
         let b = &self.browser;
-        let wait = Duration::from_secs(30);
-        b.wait_for_text("sampling-count", "1", wait).await.unwrap();
-        b.wait_for_text("sampling-count", "0", wait).await.unwrap();
-        b.wait_for_text("tool-result", result, wait).await.unwrap();
+        self.wait_for_queue(1).await;
+        self.wait_for_queue(0).await;
+        let shown = self.wait_for_outcome(outcome).await;
+        assert!(
+            shown.contains(result),
+            "{result:?} is not in the result: {shown}"
+        );
+        assert_eq!(
+            b.attribute_of("sampling-notice", "data-kind")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("cancelled")
+        );
         let notice = b.text_of("sampling-notice").await.unwrap();
         assert!(
-            GAVE_UP.iter().any(|gave_up| notice.contains(gave_up)),
+            notice.starts_with("The server cancelled this request: ") || notice == call_ended,
             "the notice says the server gave up: {notice:?}"
         );
     }
@@ -252,8 +316,7 @@ pub async fn burst(page: &Page, count: u64) -> Result<Burst, String> {
         &serde_json::json!({"count": count, "at_once": true}),
     )
     .await;
-    wait_for_exact(
-        page,
+    b.wait_for_exact(
         "sampling-count",
         &count.to_string(),
         Duration::from_secs(120),
@@ -279,15 +342,10 @@ pub async fn burst(page: &Page, count: u64) -> Result<Burst, String> {
             .send_keys(&fantoccini::key::Key::Escape.to_string())
             .await
             .map_err(|e| e.to_string())?;
-        wait_for_exact(
-            page,
-            "sampling-count",
-            &left.to_string(),
-            Duration::from_secs(10),
-        )
-        .await?;
+        b.wait_for_exact("sampling-count", &left.to_string(), Duration::from_secs(10))
+            .await?;
     }
-    b.wait_for_text("tool-result", "answered", Duration::from_secs(60))
+    b.wait_for_attribute("tool-result", "data-outcome", "ok", Duration::from_secs(60))
         .await?;
     let text = b.text_of("tool-result").await?;
     let server = serde_json::from_str(&text)
@@ -297,28 +355,6 @@ pub async fn burst(page: &Page, count: u64) -> Result<Burst, String> {
         longest_task_ms,
         server,
     })
-}
-
-/// Waits until the element's text is exactly `expected` (a count, where "10" contains "1").
-pub async fn wait_for_exact(
-    page: &Page,
-    testid: &str,
-    expected: &str,
-    timeout: Duration,
-) -> Result<(), String> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let shown = page.browser.text_of(testid).await?;
-        if shown.trim() == expected {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(format!(
-                "[data-testid={testid}] showed {shown:?}, not {expected:?}, after {timeout:?}"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// Percent-encodes a URL for use as a fragment value.

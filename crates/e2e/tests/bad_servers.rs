@@ -18,9 +18,7 @@ async fn still_usable(page: &Page, good_url: &str) {
     let b = &page.browser;
     b.set_value("server-url", good_url).await.unwrap();
     b.click("connect").await.unwrap();
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     call_blog_post(page).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     page.generate_and_approve("Mock summary:", "Mock summary: A draft.")
@@ -33,12 +31,13 @@ async fn a_404_endpoint_fails_the_connection_with_the_status() {
     let proxy = FaultProxy::start(demo.url()).await.unwrap();
     let page = open_page(&proxy.url(Fault::Status404), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "error", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("error").await;
     let status = b.text_of("connection-status").await.unwrap();
-    assert!(status.contains("404 Not Found"), "{status}");
-    assert!(status.contains("check the server URL"), "{status}");
+    assert!(
+        status.starts_with("error: the HTTP+SSE stream (GET) failed: HTTP 404 Not Found: ")
+            && status.contains(" — check the server URL (it often ends in /mcp). (Tried before: server/discover: HTTP 404 Not Found"),
+        "{status}"
+    );
     still_usable(&page, &demo.url()).await;
     page.close().await;
 }
@@ -48,12 +47,14 @@ async fn an_unreachable_server_is_explained() {
     let port = mcp_desk_testkit::free_port();
     let page = open_page(&format!("http://127.0.0.1:{port}/mcp"), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "error", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("error").await;
     let status = b.text_of("connection-status").await.unwrap();
-    assert!(status.contains("Could not reach"), "{status}");
-    assert!(status.contains("CORS"), "{status}");
+    assert!(
+        status.starts_with(
+            "error: initialize (revision 2025-11-25) failed: Could not reach http://127.0.0.1:"
+        ) && status.contains("(CORS: it must answer the OPTIONS preflight"),
+        "{status}"
+    );
     let demo = start_demo().await;
     still_usable(&page, &demo.url()).await;
     page.close().await;
@@ -65,26 +66,22 @@ async fn a_500_on_a_tool_call_is_shown_and_the_session_goes_on() {
     let proxy = FaultProxy::start(demo.url()).await.unwrap();
     let page = open_page(&proxy.url(Fault::Status500OnToolCall), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     call_blog_post(&page).await;
-    b.wait_for_text("tool-result", "error", WAIT).await.unwrap();
-    let result = b.text_of("tool-result").await.unwrap();
+    let result = page.wait_for_outcome("error").await;
     assert!(
-        result.contains("HTTP 500 Internal Server Error"),
+        result.starts_with(
+            "error: tools/call create_blog_post failed: HTTP 500 Internal Server Error: "
+        ) && result.contains("internal failure injected by test proxy"),
         "{result}"
     );
-    assert!(
-        result.contains("internal failure injected by test proxy"),
-        "{result}"
-    );
-    // The session is still up: the tool list is there and the status says connected.
-    assert!(
-        b.text_of("connection-status")
+    // The session is still up.
+    assert_eq!(
+        b.attribute_of("connection-status", "data-state")
             .await
             .unwrap()
-            .contains("connected")
+            .as_deref(),
+        Some("connected")
     );
     still_usable(&page, &demo.url()).await;
     page.close().await;
@@ -95,15 +92,13 @@ async fn invalid_json_on_a_tool_call_is_shown() {
     let demo = start_demo().await;
     let proxy = FaultProxy::start(demo.url()).await.unwrap();
     let page = open_page(&proxy.url(Fault::InvalidJsonOnToolCall), "mock").await;
-    let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     call_blog_post(&page).await;
-    b.wait_for_text("tool-result", "invalid JSON", WAIT)
-        .await
-        .unwrap();
-    assert!(b.text_of("tool-result").await.unwrap().starts_with("error"));
+    let result = page.wait_for_outcome("error").await;
+    assert!(
+        result.starts_with("error: tools/call create_blog_post failed: the answer is unusable: the server sent invalid JSON"),
+        "{result}"
+    );
     still_usable(&page, &demo.url()).await;
     page.close().await;
 }
@@ -113,14 +108,13 @@ async fn a_stream_closed_before_the_result_is_shown() {
     let demo = start_demo().await;
     let proxy = FaultProxy::start(demo.url()).await.unwrap();
     let page = open_page(&proxy.url(Fault::CloseStreamOnToolCall), "mock").await;
-    let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     call_blog_post(&page).await;
-    b.wait_for_text("tool-result", "closed the response stream", WAIT)
-        .await
-        .unwrap();
+    let result = page.wait_for_outcome("error").await;
+    assert_eq!(
+        result,
+        "error: tools/call create_blog_post failed: the server closed the response stream before sending its result."
+    );
     still_usable(&page, &demo.url()).await;
     page.close().await;
 }
@@ -130,16 +124,15 @@ async fn invalid_tool_arguments_are_refused_before_sending() {
     let demo = start_demo().await;
     let page = open_page(&demo.url(), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
         .await;
     b.set_value("tool-args-json", "{\"title\": ").await.unwrap();
     b.click("call-tool").await.unwrap();
-    b.wait_for_text("tool-result", "not valid JSON", WAIT)
-        .await
-        .unwrap();
-    assert!(b.text_of("tool-result").await.unwrap().starts_with("error"));
+    let result = page.wait_for_outcome("error").await;
+    assert!(
+        result.starts_with("error: The arguments are not valid JSON: "),
+        "{result}"
+    );
     page.close().await;
 }

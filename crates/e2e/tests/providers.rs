@@ -12,9 +12,7 @@ const DRAFT: &str = "MCP servers can ask the client's model for help. This post 
 
 async fn call_blog_post(page: &Page) {
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     let args = serde_json::json!({"title": "Sampling", "draft": DRAFT});
     page.call_tool("create_blog_post", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
@@ -51,10 +49,11 @@ async fn round_trip(provider: &str, model: &str, key: &str, label: &str) -> (Str
     page.wait_until_gone("sampling-stop").await;
     assert_eq!(b.value_of("sampling-response").await.unwrap(), expected);
     b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", &expected, WAIT)
-        .await
-        .unwrap();
-    let result = b.text_of("tool-result").await.unwrap();
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.contains(&format!("> Abstract: {expected}\n")),
+        "{result}"
+    );
 
     // The key stayed in this tab's sessionStorage, and never in the URL or the log.
     let stored = b
@@ -270,16 +269,13 @@ async fn provider_failures_are_explained_and_the_request_stays_answerable() {
         .unwrap();
     page.wait_until_gone("sampling-stop").await;
     b.click("sampling-approve").await.unwrap();
-    if let Err(e) = b
-        .wait_for_text("tool-result", "OpenAI mock summary", WAIT)
-        .await
-    {
-        let error = b.all_text_of("sampling-error").await.unwrap_or_default();
-        panic!(
-            "{e}\nerror: {error}\nlog: {}",
-            b.all_text_of("log-list").await.unwrap_or_default()
-        );
-    }
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.contains(
+            "> Abstract: OpenAI mock summary: MCP servers can ask the client's model for help.\n"
+        ),
+        "{result}"
+    );
     page.close().await;
 }
 
@@ -335,10 +331,8 @@ async fn tool_loop(
         .unwrap();
     page.wait_until_gone("sampling-stop").await;
     b.click("sampling-approve").await.unwrap();
-    b.wait_for_text("tool-result", "after calling get_forecast", WAIT)
-        .await
-        .unwrap();
-    let result = b.text_of("tool-result").await.unwrap();
+    let result = page.wait_for_outcome("ok").await;
+    assert!(result.contains("after calling get_forecast"), "{result}");
     page.close().await;
     (result, mocks)
 }

@@ -46,26 +46,39 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
             // Answered by the rule with the Mock: no dialog, the result arrives.
             b.wait_for_text(
                 "tool-result",
-                &format!("Mock summary: Post number {n} is short."),
+                &format!("> Abstract: Mock summary: Post number {n} is short."),
                 WAIT,
             )
             .await
             .unwrap();
+            assert_eq!(
+                count_of(&page, "sampling-dialog").await,
+                0,
+                "no one was asked"
+            );
         }
     }
     // The third request finds the budget spent: the person is asked, and told why.
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    b.wait_for_text("sampling-rule-note", "per minute", WAIT)
-        .await
-        .unwrap();
+    b.wait_for_exact(
+        "sampling-rule-note",
+        "Asked you because: The rule's budget of 2 requests per minute is spent.",
+        WAIT,
+    )
+    .await
+    .unwrap();
     page.generate_and_approve("Post number 3", "Mock summary: Post number 3 is short.")
         .await;
     b.click("audit-toggle").await.unwrap();
     b.wait_for_testid("audit-item", WAIT).await.unwrap();
-    let trail = b.all_text_of("audit-list").await.unwrap();
-    assert!(
-        trail.contains("\"automatic\":true"),
-        "automatic answers are in the trail"
+    let automatic = b
+        .eval(r#"return [...document.querySelectorAll('[data-testid="audit-item"][data-kind="answer"]')].map(e => e.textContent.includes('"automatic":true'))"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        automatic,
+        serde_json::json!([false, true, true]),
+        "two answers by the rule, the newest (the person's) first"
     );
     page.close().await;
 }
@@ -113,22 +126,20 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     let post = |title: &str| serde_json::json!({"title": title, "draft": format!("{title} is the post of this server. It has two sentences.")});
     page.call_tool("create_blog_post", &post("Alpha")).await;
-    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    page.wait_for_queue(1).await;
     page.click_css(&tab(&beta_url)).await;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     // Beta's tab speaks 2025-11-25 (forced in its own form); Alpha's stays at 2026-07-28.
     b.set_value("protocol-revision-select", "2025-11-25")
         .await
         .unwrap();
     b.click("connect").await.unwrap();
-    b.wait_for_text("protocol-version", "2025-11-25", WAIT)
+    b.wait_for_exact("protocol-version", "2025-11-25", WAIT)
         .await
         .unwrap();
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     page.call_tool("create_blog_post", &post("Beta")).await;
-    b.wait_for_text("sampling-count", "2", WAIT).await.unwrap();
+    page.wait_for_queue(2).await;
     let title = b.eval("return document.title").await.unwrap();
     assert_eq!(
         title, "(2) MCP Desk",
@@ -152,26 +163,23 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
         "Mock summary: Beta is the post of this server.",
     )
     .await;
-    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    page.wait_for_queue(1).await;
 
     // Alpha's request is still there, now in front; rejecting it ends Alpha's call only.
     b.wait_for_text("sampling-message-text", "Title: Alpha", WAIT)
         .await
         .unwrap();
     b.click("sampling-reject").await.unwrap();
-    b.wait_for_text("sampling-count", "0", WAIT).await.unwrap();
+    page.wait_for_queue(0).await;
     page.click_css(&tab(&alpha_url)).await;
-    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
         .await
         .unwrap();
     // (At 2026-07-28 a rejected call is simply not sent again.)
-    b.wait_for_text("tool-result", "declined: You rejected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_outcome("declined").await;
     page.click_css(&tab(&beta_url)).await;
-    b.wait_for_text("tool-result", "Mock summary: Beta", WAIT)
-        .await
-        .unwrap();
+    let result = page.wait_for_outcome("ok").await;
+    assert!(result.contains("> Abstract: Mock summary: Beta is the post of this server."));
 
     // Closing a tab disconnects that server only.
     page.click_css(&format!(
@@ -179,9 +187,7 @@ async fn two_servers_requests_share_the_queue_and_resolve_independently() {
     ))
     .await;
     assert_eq!(count_of(&page, "server-tab").await, 1);
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     page.close().await;
 }
 
@@ -200,7 +206,7 @@ async fn a_request_the_server_cancels_leaves_the_queue_with_a_notice() {
     });
     page.call_tool("create_blog_post", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
-    page.expect_cancelled_by_server("did not answer within 2 s")
+    page.expect_cancelled_by_server("create_blog_post", "error", "did not answer within 2 s")
         .await;
     assert_eq!(
         count_of(&page, "sampling-dialog").await,
@@ -208,9 +214,8 @@ async fn a_request_the_server_cancels_leaves_the_queue_with_a_notice() {
         "the dialog left with it"
     );
     b.click("audit-toggle").await.unwrap();
-    b.wait_for_text("audit-list", "cancelled", WAIT)
-        .await
-        .unwrap();
+    page.click_css(r#"[data-testid="audit-item"][data-kind="cancelled"]"#)
+        .await;
     page.close().await;
 }
 
@@ -267,23 +272,52 @@ async fn a_dialog_whose_request_is_cancelled_mid_call_stops_the_call_and_the_pag
     let mocks = LlmMocks::start().await.unwrap();
     let (page, args) = page_with_a_slowly_failing_model(&demo, &mocks).await;
     let b = &page.browser;
+    b.eval(WATCH_MODEL_CALLS).await.unwrap();
     page.call_tool("create_blog_post", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     b.click("sampling-generate").await.unwrap();
     b.wait_for_testid("sampling-stop", WAIT).await.unwrap();
-    // The server gives up while the model is still thinking: the dialog goes, with a notice.
-    page.expect_cancelled_by_server("did not answer within 1 s")
+    // The server gives up while the model is still thinking: the request goes, with a notice.
+    page.expect_cancelled_by_server("create_blog_post", "error", "did not answer within 1 s")
         .await;
     assert_eq!(count_of(&page, "sampling-dialog").await, 0);
     until_the_slow_model_has_failed().await;
-    // The call was stopped with its dialog, and the trail says so.
+    // The page hung up on the model before it answered...
+    assert_eq!(
+        b.eval("return [window.__modelCalls, window.__modelCallsAborted]")
+            .await
+            .unwrap(),
+        serde_json::json!([1, 1])
+    );
+    // ...and the trail says so.
     b.click("audit-toggle").await.unwrap();
-    b.wait_for_text("audit-list", "as its dialog closed", WAIT)
-        .await
-        .unwrap();
+    b.wait_for_text(
+        "audit-list",
+        &format!(
+            "Stopped the call of OpenAI (model {}): the server stopped waiting for the request.",
+            llm_mocks::OVERLOADED_SLOWLY
+        ),
+        WAIT,
+    )
+    .await
+    .unwrap();
     still_answers(&page).await;
     page.close().await;
 }
+
+/// Counts the model calls the page starts (fetches to the OpenAI mock) and those it aborts.
+const WATCH_MODEL_CALLS: &str = r#"
+    window.__modelCalls = 0;
+    window.__modelCallsAborted = 0;
+    const fetchFirst = window.fetch;
+    window.fetch = (request, init) => {
+        if (request instanceof Request && request.url.includes('/openai/')) {
+            window.__modelCalls += 1;
+            request.signal.addEventListener('abort', () => { window.__modelCallsAborted += 1; });
+        }
+        return fetchFirst.call(window, request, init);
+    };
+    return true;"#;
 
 /// Waits until the dialog shows the request of the server at `url`.
 async fn in_front(page: &Page, url: &str) {
@@ -303,7 +337,7 @@ async fn in_front(page: &Page, url: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_keeps_its_text() {
+async fn an_answer_streams_on_while_another_request_is_in_front_and_everything_typed_waits() {
     let (alpha, beta) = (start_demo().await, start_demo().await);
     let (alpha_url, beta_url) = (alpha.url(), beta.url());
     let mocks = LlmMocks::start().await.unwrap();
@@ -320,7 +354,7 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
     let long = "This sentence goes on and on, clause after clause, so that the mock model streams it in many small pieces for a good while, long enough for a person to look at another request before it ends. Then another.";
     let args = serde_json::json!({"title": "Long", "draft": long});
     page.call_tool("create_blog_post", &args).await;
-    b.wait_for_text("sampling-count", "1", WAIT).await.unwrap();
+    page.wait_for_queue(1).await;
     page.click_css(&tab(&beta_url)).await;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     page.call_tool(
@@ -328,7 +362,7 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
         &serde_json::json!({"title": "B", "draft": "Short. Post."}),
     )
     .await;
-    b.wait_for_text("sampling-count", "2", WAIT).await.unwrap();
+    page.wait_for_queue(2).await;
 
     // Alpha's request is in front (the oldest): generate, then look at Beta's mid-stream.
     b.click("sampling-generate").await.unwrap();
@@ -338,22 +372,24 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
     page.click_css(&format!("{} button", queued_from(&beta_url)))
         .await;
     in_front(&page, &beta_url).await;
-    let streamed = mocks.requests().len();
-    // Back to Alpha's: the text so far is there, marked stopped; no second call was made.
-    page.click_css(&format!("{} button", queued_from(&alpha_url)))
-        .await;
-    b.wait_for_text("sampling-stop-reason", "stopped", WAIT)
+    // Beta's edits are its own.
+    b.set_value("sampling-system-prompt", "Edited for Beta.")
         .await
         .unwrap();
-    let kept = b.value_of("sampling-response").await.unwrap();
+    // Back to Alpha's: the answer went on streaming meanwhile and is there whole, from the
+    // one model call.
+    page.click_css(&format!("{} button", queued_from(&alpha_url)))
+        .await;
+    in_front(&page, &alpha_url).await;
     let full = llm_mocks::answer_text("OpenAI", long);
-    assert!(
-        kept.starts_with("OpenAI mock summary: This")
-            && full.starts_with(&kept)
-            && kept.len() < full.len(),
-        "kept {kept:?} of {full:?}"
-    );
-    assert_eq!(mocks.requests().len(), streamed);
+    b.wait_for_exact("sampling-response", &full, WAIT)
+        .await
+        .unwrap();
+    page.wait_until_gone("sampling-stop").await;
+    b.wait_for_exact("sampling-stop-reason", "endTurn", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(mocks.requests().len(), 1, "one model call");
     // An answer written by hand stays too, across another look at Beta's.
     b.set_value("sampling-response", "Written by hand.")
         .await
@@ -361,6 +397,10 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
     page.click_css(&format!("{} button", queued_from(&beta_url)))
         .await;
     in_front(&page, &beta_url).await;
+    assert_eq!(
+        b.value_of("sampling-system-prompt").await.unwrap(),
+        "Edited for Beta."
+    );
     page.click_css(&format!("{} button", queued_from(&alpha_url)))
         .await;
     in_front(&page, &alpha_url).await;
@@ -368,10 +408,14 @@ async fn bringing_another_request_to_the_front_mid_stream_stops_the_call_and_kee
         b.value_of("sampling-response").await.unwrap(),
         "Written by hand."
     );
-    b.click("audit-toggle").await.unwrap();
-    b.wait_for_text("audit-list", "as its dialog closed", WAIT)
-        .await
-        .unwrap();
+    b.click("sampling-approve").await.unwrap();
+    page.wait_for_queue(1).await;
+    page.click_css(&tab(&alpha_url)).await;
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.contains("> Abstract: Written by hand.\n"),
+        "{result}"
+    );
     page.close().await;
 }
 
@@ -387,19 +431,30 @@ async fn a_rule_whose_model_fails_after_the_server_gave_up_does_not_queue_the_de
         .await
         .unwrap();
     page.call_tool("create_blog_post", &args).await;
-    b.wait_for_text("tool-result", "did not answer within 1 s", WAIT)
-        .await
-        .unwrap();
+    let result = page.wait_for_outcome("error").await;
+    assert!(result.contains("did not answer within 1 s"), "{result}");
+    // The rule's own notice says why it could not answer.
+    let notice = page
+        .text_css(r#"[data-testid="sampling-notice"][data-kind="rule-failed"]"#)
+        .await;
+    assert!(
+        notice.starts_with(
+            "The rule could not answer a request from mcp-desk-demo: the server stopped waiting for it ("
+        ),
+        "{notice}"
+    );
     until_the_slow_model_has_failed().await;
-    b.wait_for_text("log-list", "the server no longer waits for it", WAIT)
-        .await
-        .unwrap();
     assert_eq!(
-        count_of(&page, "sampling-item").await,
+        count_of(&page, "sampling-queue-item").await,
         0,
         "a request nobody waits for is not put before the person"
     );
-    assert_eq!(b.text_of("sampling-count").await.unwrap().trim(), "0");
+    page.wait_for_queue(0).await;
+    assert_eq!(
+        count_of(&page, "sampling-notice").await,
+        1,
+        "one notice, the rule's"
+    );
     still_answers(&page).await;
     page.close().await;
 }

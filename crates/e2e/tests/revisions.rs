@@ -26,7 +26,7 @@ async fn python_sdk_at_2026_07_28_samples_inside_an_input_required_result() {
     let server = PythonSampler::start().await.unwrap();
     let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
         .await
         .unwrap();
     assert!(
@@ -56,7 +56,7 @@ async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
     let server = PythonSampler::start().await.unwrap();
     let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("protocol-version", "2026-07-28", WAIT)
+    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
         .await
         .unwrap();
     // Forced in the connect form's advanced setting, then connected again.
@@ -64,7 +64,7 @@ async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
         .await
         .unwrap();
     b.click("connect").await.unwrap();
-    b.wait_for_text("protocol-version", "2025-11-25", WAIT)
+    b.wait_for_exact("protocol-version", "2025-11-25", WAIT)
         .await
         .unwrap();
     assert!(
@@ -93,8 +93,12 @@ async fn python_sdk_cancels_a_request_left_unanswered_and_it_leaves_the_queue() 
     let args = serde_json::json!({"text": "Nobody answers in time.", "seconds": 2});
     page.call_tool("summarize_within", &args).await;
     // The SDK's deadline passes: it sends notifications/cancelled and the request goes.
-    page.expect_cancelled_by_server("did not answer within 2 s")
-        .await;
+    page.expect_cancelled_by_server(
+        "summarize_within",
+        "ok",
+        "the client did not answer within 2 s",
+    )
+    .await;
     page.close().await;
 }
 
@@ -103,7 +107,7 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     let everything = ServerEverything::start(EverythingMode::Sse).await.unwrap();
     let page = open_page(&everything.url(), "mock").await;
     let b = &page.browser;
-    b.wait_for_text("protocol-transport", "HTTP+SSE", WAIT)
+    b.wait_for_exact("protocol-transport", "HTTP+SSE (legacy)", WAIT)
         .await
         .unwrap();
     assert_eq!(b.text_of("protocol-version").await.unwrap(), "2024-11-05");
@@ -116,27 +120,25 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     assert!(result.contains("Name a colour of the sea."), "{result}");
     assert!(!result.starts_with("error"), "{result}");
 
-    // Progress travels on the one stream too.
+    // Progress travels on the one stream too, up to its total.
     let args = serde_json::json!({"duration": 3, "steps": 3});
     page.call_tool("trigger-long-running-operation", &args)
         .await;
-    let mut progressed = false;
-    for _ in 0..100 {
-        let value = b
-            .attribute_of("tool-progress", "value")
-            .await
-            .ok()
-            .flatten();
-        if value.is_some_and(|v| !v.is_empty()) {
-            progressed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(progressed, "the progress bar gets a value over HTTP+SSE");
-    b.wait_for_text("tool-result", "Long running operation completed", WAIT)
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.starts_with("Long running operation completed."),
+        "{result}"
+    );
+    b.wait_for_attribute("tool-progress", "value", "3", WAIT)
         .await
         .unwrap();
+    assert_eq!(
+        b.attribute_of("tool-progress", "max")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("3")
+    );
 
     // Connecting again goes straight to the HTTP+SSE stream that worked, skipping the probes
     // of the newer revisions that failed the first time.
@@ -144,9 +146,7 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
     b.wait_for_text("log-list", "it spoke HTTP+SSE last time", WAIT)
         .await
         .unwrap();
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     assert!(
         b.text_of("protocol-transport")
             .await

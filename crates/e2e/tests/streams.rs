@@ -1,6 +1,7 @@
 //! The 2025-11-25 paths a long session meets, in Chromium against real servers: a dropped
-//! stream resumed without losing the pending sampling request, progress on a long call, a
-//! person cancelling a call, and server logging at the level the person picked.
+//! stream resumed without losing the pending sampling request, progress on a long call up to
+//! its total, a person cancelling a call (heard by the server), and server logging at the
+//! level the person picked.
 
 use std::time::Duration;
 
@@ -21,9 +22,7 @@ async fn a_dropped_stream_resumes_and_the_pending_sampling_request_completes() {
     )
     .await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     page.call_tool("create_blog_post", &serde_json::json!({"title": "Tides", "draft": "The sea comes back twice a day. Pools refill."}),
     )
     .await;
@@ -37,75 +36,98 @@ async fn a_dropped_stream_resumes_and_the_pending_sampling_request_completes() {
         .await
         .unwrap();
     b.click("sampling-approve").await.unwrap();
-    if let Err(e) = b
-        .wait_for_text(
-            "tool-result",
-            "Mock summary: The sea comes back twice a day.",
-            WAIT,
-        )
-        .await
-    {
-        panic!(
-            "{e}\nlog: {}",
-            b.all_text_of("log-list").await.unwrap_or_default()
-        );
-    }
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.contains("> Abstract: Mock summary: The sea comes back twice a day.\n"),
+        "{result}"
+    );
     page.close().await;
 }
 
+/// Records every value and maximum the progress bar shows, as the page draws them.
+const WATCH_PROGRESS: &str = r#"
+    window.__progress = [];
+    new MutationObserver(() => {
+        const bar = document.querySelector('[data-testid="tool-progress"]');
+        if (bar) window.__progress.push([bar.getAttribute('value'), bar.getAttribute('max')]);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] });
+    return true;"#;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_long_call_shows_progress_and_a_person_can_cancel_the_next_one() {
+async fn a_long_call_shows_its_progress_rising_to_the_total() {
     let everything = ServerEverything::start(EverythingMode::StreamableHttp)
         .await
         .unwrap();
     let page = open_page_at(&everything.url(), "mock", None).await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
+    b.eval(WATCH_PROGRESS).await.unwrap();
     page.call_tool(
         "trigger-long-running-operation",
         &serde_json::json!({"duration": 3, "steps": 3}),
     )
     .await;
-    b.wait_for_testid("tool-progress", WAIT).await.unwrap();
-    let mut seen = None;
-    for _ in 0..60 {
-        let value = page
-            .browser
-            .attribute_of("tool-progress", "value")
+    let result = page.wait_for_outcome("ok").await;
+    assert!(
+        result.starts_with("Long running operation completed. Duration: 3 seconds, Steps: 3."),
+        "{result}"
+    );
+    // The bar stays at the last report: full.
+    b.wait_for_attribute("tool-progress", "value", "3", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        b.attribute_of("tool-progress", "max")
             .await
-            .unwrap_or_default();
-        if value.as_deref().is_some_and(|v| !v.is_empty()) {
-            seen = value;
+            .unwrap()
+            .as_deref(),
+        Some("3")
+    );
+    let seen: Vec<(String, String)> =
+        serde_json::from_value(b.eval("return window.__progress").await.unwrap()).unwrap();
+    let values: Vec<f64> = seen.iter().map(|(v, _)| v.parse().unwrap()).collect();
+    assert!(
+        values.windows(2).all(|w| w[0] <= w[1]) && values.first() >= Some(&1.0),
+        "the bar only rises: {seen:?}"
+    );
+    assert_eq!(
+        seen.last(),
+        Some(&("3".to_owned(), "3".to_owned())),
+        "{seen:?}"
+    );
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_cancels_a_call_and_the_server_hears_it() {
+    let demo = start_demo().await;
+    let page = open_page_at(&demo.url(), "mock", Some("2025-11-25")).await;
+    let b = &page.browser;
+    page.wait_for_connection("connected").await;
+    page.call_tool("count_slowly", &serde_json::json!({"seconds": 60}))
+        .await;
+    b.wait_for_attribute("tool-progress", "value", "1", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(demo.heard().cancellations(), 0);
+    b.click("cancel-call").await.unwrap();
+    let result = page.wait_for_outcome("cancelled").await;
+    assert_eq!(result, "cancelled: Cancelled by the person");
+    // The server itself heard notifications/cancelled and stopped counting.
+    let mut heard = 0;
+    for _ in 0..100 {
+        heard = demo.heard().cancellations();
+        if heard > 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(seen.is_some(), "the progress bar gets a value");
-    b.wait_for_text("tool-result", "Long running operation completed", WAIT)
-        .await
-        .unwrap();
-
-    page.call_tool(
-        "trigger-long-running-operation",
-        &serde_json::json!({"duration": 60, "steps": 2}),
-    )
-    .await;
-    b.wait_for_testid("cancel-call", WAIT).await.unwrap();
-    b.click("cancel-call").await.unwrap();
-    b.wait_for_text("tool-result", "cancelled", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_text("log-list", "Cancelled the tool call", WAIT)
-        .await
-        .unwrap();
+    assert_eq!(heard, 1, "the server heard the cancellation");
     // The session goes on.
-    page.call_tool("echo", &serde_json::json!({"message": "still here"}))
+    page.call_tool("count_slowly", &serde_json::json!({"seconds": 1}))
         .await;
-    b.wait_for_text("tool-result", "still here", WAIT)
-        .await
-        .unwrap();
+    assert_eq!(page.wait_for_outcome("ok").await, "Counted to 1.");
+    assert_eq!(demo.heard().cancellations(), 1);
     page.close().await;
 }
 
@@ -116,9 +138,7 @@ async fn server_log_messages_arrive_at_the_level_the_person_picked() {
         .unwrap();
     let page = open_page_at(&everything.url(), "mock", None).await;
     let b = &page.browser;
-    b.wait_for_text("connection-status", "connected", WAIT)
-        .await
-        .unwrap();
+    page.wait_for_connection("connected").await;
     b.set_value("log-level", "debug").await.unwrap();
     b.wait_for_text("log-list", "acknowledged logging/setLevel", WAIT)
         .await

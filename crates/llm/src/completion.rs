@@ -1,8 +1,12 @@
 //! A completion as the person reviews it — text and tool calls, the model that really
 //! answered, why it stopped — and its conversion into MCP's `CreateMessageResult`.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
-use mcp_desk_protocol::model::CreateMessageResult;
-use serde_json::{Map, Value, json};
+use mcp_desk_protocol::model::{
+    CreateMessageResult, Role, SamplingMessage, SamplingMessageContentBlock,
+};
+use serde_json::{Map, Value};
 
 use crate::error::{ErrorKind, ProviderError};
 
@@ -91,40 +95,38 @@ impl Completion {
 
     /// The result sent to the server: the assistant message (one text block, or the text and
     /// tool uses as a list), the model, the stop reason.
-    pub fn into_result(self) -> Result<CreateMessageResult, String> {
-        let mut blocks: Vec<Value> = Vec::new();
+    pub fn into_result(self) -> CreateMessageResult {
+        let mut blocks = Vec::new();
         if !self.text.is_empty() || self.tool_calls.is_empty() {
-            blocks.push(json!({"type": "text", "text": self.text}));
+            blocks.push(SamplingMessageContentBlock::text(self.text));
         }
-        for call in &self.tool_calls {
-            blocks.push(
-                json!({"type": "tool_use", "id": call.id, "name": call.name, "input": call.input}),
-            );
+        for call in self.tool_calls {
+            blocks.push(SamplingMessageContentBlock::tool_use(
+                call.id, call.name, call.input,
+            ));
         }
-        let content = if blocks.len() == 1 {
-            blocks.pop().expect("one block")
-        } else {
-            Value::Array(blocks)
+        let message = match blocks.pop() {
+            Some(only) if blocks.is_empty() => SamplingMessage::new(Role::Assistant, only),
+            Some(last) => {
+                blocks.push(last);
+                SamplingMessage::new_multiple(Role::Assistant, blocks)
+            }
+            None => SamplingMessage::assistant_text(""),
         };
-        serde_json::from_value(json!({
-            "role": "assistant",
-            "content": content,
-            "model": self.model,
-            "stopReason": self.stop_reason.as_str(),
-        }))
-        .map_err(|e| format!("the completion cannot be sent: {e}"))
+        let mut result = CreateMessageResult::new(message, self.model);
+        result.stop_reason = Some(self.stop_reason.as_str().to_owned());
+        result
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_text_completion_becomes_one_text_block() {
-        let result = Completion::text("Short.", "mock-1", StopReason::MaxTokens)
-            .into_result()
-            .unwrap();
+        let result = Completion::text("Short.", "mock-1", StopReason::MaxTokens).into_result();
         assert_eq!(
             serde_json::to_value(result).unwrap(),
             json!({"role": "assistant", "content": {"type": "text", "text": "Short."},
@@ -147,7 +149,7 @@ mod tests {
             stop_reason: StopReason::ToolUse,
         };
         assert_eq!(
-            serde_json::to_value(completion.into_result().unwrap()).unwrap(),
+            serde_json::to_value(completion.into_result()).unwrap(),
             json!({"role": "assistant",
                    "content": {"type": "tool_use", "id": "call_1", "name": "weather", "input": {"city": "Oslo"}},
                    "model": "gpt-x", "stopReason": "toolUse"})

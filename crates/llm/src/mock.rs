@@ -4,6 +4,8 @@
 //! It answers with the first sentence of the last paragraph of the last user message (for a
 //! "summarise this draft" request, the draft's opening sentence), prefixed so nobody mistakes
 //! it for a real model, and it honours `maxTokens` (counting words as tokens).
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use mcp_desk_protocol::model::{CreateMessageRequestParams, Role, SamplingMessageContentBlock};
 

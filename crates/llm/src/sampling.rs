@@ -1,8 +1,13 @@
-//! A sampling request as the providers need it: read once from MCP's
-//! `CreateMessageRequestParams` (as JSON, so every field the server sent is seen), with the
-//! content a provider must refuse rather than drop kept visible.
+//! A sampling request as the providers need it: read once, field by field, from MCP's
+//! `CreateMessageRequestParams`, with the content a provider must refuse rather than drop kept
+//! visible.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
-use mcp_desk_protocol::model::CreateMessageRequestParams;
+use mcp_desk_protocol::model::{
+    ContentBlock, CreateMessageRequestParams, Role as McpRole, SamplingMessage,
+    SamplingMessageContentBlock, ToolChoiceMode,
+};
 use serde_json::{Map, Value};
 
 /// Who speaks.
@@ -107,79 +112,52 @@ impl std::fmt::Display for MappingError {
 }
 
 impl Sampling {
-    /// Reads a (possibly edited) sampling request.
+    /// Reads a (possibly edited) sampling request, field by field.
     pub fn from_params(params: &CreateMessageRequestParams) -> Result<Sampling, MappingError> {
-        let value = serde_json::to_value(params).map_err(|e| MappingError(e.to_string()))?;
-        Sampling::from_json(&value)
-    }
-
-    /// Reads `CreateMessageRequestParams` JSON.
-    pub fn from_json(value: &Value) -> Result<Sampling, MappingError> {
-        let messages = value
-            .get("messages")
-            .and_then(Value::as_array)
-            .ok_or_else(|| MappingError("the request has no messages".into()))?
+        let messages = params
+            .messages
             .iter()
             .enumerate()
             .map(|(i, m)| read_message(i, m))
             .collect::<Result<Vec<_>, _>>()?;
-        let tools = value
-            .get("tools")
-            .and_then(Value::as_array)
-            .map(|tools| {
-                tools
-                    .iter()
-                    .map(|t| SamplingTool {
-                        name: t
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned(),
-                        description: t
-                            .get("description")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned),
-                        input_schema: t
-                            .get("inputSchema")
-                            .cloned()
-                            .unwrap_or_else(|| serde_json::json!({"type": "object"})),
-                    })
-                    .collect()
+        let tools = params
+            .tools
+            .iter()
+            .flatten()
+            .map(|t| SamplingTool {
+                name: t.name.to_string(),
+                description: t.description.as_ref().map(|d| d.to_string()),
+                input_schema: Value::Object((*t.input_schema).clone()),
             })
-            .unwrap_or_default();
-        let tool_choice = match value.pointer("/toolChoice/mode").and_then(Value::as_str) {
+            .collect();
+        let tool_choice = match params.tool_choice.as_ref().and_then(|c| c.mode.as_ref()) {
             None => None,
-            Some("auto") => Some(ToolChoice::Auto),
-            Some("required") => Some(ToolChoice::Required),
-            Some("none") => Some(ToolChoice::None),
-            Some(other) => return Err(MappingError(format!("unknown toolChoice mode {other:?}"))),
+            Some(ToolChoiceMode::Auto) => Some(ToolChoice::Auto),
+            Some(ToolChoiceMode::Required) => Some(ToolChoice::Required),
+            Some(ToolChoiceMode::None) => Some(ToolChoice::None),
+            Some(other) => {
+                return Err(MappingError(format!("unknown toolChoice mode {other:?}")));
+            }
         };
         Ok(Sampling {
-            system: value
-                .get("systemPrompt")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+            system: params.system_prompt.clone().filter(|s| !s.is_empty()),
             messages,
-            max_tokens: value
-                .get("maxTokens")
-                .and_then(Value::as_u64)
-                .map(|n| n.min(u64::from(u32::MAX)) as u32)
-                .ok_or_else(|| MappingError("the request has no maxTokens".into()))?,
-            temperature: value.get("temperature").and_then(Value::as_f64),
-            stop_sequences: value
-                .get("stopSequences")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            max_tokens: params.max_tokens,
+            // As written on the wire: 0.3 stays 0.3, not the f32 nearest to it.
+            temperature: params
+                .temperature
+                .map(|t| t.to_string().parse().unwrap_or(f64::from(t))),
+            stop_sequences: params.stop_sequences.clone().unwrap_or_default(),
             tools,
             tool_choice,
         })
+    }
+
+    /// Reads `CreateMessageRequestParams` JSON (as a server sends it).
+    pub fn from_json(value: &Value) -> Result<Sampling, MappingError> {
+        let params = serde_json::from_value::<CreateMessageRequestParams>(value.clone())
+            .map_err(|e| MappingError(format!("the request is malformed: {e}")))?;
+        Sampling::from_params(&params)
     }
 
     /// The text of the last user message (what a mock answers to).
@@ -202,85 +180,72 @@ impl Sampling {
     }
 }
 
-fn read_message(index: usize, message: &Value) -> Result<Message, MappingError> {
-    let role = match message.get("role").and_then(Value::as_str) {
-        Some("user") => Role::User,
-        Some("assistant") => Role::Assistant,
-        other => {
-            return Err(MappingError(format!(
-                "message {} has the role {other:?}; only user and assistant exist",
-                index + 1
-            )));
-        }
+fn read_message(index: usize, message: &SamplingMessage) -> Result<Message, MappingError> {
+    let role = match message.role {
+        McpRole::User => Role::User,
+        McpRole::Assistant => Role::Assistant,
     };
-    let blocks = match message.get("content") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|b| read_block(index, b))
-            .collect::<Result<_, _>>()?,
-        Some(single) => vec![read_block(index, single)?],
-        None => {
-            return Err(MappingError(format!(
-                "message {} has no content",
-                index + 1
-            )));
-        }
-    };
+    let blocks = message
+        .content
+        .iter()
+        .map(|b| read_block(index, b))
+        .collect::<Result<_, _>>()?;
     Ok(Message { role, blocks })
 }
 
-fn read_block(index: usize, block: &Value) -> Result<Block, MappingError> {
-    let text = |key: &str| {
-        block
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    Ok(match block.get("type").and_then(Value::as_str) {
-        Some("text") => Block::Text(text("text")),
-        Some("image") => Block::Image {
-            data: text("data"),
-            mime_type: text("mimeType"),
+fn read_block(index: usize, block: &SamplingMessageContentBlock) -> Result<Block, MappingError> {
+    Ok(match block {
+        SamplingMessageContentBlock::Text(t) => Block::Text(t.text.clone()),
+        SamplingMessageContentBlock::Image(i) => Block::Image {
+            data: i.data.clone(),
+            mime_type: i.mime_type.clone(),
         },
-        Some("audio") => Block::Audio {
-            data: text("data"),
-            mime_type: text("mimeType"),
+        SamplingMessageContentBlock::Audio(a) => Block::Audio {
+            data: a.data.clone(),
+            mime_type: a.mime_type.clone(),
         },
-        Some("tool_use") => Block::ToolUse {
-            id: text("id"),
-            name: text("name"),
-            input: block
-                .get("input")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
+        SamplingMessageContentBlock::ToolUse(u) => Block::ToolUse {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            input: u.input.clone(),
         },
-        Some("tool_result") => Block::ToolResult {
-            tool_use_id: text("toolUseId"),
-            content: block
-                .get("content")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .map(|b| read_block(index, b))
-                        .collect::<Result<_, _>>()
-                })
-                .transpose()?
-                .unwrap_or_default(),
-            is_error: block
-                .get("isError")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+        SamplingMessageContentBlock::ToolResult(r) => Block::ToolResult {
+            tool_use_id: r.tool_use_id.clone(),
+            content: r
+                .content
+                .iter()
+                .map(|b| read_result_block(index, b))
+                .collect::<Result<_, _>>()?,
+            is_error: r.is_error.unwrap_or(false),
         },
-        other => {
-            return Err(MappingError(format!(
-                "message {} holds content of type {other:?}, which MCP Desk cannot send to a model",
-                index + 1
-            )));
-        }
+        _ => return Err(cannot_send(index, "unknown")),
     })
+}
+
+/// A block of a tool result's content.
+fn read_result_block(index: usize, block: &ContentBlock) -> Result<Block, MappingError> {
+    Ok(match block {
+        ContentBlock::Text(t) => Block::Text(t.text.clone()),
+        ContentBlock::Image(i) => Block::Image {
+            data: i.data.clone(),
+            mime_type: i.mime_type.clone(),
+        },
+        ContentBlock::Audio(a) => Block::Audio {
+            data: a.data.clone(),
+            mime_type: a.mime_type.clone(),
+        },
+        ContentBlock::Resource(_) => return Err(cannot_send(index, "resource")),
+        ContentBlock::ResourceLink(_) => return Err(cannot_send(index, "resource_link")),
+        _ => return Err(cannot_send(index, "unknown")),
+    })
+}
+
+/// Content a model cannot be sent, named by its `type`.
+fn cannot_send(index: usize, kind: &str) -> MappingError {
+    MappingError(format!(
+        "message {} holds content of type {kind:?}, which MCP Desk cannot send to a model",
+        index + 1
+    ))
 }
 
 /// The text inside tool-result content (what providers that take text only receive).
@@ -354,15 +319,14 @@ mod tests {
             Sampling::from_json(&bad_role)
                 .unwrap_err()
                 .0
-                .contains("role")
+                .starts_with("the request is malformed: unknown variant `system`")
         );
-        let bad_block =
-            json!({"maxTokens": 5, "messages": [{"role": "user", "content": {"type": "video"}}]});
-        assert!(
-            Sampling::from_json(&bad_block)
-                .unwrap_err()
-                .0
-                .contains("video")
+        let resource = json!({"maxTokens": 5, "messages": [{"role": "user", "content": {
+            "type": "tool_result", "toolUseId": "t1",
+            "content": [{"type": "resource_link", "uri": "file:///a", "name": "a"}]}}]});
+        assert_eq!(
+            Sampling::from_json(&resource).unwrap_err().0,
+            "message 1 holds content of type \"resource_link\", which MCP Desk cannot send to a model"
         );
     }
 }

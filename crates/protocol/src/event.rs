@@ -1,6 +1,12 @@
-//! What the session tells the app: connection changes, results, server requests, log lines.
+//! What the session tells the app: connection changes, results, server requests waiting for
+//! the person, log lines. Failures are [`Error`]s and reasons are enums: the app words them.
+// rmcp marks its sampling and logging types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
-use crate::model::{CallToolResult, CreateMessageRequestParams, Implementation, Tool};
+use crate::error::{Error, Failure};
+use crate::model::{
+    CallToolResult, CreateMessageRequestParams, Implementation, LoggingLevel, Tool,
+};
 
 /// A tool call the app started; stays the same across retries and rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +32,33 @@ pub struct PendingSampling {
     pub related_call: Option<RelatedCall>,
 }
 
+/// Why a request waiting for the person is gone without the person's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gone {
+    /// The server cancelled it (`notifications/cancelled`), with the reason it gave.
+    ServerCancelled(Option<String>),
+    /// The server ended its tool call (result or error) first.
+    CallEnded { tool: String },
+    /// The person cancelled its tool call.
+    CallCancelled,
+    /// Another input of the same 2026-07-28 round was rejected, so the call ends.
+    RoundRejected,
+    /// The server forgot the session; a new one was started.
+    SessionExpired,
+    /// The session ended.
+    SessionEnded,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Closed {
+    /// The app disconnected.
+    Disconnected,
+    /// The HTTP+SSE transport's one stream ended or failed.
+    StreamLost(Failure),
+}
+
+/// The page's four log levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LogLevel {
     Debug,
@@ -43,13 +76,15 @@ impl LogLevel {
             LogLevel::Error => "error",
         }
     }
+}
 
-    /// Maps an MCP (syslog) level name onto the four the page shows.
-    pub fn from_mcp(level: &str) -> Self {
+/// MCP's eight (syslog) levels onto the page's four.
+impl From<LoggingLevel> for LogLevel {
+    fn from(level: LoggingLevel) -> Self {
         match level {
-            "debug" => LogLevel::Debug,
-            "info" | "notice" => LogLevel::Info,
-            "warning" => LogLevel::Warning,
+            LoggingLevel::Debug => LogLevel::Debug,
+            LoggingLevel::Info | LoggingLevel::Notice => LogLevel::Info,
+            LoggingLevel::Warning => LogLevel::Warning,
             _ => LogLevel::Error,
         }
     }
@@ -80,13 +115,14 @@ pub enum Event {
         server: Implementation,
         instructions: Option<String>,
     },
-    /// Connecting failed; the session is closed.
+    /// Connecting failed; the session is closed. `tried` lists the ways that failed before.
     ConnectFailed {
-        error: String,
+        error: Error,
+        tried: Vec<Error>,
     },
-    /// The session ended (disconnect, or the server ended it).
+    /// The session ended.
     Disconnected {
-        reason: String,
+        reason: Closed,
     },
     /// The complete tool list (all pages).
     ToolsListed(Vec<Tool>),
@@ -96,14 +132,16 @@ pub enum Event {
     },
     ToolCallFailed {
         call: CallId,
-        error: String,
+        error: Error,
     },
-    /// The person rejected an input the call needed (2026-07-28): the call ends, unanswered.
+    /// The person rejected input `input` the call needed (2026-07-28): the call is not sent
+    /// again, and the server is not told (that revision has no such error).
     ToolCallDeclined {
         call: CallId,
-        reason: String,
+        tool: String,
+        input: String,
     },
-    /// The person cancelled the call.
+    /// The app cancelled the call, for `reason`.
     ToolCallCancelled {
         call: CallId,
         reason: String,
@@ -119,7 +157,7 @@ pub enum Event {
     /// A pending sampling request is gone without an answer from the person.
     SamplingCancelled {
         input: InputId,
-        reason: String,
+        reason: Gone,
     },
     Log(LogEntry),
 }

@@ -32,8 +32,6 @@ pub struct HttpRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
-    /// Wait this long before sending (a reconnection after the server's SSE `retry`).
-    pub delay_ms: Option<u64>,
 }
 
 impl HttpRequest {

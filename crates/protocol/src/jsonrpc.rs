@@ -1,42 +1,36 @@
-//! JSON-RPC 2.0 as MCP uses it: classify what the server sent, build what the client sends.
-//!
-//! Only the envelope lives here; the payloads are rmcp's model types, decoded by the session.
+//! JSON-RPC 2.0 as MCP uses it: sort what the server sent into requests, notifications,
+//! results and errors, and write what the client sends. Ids, error data and the outgoing
+//! envelopes are rmcp's (`RequestId`, `ErrorData`, `JsonRpcRequest`, `JsonRpcResponse`,
+//! `JsonRpcError`, `JsonRpcNotification`). Incoming messages are sorted here by which members
+//! they have, once, rather than by rmcp's `JsonRpcMessage`, whose untagged-and-flattened
+//! decoding buffers every message before it picks a variant (see the README's Performance).
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::{
+    ErrorCode, ErrorData, JsonRpcError, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse,
+    JsonRpcVersion2_0, RequestId,
+};
 
 /// One JSON-RPC message received from a server.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Incoming {
     /// The server asks the client something (e.g. `sampling/createMessage`).
     Request {
-        id: Value,
+        id: RequestId,
         method: String,
         params: Value,
     },
     /// A message that expects no answer.
     Notification { method: String, params: Value },
     /// A successful answer to one of the client's requests.
-    Response { id: Value, result: Value },
-    /// A failed answer; `id` is `null` when the server could not read the request's id.
-    Error { id: Value, error: RpcError },
-}
-
-/// The `error` member of a JSON-RPC response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RpcError {
-    pub code: i64,
-    pub message: String,
-    pub data: Option<Value>,
-}
-
-impl std::fmt::Display for RpcError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (JSON-RPC error {})", self.message, self.code)?;
-        if let Some(data) = &self.data {
-            write!(f, ": {data}")?;
-        }
-        Ok(())
-    }
+    Response { id: RequestId, result: Value },
+    /// A failed answer; no `id` when the server could not read the request's id.
+    Error {
+        id: Option<RequestId>,
+        error: ErrorData,
+    },
 }
 
 /// Why bytes from a server are not a JSON-RPC message, in words a person can act on.
@@ -49,15 +43,15 @@ impl std::fmt::Display for DecodeError {
     }
 }
 
-/// Error codes the client itself sends.
+/// Error codes the client itself sends (rmcp's [`ErrorCode`] has the standard ones).
 pub mod codes {
+    use super::ErrorCode;
+
     /// The person refused a sampling request (MCP 2025-11-25, client/sampling).
-    pub const USER_REJECTED: i64 = -1;
+    pub const USER_REJECTED: ErrorCode = ErrorCode(-1);
     /// The client refused a request on its own account (too many waiting): an
     /// implementation-defined server-error code, as JSON-RPC reserves -32000 to -32099.
-    pub const CLIENT_REFUSED: i64 = -32000;
-    pub const INVALID_PARAMS: i64 = -32602;
-    pub const METHOD_NOT_FOUND: i64 = -32601;
+    pub const CLIENT_REFUSED: ErrorCode = ErrorCode(-32000);
 }
 
 /// Parses one body or SSE `data` payload: a single message or a batch (2025-03-26 allowed batches).
@@ -90,7 +84,16 @@ pub fn classify(value: Value) -> Result<Incoming, DecodeError> {
             "the server sent a message without \"jsonrpc\": \"2.0\"".into(),
         ));
     }
-    let id = obj.remove("id");
+    let id = match obj.remove("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(RequestId::String(s.into())),
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().map(RequestId::Number),
+        Some(_) => {
+            return Err(DecodeError(
+                "the server sent an id that is neither a string nor an integer".into(),
+            ));
+        }
+    };
     if let Some(method) = obj.remove("method") {
         let Value::String(method) = method else {
             return Err(DecodeError(
@@ -99,77 +102,74 @@ pub fn classify(value: Value) -> Result<Incoming, DecodeError> {
         };
         let params = obj.remove("params").unwrap_or(Value::Null);
         return Ok(match id {
-            Some(id) if is_valid_id(&id) => Incoming::Request { id, method, params },
-            Some(_) => {
-                return Err(DecodeError(format!(
-                    "the server sent request {method} with an id that is neither a string nor a number"
-                )));
-            }
+            Some(id) => Incoming::Request { id, method, params },
             None => Incoming::Notification { method, params },
         });
     }
-    let id = id.unwrap_or(Value::Null);
     if let Some(result) = obj.remove("result") {
-        return Ok(Incoming::Response { id, result });
+        return match id {
+            Some(id) => Ok(Incoming::Response { id, result }),
+            None => Err(DecodeError("the server sent a result without an id".into())),
+        };
     }
     if let Some(error) = obj.remove("error") {
-        let code = error.get("code").and_then(Value::as_i64);
-        let message = error.get("message").and_then(Value::as_str);
-        let (Some(code), Some(message)) = (code, message) else {
-            return Err(DecodeError(format!(
-                "the server sent a malformed JSON-RPC error object: {}",
-                excerpt(&error.to_string(), 120)
-            )));
-        };
-        return Ok(Incoming::Error {
-            id,
-            error: RpcError {
-                code,
-                message: message.to_owned(),
-                data: error.get("data").cloned(),
-            },
-        });
+        let text = excerpt(&error.to_string(), 120);
+        let error = serde_json::from_value::<ErrorData>(error).map_err(|_| {
+            DecodeError(format!(
+                "the server sent a malformed JSON-RPC error object: {text}"
+            ))
+        })?;
+        return Ok(Incoming::Error { id, error });
     }
     Err(DecodeError(
         "the server sent a JSON-RPC message with neither method, result nor error".into(),
     ))
 }
 
-fn is_valid_id(id: &Value) -> bool {
-    matches!(id, Value::String(_) | Value::Number(_))
+/// A request's or notification's method and params, inside rmcp's envelopes.
+#[derive(Serialize)]
+struct Call<'a> {
+    method: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<Value>,
 }
 
-/// A request from the client.
-pub fn request(id: u64, method: &str, params: Value) -> String {
-    let mut obj = Map::new();
-    obj.insert("jsonrpc".into(), "2.0".into());
-    obj.insert("id".into(), id.into());
-    obj.insert("method".into(), method.into());
-    if !params.is_null() {
-        obj.insert("params".into(), params);
-    }
-    Value::Object(obj).to_string()
+// The builders take `Value`s, not any `Serialize`: one copy of each in the page, whatever it sends.
+
+/// A request from the client (no `params` member when `params` is `None`).
+pub fn request(id: u64, method: &str, params: Option<Value>) -> String {
+    let id = RequestId::Number(i64::try_from(id).unwrap_or(i64::MAX));
+    to_text(&JsonRpcRequest::new(id, Call { method, params }))
 }
 
 /// A notification from the client.
-pub fn notification(method: &str, params: Value) -> String {
-    let mut obj = Map::new();
-    obj.insert("jsonrpc".into(), "2.0".into());
-    obj.insert("method".into(), method.into());
-    if !params.is_null() {
-        obj.insert("params".into(), params);
-    }
-    Value::Object(obj).to_string()
+pub fn notification(method: &str, params: Option<Value>) -> String {
+    to_text(&JsonRpcNotification {
+        jsonrpc: JsonRpcVersion2_0,
+        notification: Call { method, params },
+    })
 }
 
 /// The client's successful answer to a server request.
-pub fn result(id: &Value, result: Value) -> String {
-    json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string()
+pub fn result(id: &RequestId, result: Value) -> String {
+    to_text(&JsonRpcResponse {
+        jsonrpc: JsonRpcVersion2_0,
+        id: id.clone(),
+        result,
+    })
 }
 
 /// The client's error answer to a server request.
-pub fn error(id: &Value, code: i64, message: &str) -> String {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string()
+pub fn error(id: &RequestId, code: ErrorCode, message: &str) -> String {
+    to_text(&JsonRpcError::new(
+        Some(id.clone()),
+        ErrorData::new(code, message.to_owned(), None),
+    ))
+}
+
+fn to_text<T: Serialize>(message: &T) -> String {
+    // Writing JSON to a string fails only for maps with non-string keys, which MCP has none of.
+    serde_json::to_string(message).unwrap_or_default()
 }
 
 /// The first `max` characters of `text`, for error messages.
@@ -185,12 +185,13 @@ pub fn excerpt(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn classifies_the_four_kinds() {
         let got = decode(r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{"maxTokens":5}}"#).unwrap();
         assert!(
-            matches!(&got[0], Incoming::Request { method, id, .. } if method == "sampling/createMessage" && id == &json!(0))
+            matches!(&got[0], Incoming::Request { method, id: RequestId::Number(0), .. } if method == "sampling/createMessage")
         );
         let got =
             decode(r#"{"jsonrpc":"2.0","method":"notifications/message","params":{}}"#).unwrap();
@@ -201,7 +202,7 @@ mod tests {
         assert_eq!(
             got[0],
             Incoming::Response {
-                id: json!("a"),
+                id: RequestId::String("a".into()),
                 result: json!({"x":1})
             }
         );
@@ -209,8 +210,12 @@ mod tests {
             r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}"#,
         )
         .unwrap();
-        assert!(
-            matches!(&got[0], Incoming::Error { id: Value::Null, error } if error.code == -32700)
+        assert_eq!(
+            got[0],
+            Incoming::Error {
+                id: None,
+                error: ErrorData::new(ErrorCode::PARSE_ERROR, "Parse error", None)
+            }
         );
     }
 
@@ -225,53 +230,48 @@ mod tests {
     #[test]
     fn invalid_json_is_reported_with_an_excerpt() {
         let err = decode(r#"{"jsonrpc": "2.0", "id": "#).unwrap_err();
-        assert!(err.0.contains("invalid JSON"), "{err}");
-        assert!(err.0.contains(r#"{"jsonrpc": "2.0", "id":"#), "{err}");
+        assert!(
+            err.0.starts_with("the server sent invalid JSON (")
+                && err.0.ends_with(r#"it began: {"jsonrpc": "2.0", "id":"#),
+            "{err}"
+        );
     }
 
     #[test]
     fn non_messages_are_refused_with_a_reason() {
-        assert!(
-            decode("42")
-                .unwrap_err()
-                .0
-                .contains("not a JSON-RPC message")
+        let refusal = |text: &str| decode(text).unwrap_err().0;
+        assert_eq!(
+            refusal("42"),
+            "the server sent JSON that is not a JSON-RPC message: 42"
         );
-        assert!(
-            decode(r#"{"id":1,"result":{}}"#)
-                .unwrap_err()
-                .0
-                .contains("jsonrpc")
+        assert_eq!(
+            refusal(r#"{"id":1,"result":{}}"#),
+            r#"the server sent a message without "jsonrpc": "2.0""#
         );
-        assert!(
-            decode(r#"{"jsonrpc":"2.0","id":1}"#)
-                .unwrap_err()
-                .0
-                .contains("neither")
+        assert_eq!(
+            refusal(r#"{"jsonrpc":"2.0","id":1}"#),
+            "the server sent a JSON-RPC message with neither method, result nor error"
         );
-        assert!(
-            decode(r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#)
-                .unwrap_err()
-                .0
-                .contains("malformed")
+        assert_eq!(
+            refusal(r#"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#),
+            r#"the server sent a malformed JSON-RPC error object: {"code":"x"}"#
         );
-        assert!(
-            decode(r#"{"jsonrpc":"2.0","id":[1],"method":"ping"}"#)
-                .unwrap_err()
-                .0
-                .contains("id")
+        assert_eq!(
+            refusal(r#"{"jsonrpc":"2.0","id":[1],"method":"ping"}"#),
+            "the server sent an id that is neither a string nor an integer"
         );
-        assert!(decode("[]").unwrap_err().0.contains("empty"));
+        assert_eq!(refusal("[]"), "the server sent an empty JSON-RPC batch");
     }
 
     #[test]
     fn builders_write_the_envelope() {
+        let sent: Value = serde_json::from_str(&request(3, "tools/list", None)).unwrap();
         assert_eq!(
-            request(3, "tools/list", Value::Null),
-            r#"{"id":3,"jsonrpc":"2.0","method":"tools/list"}"#
+            sent,
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
         );
         let err: Value = serde_json::from_str(&error(
-            &json!(0),
+            &RequestId::Number(0),
             codes::USER_REJECTED,
             "User rejected sampling request",
         ))
@@ -280,11 +280,14 @@ mod tests {
             err,
             json!({"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"User rejected sampling request"}})
         );
-        let ok: Value = serde_json::from_str(&result(&json!("s-1"), json!({}))).unwrap();
-        assert_eq!(ok["id"], json!("s-1"));
+        let ok: Value =
+            serde_json::from_str(&result(&RequestId::String("s-1".into()), json!({}))).unwrap();
+        assert_eq!(ok, json!({"jsonrpc": "2.0", "id": "s-1", "result": {}}));
+        let note: Value =
+            serde_json::from_str(&notification("notifications/initialized", None)).unwrap();
         assert_eq!(
-            notification("notifications/initialized", Value::Null),
-            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#
+            note,
+            json!({"jsonrpc":"2.0","method":"notifications/initialized"})
         );
     }
 

@@ -1,13 +1,15 @@
 //! MCP Desk's protocol core: an MCP client **without I/O**.
 //!
-//! It decodes what servers send (SSE streams, JSON-RPC), keeps one session's state, and says
-//! which HTTP exchanges to perform next. The app's browser layer does the fetching; the app's
-//! state turns [`Event`]s into what a person sees. Nothing here knows about a browser, a
-//! socket, a clock or an async runtime — every rule is a plain host test.
+//! It decodes what servers send (SSE streams, JSON-RPC), keeps one session's state, says which
+//! HTTP exchanges to perform next and when it next needs waking. The app's browser layer does
+//! the fetching and keeps the clock; the app's state turns [`Event`]s into what a person sees.
+//! Nothing here knows about a browser, a socket, a clock or an async runtime — every rule is a
+//! plain host test. Failures are data ([`Error`]); the app words them.
 //!
 //! Payload types are rmcp's (`rmcp::model`, re-exported as [`model`]); rmcp marks its
-//! sampling types deprecated (SEP-2577), which the workspace lints allow.
+//! sampling and logging types deprecated (SEP-2577), which the modules that use them allow.
 
+pub mod error;
 pub mod event;
 pub mod http;
 pub mod jsonrpc;
@@ -20,8 +22,10 @@ pub mod session;
 pub mod sse;
 pub mod stateless;
 
+pub use error::{AnswerError, Doing, Error, Failure, Hint};
 pub use event::{
-    CallId, Event, InputId, LogEntry, LogLevel, LogSource, PendingSampling, RelatedCall,
+    CallId, Closed, Event, Gone, InputId, LogEntry, LogLevel, LogSource, PendingSampling,
+    RelatedCall,
 };
 pub use http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
 pub use negotiation::Transport;

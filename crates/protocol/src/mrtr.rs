@@ -1,78 +1,86 @@
-//! Multi-round-trip requests (2026-07-28): a `tools/call` answered with
-//! `resultType: "input_required"` is fulfilled input by input, then sent again — same name and
-//! arguments, the answers as `inputResponses`, the `requestState` exactly as received — and
-//! may need further rounds.
+//! Multi-round-trip requests (2026-07-28, S26 basic/patterns/mrtr.mdx): a `tools/call`
+//! answered with `resultType: "input_required"` is fulfilled input by input, then sent again —
+//! same name and arguments, the answers as `inputResponses`, the `requestState` exactly as
+//! received — and may need further rounds. The call sent again is rmcp's
+//! (`CallToolRequestParams`, `InputResponses`), and so is a sampling input
+//! (`CreateMessageRequestParams`); the result is read here by each input's method rather than
+//! with rmcp's `InputRequiredResult`, whose `InputRequest` decodes every elicitation schema
+//! too (see the README's Performance).
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::model::CreateMessageRequestParams;
+use crate::model::{CallToolRequestParams, CreateMessageRequestParams, InputResponses};
 
 /// A round may not go on for ever: a server asking this many times in a row is stopped.
 pub const MAX_ROUNDS: u32 = 10;
-
-/// One input the server asks for inside an `input_required` result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputRequest {
-    Sampling(CreateMessageRequestParams),
-    Elicitation(Value),
-    Roots,
-}
-
-/// An `input_required` result, decoded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputRequired {
-    /// Server-chosen key → what it asks for, in key order.
-    pub requests: Vec<(String, InputRequest)>,
-    pub request_state: Option<String>,
-}
 
 /// Whether a result is an `input_required` one (a missing `resultType` means complete).
 pub fn is_input_required(result: &Value) -> bool {
     result.get("resultType").and_then(Value::as_str) == Some("input_required")
 }
 
-/// Decodes an `input_required` result, refusing what the spec forbids in words a person can act on.
+/// One input of an `input_required` result, as the client answers it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    Sampling(Box<CreateMessageRequestParams>),
+    Elicitation,
+    Roots,
+}
+
+/// An `input_required` result, decoded: each input by its key (in key order), and the state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputRequired {
+    pub inputs: Vec<(String, Asked)>,
+    pub request_state: Option<String>,
+}
+
+/// Decodes an `input_required` result, refusing what the spec forbids in words a person can
+/// act on: only `sampling/createMessage`, `elicitation/create` and `roots/list` may be asked,
+/// and at least one of `inputRequests` and `requestState` must be there.
 pub fn decode_input_required(result: &Value) -> Result<InputRequired, String> {
     let request_state = match result.get("requestState") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => {
-            return Err(format!("its requestState is not a string: {other}"));
-        }
+        Some(other) => return Err(format!("its requestState is not a string: {other}")),
     };
-    let mut requests = Vec::new();
-    match result.get("inputRequests") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (key, request) in map {
-                let method = request.get("method").and_then(Value::as_str).unwrap_or("");
-                let params = request.get("params").cloned().unwrap_or(Value::Null);
-                let input = match method {
-                    "sampling/createMessage" => {
-                        InputRequest::Sampling(serde_json::from_value(params).map_err(|e| {
-                            format!("its sampling request {key:?} is malformed: {e}")
-                        })?)
-                    }
-                    "elicitation/create" => InputRequest::Elicitation(params),
-                    "roots/list" => InputRequest::Roots,
-                    other => {
-                        return Err(format!(
-                            "it asks for {other:?} (input {key:?}), which no client can answer inside a result"
-                        ));
-                    }
-                };
-                requests.push((key.clone(), input));
-            }
-        }
+    let requests = match result.get("inputRequests") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map),
         Some(other) => return Err(format!("its inputRequests is not an object: {other}")),
-    }
-    if requests.is_empty() && request_state.is_none() {
+    };
+    if requests.is_none() && request_state.is_none() {
         return Err("it asks for input but names neither inputRequests nor requestState".into());
     }
+    let inputs = requests
+        .into_iter()
+        .flatten()
+        .map(|(key, input)| {
+            let method = input.get("method").and_then(Value::as_str).unwrap_or("");
+            let params = input.get("params").cloned().unwrap_or(Value::Null);
+            let key = key.clone();
+            let asked = match method {
+                "sampling/createMessage" => Asked::Sampling(Box::new(
+                    serde_json::from_value(params).map_err(|e| {
+                        format!("its sampling request {key:?} is malformed: {e}")
+                    })?,
+                )),
+                "elicitation/create" => Asked::Elicitation,
+                "roots/list" => Asked::Roots,
+                other => {
+                    return Err(format!(
+                        "it asks for {other:?} (input {key:?}), which no client can answer inside a result"
+                    ));
+                }
+            };
+            Ok((key, asked))
+        })
+        .collect::<Result<_, String>>()?;
     Ok(InputRequired {
-        requests,
+        inputs,
         request_state,
     })
 }
@@ -85,8 +93,8 @@ pub struct Round {
     /// 1 for the answers to the first `input_required` result.
     pub number: u32,
     request_state: Option<String>,
-    waiting: BTreeMap<String, ()>,
-    responses: Map<String, Value>,
+    waiting: BTreeSet<String>,
+    responses: InputResponses,
 }
 
 impl Round {
@@ -103,14 +111,14 @@ impl Round {
             arguments,
             number,
             request_state,
-            waiting: keys.into_iter().map(|k| (k, ())).collect(),
-            responses: Map::new(),
+            waiting: keys.into_iter().collect(),
+            responses: InputResponses::new(),
         }
     }
 
     /// Records the answer to input `key`; true once every input is answered.
     pub fn answer(&mut self, key: &str, response: Value) -> bool {
-        if self.waiting.remove(key).is_some() {
+        if self.waiting.remove(key) {
             self.responses.insert(key.to_owned(), response);
         }
         self.is_complete()
@@ -120,14 +128,16 @@ impl Round {
         self.waiting.is_empty()
     }
 
-    /// The params of the call sent again (without `_meta`, which is fresh every time).
-    pub fn retry_params(&self) -> Value {
-        let mut params = json!({"name": self.tool, "arguments": self.arguments});
+    /// The call sent again (without `_meta`, which is fresh every time): the same name and
+    /// arguments, the answers, and the state exactly as received.
+    pub fn retry(&self) -> CallToolRequestParams {
+        let mut params =
+            CallToolRequestParams::new(self.tool.clone()).with_arguments(self.arguments.clone());
         if !self.responses.is_empty() {
-            params["inputResponses"] = Value::Object(self.responses.clone());
+            params = params.with_input_responses(self.responses.clone());
         }
         if let Some(state) = &self.request_state {
-            params["requestState"] = Value::String(state.clone());
+            params = params.with_request_state(state.clone());
         }
         params
     }
@@ -136,6 +146,7 @@ impl Round {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn sampling(text: &str) -> Value {
         json!({"method": "sampling/createMessage", "params": {
@@ -158,22 +169,30 @@ mod tests {
         let result = json!({"resultType": "input_required", "requestState": "s1", "inputRequests": {
             "b": sampling("hello"),
             "a": {"method": "roots/list"},
-            "c": {"method": "elicitation/create", "params": {"message": "name?"}}
+            "c": {"method": "elicitation/create", "params": {"mode": "form", "message": "name?", "requestedSchema": {"type": "object", "properties": {}}}}
         }});
         let decoded = decode_input_required(&result).unwrap();
         assert_eq!(decoded.request_state.as_deref(), Some("s1"));
-        let keys: Vec<&str> = decoded.requests.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = decoded.inputs.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c"]);
-        assert!(
-            matches!(decoded.requests[1].1, InputRequest::Sampling(ref p) if p.max_tokens == 50)
-        );
+        assert_eq!(decoded.inputs[0].1, Asked::Roots);
+        assert!(matches!(decoded.inputs[1].1, Asked::Sampling(ref p) if p.max_tokens == 50));
+        assert_eq!(decoded.inputs[2].1, Asked::Elicitation);
     }
 
     #[test]
     fn refuses_what_the_spec_forbids() {
+        assert_eq!(
+            decode_input_required(
+                &json!({"resultType": "input_required", "inputRequests": {"x": {"method": "ping"}}})
+            ),
+            Err(
+                r#"it asks for "ping" (input "x"), which no client can answer inside a result"#
+                    .into()
+            )
+        );
         let bad = [
             json!({"resultType": "input_required"}),
-            json!({"resultType": "input_required", "inputRequests": {"x": {"method": "ping"}}}),
             json!({"resultType": "input_required", "inputRequests": {"x": {"method": "sampling/createMessage", "params": {}}}}),
             json!({"resultType": "input_required", "requestState": 5}),
         ];
@@ -195,19 +214,22 @@ mod tests {
         assert!(!round.answer("a", json!({"model": "m"})));
         assert!(!round.answer("unknown", json!(1)));
         assert!(round.answer("b", json!({"roots": []})));
-        let params = round.retry_params();
-        assert_eq!(params["name"], "summarize");
-        assert_eq!(params["arguments"]["text"], "t");
-        assert_eq!(params["requestState"], "opaque==state");
-        assert_eq!(params["inputResponses"]["a"]["model"], "m");
-        assert_eq!(params["inputResponses"].as_object().unwrap().len(), 2);
-        assert!(params.get("_meta").is_none());
+        let params = serde_json::to_value(round.retry()).unwrap();
+        assert_eq!(
+            params,
+            json!({"name": "summarize", "arguments": {"text": "t"},
+                   "inputResponses": {"a": {"model": "m"}, "b": {"roots": []}},
+                   "requestState": "opaque==state"})
+        );
     }
 
     #[test]
     fn a_state_only_round_retries_at_once_without_responses() {
         let round = Round::new("t".into(), Map::new(), 1, Some("s".into()), Vec::new());
         assert!(round.is_complete());
-        assert!(round.retry_params().get("inputResponses").is_none());
+        assert_eq!(
+            serde_json::to_value(round.retry()).unwrap(),
+            json!({"name": "t", "arguments": {}, "requestState": "s"})
+        );
     }
 }

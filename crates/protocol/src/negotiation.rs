@@ -7,15 +7,18 @@
 
 use serde_json::Value;
 
-use crate::jsonrpc::{self, Incoming, RpcError};
+use crate::error::Failure;
+use crate::jsonrpc::{self, Incoming};
+use crate::model::{ErrorCode, ErrorData};
 use crate::revision::{INITIALIZE_ERA, Revision};
 
 /// How the client talks to the server once connected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Transport {
     /// Streamable HTTP at 2026-07-28: no session, every request carries its own `_meta`.
     Stateless,
     /// Streamable HTTP with `initialize` and (usually) an `Mcp-Session-Id`.
+    #[default]
     Stateful,
     /// The 2024-11-05 HTTP+SSE transport: one GET stream, POSTs to its `endpoint`.
     LegacySse,
@@ -32,13 +35,6 @@ impl Transport {
     }
 }
 
-/// JSON-RPC error codes of 2026-07-28 that only a modern server sends.
-pub mod modern_codes {
-    pub const HEADER_MISMATCH: i64 = -32020;
-    pub const MISSING_REQUIRED_CLIENT_CAPABILITY: i64 = -32021;
-    pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
-}
-
 /// What an answer to `server/discover` means for the connection.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Discovery {
@@ -46,10 +42,10 @@ pub enum Discovery {
     Modern(DiscoverInfo),
     /// A modern server that does not implement `server/discover`: carry on stateless, blind.
     ModernWithoutDiscovery,
-    /// An older server (or none that understood): try `initialize`.
-    Legacy { reason: String },
+    /// An older server (or none that understood): try `initialize`; why.
+    Legacy(Failure),
     /// A modern server refused the request itself; falling back would not help.
-    Refused(String),
+    Refused(Failure),
 }
 
 /// The parts of a `DiscoverResult` the client uses.
@@ -70,9 +66,7 @@ impl DiscoverInfo {
 /// Judges a successful (2xx) `server/discover` result.
 pub fn judge_discover_result(result: &Value) -> Discovery {
     let Some(versions) = result.get("supportedVersions").and_then(Value::as_array) else {
-        return Discovery::Legacy {
-            reason: "its answer to server/discover lists no supportedVersions".into(),
-        };
+        return Discovery::Legacy(Failure::NoVersionsListed);
     };
     let supported: Vec<String> = versions
         .iter()
@@ -99,9 +93,9 @@ pub fn judge_discover_result(result: &Value) -> Discovery {
 }
 
 /// Judges a JSON-RPC error answer to `server/discover`, with the HTTP status it came with.
-pub fn judge_discover_error(status: u16, error: &RpcError) -> Discovery {
+pub fn judge_discover_error(status: u16, error: &ErrorData) -> Discovery {
     match error.code {
-        modern_codes::UNSUPPORTED_PROTOCOL_VERSION => {
+        ErrorCode::UNSUPPORTED_PROTOCOL_VERSION => {
             let supported: Vec<String> = error
                 .data
                 .as_ref()
@@ -116,16 +110,16 @@ pub fn judge_discover_error(status: u16, error: &RpcError) -> Discovery {
                 .unwrap_or_default();
             versions_fallback(&supported)
         }
-        modern_codes::HEADER_MISMATCH | modern_codes::MISSING_REQUIRED_CLIENT_CAPABILITY => {
-            Discovery::Refused(format!("The server refused server/discover: {error}"))
+        ErrorCode::HEADER_MISMATCH | ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY => {
+            Discovery::Refused(Failure::Rpc(error.clone()))
         }
-        jsonrpc::codes::METHOD_NOT_FOUND if status == 404 => Discovery::ModernWithoutDiscovery,
-        _ => Discovery::Legacy {
-            reason: format!(
-                "it answered server/discover with HTTP {status}: {}",
-                error.message
-            ),
-        },
+        ErrorCode::METHOD_NOT_FOUND if status == 404 => Discovery::ModernWithoutDiscovery,
+        _ if (200..300).contains(&status) => Discovery::Legacy(Failure::Rpc(error.clone())),
+        _ => Discovery::Legacy(Failure::Status {
+            status,
+            excerpt: error.message.to_string(),
+            rpc: Some(error.clone()),
+        }),
     }
 }
 
@@ -139,12 +133,11 @@ pub fn judge_discover_http_failure(status: u16, body: &str) -> Discovery {
     });
     match error {
         Some(error) => judge_discover_error(status, &error),
-        None => Discovery::Legacy {
-            reason: format!(
-                "it answered server/discover with HTTP {status} and no JSON-RPC error ({})",
-                jsonrpc::excerpt(body, 80)
-            ),
-        },
+        None => Discovery::Legacy(Failure::Status {
+            status,
+            excerpt: jsonrpc::excerpt(body, 80),
+            rpc: None,
+        }),
     }
 }
 
@@ -153,19 +146,9 @@ fn versions_fallback(supported: &[String]) -> Discovery {
         .iter()
         .any(|v| INITIALIZE_ERA.contains(&v.as_str()))
     {
-        Discovery::Legacy {
-            reason: format!("it supports {}", supported.join(", ")),
-        }
+        Discovery::Legacy(Failure::OlderRevisions(supported.to_vec()))
     } else {
-        Discovery::Refused(format!(
-            "The server supports only protocol revisions {}, none of which MCP Desk speaks ({}).",
-            if supported.is_empty() {
-                "(none listed)".to_owned()
-            } else {
-                supported.join(", ")
-            },
-            Revision::ALL.map(Revision::as_str).join(", ")
-        ))
+        Discovery::Refused(Failure::NoCommonRevision(supported.to_vec()))
     }
 }
 
@@ -179,12 +162,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn rpc_error(code: i64, data: Option<Value>) -> RpcError {
-        RpcError {
-            code,
-            message: "m".into(),
-            data,
-        }
+    fn rpc_error(code: i32, data: Option<Value>) -> ErrorData {
+        ErrorData::new(ErrorCode(code), "m", data)
     }
 
     #[test]
@@ -206,22 +185,21 @@ mod tests {
     #[test]
     fn a_discover_result_with_only_older_versions_falls_back_to_initialize() {
         let result = json!({"supportedVersions": ["2025-06-18"]});
-        assert!(matches!(
+        assert_eq!(
             judge_discover_result(&result),
-            Discovery::Legacy { .. }
-        ));
+            Discovery::Legacy(Failure::OlderRevisions(vec!["2025-06-18".into()]))
+        );
+        assert_eq!(
+            judge_discover_result(&json!({})),
+            Discovery::Legacy(Failure::NoVersionsListed)
+        );
     }
 
     #[test]
-    fn unknown_versions_only_are_refused_with_both_lists() {
-        let Discovery::Refused(text) =
-            judge_discover_result(&json!({"supportedVersions": ["2030-01-01"]}))
-        else {
-            panic!("expected refusal");
-        };
-        assert!(
-            text.contains("2030-01-01") && text.contains("2026-07-28"),
-            "{text}"
+    fn unknown_versions_only_are_refused_with_the_list() {
+        assert_eq!(
+            judge_discover_result(&json!({"supportedVersions": ["2030-01-01"]})),
+            Discovery::Refused(Failure::NoCommonRevision(vec!["2030-01-01".into()]))
         );
     }
 
@@ -231,24 +209,24 @@ mod tests {
             -32022,
             Some(json!({"supported": ["2025-11-25"], "requested": "2026-07-28"})),
         );
-        assert!(matches!(
+        assert_eq!(
             judge_discover_error(400, &e),
-            Discovery::Legacy { .. }
-        ));
+            Discovery::Legacy(Failure::OlderRevisions(vec!["2025-11-25".into()]))
+        );
         let e = rpc_error(-32022, Some(json!({"supported": ["2031-01-01"]})));
-        assert!(matches!(
+        assert_eq!(
             judge_discover_error(400, &e),
-            Discovery::Refused(_)
-        ));
+            Discovery::Refused(Failure::NoCommonRevision(vec!["2031-01-01".into()]))
+        );
     }
 
     #[test]
     fn header_and_capability_errors_are_modern_refusals_not_fallbacks() {
         for code in [-32020, -32021] {
-            assert!(matches!(
+            assert_eq!(
                 judge_discover_error(400, &rpc_error(code, None)),
-                Discovery::Refused(_)
-            ));
+                Discovery::Refused(Failure::Rpc(rpc_error(code, None)))
+            );
         }
     }
 
@@ -259,10 +237,10 @@ mod tests {
             judge_discover_error(404, &e),
             Discovery::ModernWithoutDiscovery
         );
-        assert!(matches!(
+        assert_eq!(
             judge_discover_error(200, &e),
-            Discovery::Legacy { .. }
-        ));
+            Discovery::Legacy(Failure::Rpc(e.clone()))
+        );
     }
 
     #[test]
@@ -271,15 +249,19 @@ mod tests {
         let body = r#"{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"id":null}"#;
         assert!(matches!(
             judge_discover_http_failure(400, body),
-            Discovery::Legacy { .. }
+            Discovery::Legacy(Failure::Status { status: 400, rpc: Some(ref e), .. }) if e.code.0 == -32000
         ));
-        assert!(matches!(
+        assert_eq!(
             judge_discover_http_failure(404, "<!DOCTYPE html><p>Cannot POST /sse</p>"),
-            Discovery::Legacy { .. }
-        ));
+            Discovery::Legacy(Failure::Status {
+                status: 404,
+                excerpt: "<!DOCTYPE html><p>Cannot POST /sse</p>".into(),
+                rpc: None
+            })
+        );
         assert!(matches!(
             judge_discover_http_failure(405, ""),
-            Discovery::Legacy { .. }
+            Discovery::Legacy(Failure::Status { status: 405, .. })
         ));
     }
 

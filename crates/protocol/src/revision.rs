@@ -42,6 +42,18 @@ impl Revision {
             .find(|r| r.as_str() == text.trim())
     }
 
+    /// The same revision as rmcp names it.
+    pub fn protocol_version(self) -> crate::model::ProtocolVersion {
+        use crate::model::ProtocolVersion;
+        match self {
+            Revision::V2024_11_05 => ProtocolVersion::V_2024_11_05,
+            Revision::V2025_03_26 => ProtocolVersion::V_2025_03_26,
+            Revision::V2025_06_18 => ProtocolVersion::V_2025_06_18,
+            Revision::V2025_11_25 => ProtocolVersion::V_2025_11_25,
+            Revision::V2026_07_28 => ProtocolVersion::V_2026_07_28,
+        }
+    }
+
     /// Whether sessions start with `initialize` (every revision before 2026-07-28).
     pub fn has_initialize(self) -> bool {
         self < Revision::V2026_07_28
@@ -59,6 +71,9 @@ mod tests {
         }
         assert!(Revision::V2024_11_05 < Revision::V2026_07_28);
         assert_eq!(Revision::parse("2025-01-01"), None);
+        for r in Revision::ALL {
+            assert_eq!(r.protocol_version().as_str(), r.as_str());
+        }
     }
 
     #[test]

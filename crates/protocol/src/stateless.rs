@@ -2,9 +2,15 @@
 //! capabilities, client info), the standard headers (`MCP-Protocol-Version`, `Mcp-Method`,
 //! `Mcp-Name`), and `Mcp-Param-*` headers mirrored from tool arguments marked `x-mcp-header`.
 
-use base64::Engine as _;
-use serde_json::{Map, Value, json};
+// rmcp marks its logging and sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::model::{
+    ClientCapabilities, Implementation, JsonObject, LoggingLevel, SamplingCapability,
+};
 use crate::revision::Revision;
 
 pub const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
@@ -14,14 +20,22 @@ pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 /// The client's capabilities, the same in `initialize` and in every 2026 envelope: sampling,
 /// with tools (the providers map MCP tools onto their tool calling).
-pub fn client_capabilities() -> Value {
-    json!({"sampling": {"tools": {}}})
+pub fn client_capabilities() -> ClientCapabilities {
+    let mut sampling = SamplingCapability::default();
+    sampling.tools = Some(JsonObject::new());
+    let mut capabilities = ClientCapabilities::default();
+    capabilities.sampling = Some(sampling);
+    capabilities
 }
 
 /// Adds the 2026-07-28 envelope to `params` (an object, or null for none), keeping any
 /// `_meta` keys already there (such as `progressToken`). A `log_level` asks for the server's
 /// log messages on this request's stream.
-pub fn with_envelope(params: Value, client_info: &Value, log_level: Option<&str>) -> Value {
+pub fn with_envelope(
+    params: Value,
+    client_info: &Implementation,
+    log_level: Option<LoggingLevel>,
+) -> Value {
     let mut params = match params {
         Value::Object(map) => map,
         _ => Map::new(),
@@ -37,10 +51,19 @@ pub fn with_envelope(params: Value, client_info: &Value, log_level: Option<&str>
         META_PROTOCOL_VERSION.into(),
         Revision::V2026_07_28.as_str().into(),
     );
-    meta.insert(META_CLIENT_CAPABILITIES.into(), client_capabilities());
-    meta.insert(META_CLIENT_INFO.into(), client_info.clone());
+    meta.insert(
+        META_CLIENT_CAPABILITIES.into(),
+        serde_json::to_value(client_capabilities()).unwrap_or_default(),
+    );
+    meta.insert(
+        META_CLIENT_INFO.into(),
+        serde_json::to_value(client_info).unwrap_or_default(),
+    );
     if let Some(level) = log_level {
-        meta.insert(META_LOG_LEVEL.into(), level.into());
+        meta.insert(
+            META_LOG_LEVEL.into(),
+            serde_json::to_value(level).unwrap_or_default(),
+        );
     }
     Value::Object(params)
 }
@@ -206,14 +229,15 @@ pub fn param_header_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn the_envelope_keeps_existing_meta_and_adds_the_required_keys() {
-        let info = json!({"name": "mcp-desk", "version": "1"});
+        let info = Implementation::new("mcp-desk", "1");
         let params = with_envelope(
             json!({"name": "t", "_meta": {"progressToken": 4}}),
             &info,
-            Some("debug"),
+            Some(LoggingLevel::Debug),
         );
         assert_eq!(params["_meta"][META_LOG_LEVEL], "debug");
         let meta = &params["_meta"];

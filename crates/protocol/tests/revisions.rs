@@ -1,10 +1,12 @@
 //! Negotiation newest first, the 2026-07-28 stateless flow with multi-round-trip sampling, and
 //! the 2024-11-05 HTTP+SSE transport — fed by hand the way a browser would feed the session.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
-    ClientSession, Event, HttpMethod, HttpRequest, ResponseHead, Revision, SessionConfig,
-    TransferId, Transmit, Transport,
+    ClientSession, Doing, Error, Event, Failure, Hint, HttpMethod, HttpRequest, ResponseHead,
+    Revision, SessionConfig, TransferId, Transmit, Transport,
 };
 use serde_json::{Value, json};
 
@@ -26,6 +28,7 @@ fn session_with(revision: Option<Revision>, known_transport: Option<Transport>) 
         client_version: "0.1.0".into(),
         revision,
         known_transport,
+        log_level: None,
     })
 }
 
@@ -49,11 +52,12 @@ fn body(req: &HttpRequest) -> Value {
 
 fn respond(s: &mut ClientSession, t: TransferId, status: u16, content_type: &str, text: &str) {
     s.on_response(
+        0,
         t,
         ResponseHead::new(status).with_header("content-type", content_type),
     );
-    s.on_body(t, text.as_bytes());
-    s.on_end(t);
+    s.on_body(0, t, text.as_bytes());
+    s.on_end(0, t);
 }
 
 fn respond_result(s: &mut ClientSession, req: &HttpRequest, result: Value) {
@@ -79,7 +83,7 @@ fn tool(name: &str, schema: Value) -> Value {
 /// A session connected at 2026-07-28 whose tool list is answered; returns it.
 fn modern_session(tools: Vec<Value>) -> ClientSession {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond_result(&mut s, &reqs[0], discover_result());
     let (reqs, events) = drain(&mut s);
@@ -112,7 +116,7 @@ fn answer() -> CreateMessageResult {
 #[test]
 fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     let r = &reqs[0];
     assert_eq!(r.method, HttpMethod::Post);
@@ -142,7 +146,7 @@ fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
 #[test]
 fn a_2026_server_is_used_stateless_with_per_request_envelopes() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond_result(&mut s, &reqs[0], discover_result());
     let (reqs, events) = drain(&mut s);
@@ -165,7 +169,7 @@ fn a_2026_server_is_used_stateless_with_per_request_envelopes() {
 #[test]
 fn a_2025_server_refusing_discover_gets_initialize_next() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     // The TypeScript SDK 1.x answer to a request without a session.
     respond(
@@ -196,9 +200,9 @@ fn a_2025_server_refusing_discover_gets_initialize_next() {
 #[test]
 fn a_network_failure_of_discover_still_tries_initialize() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
-    s.on_failure(reqs[0].transfer, "Failed to fetch");
+    s.on_failure(0, reqs[0].transfer, "Failed to fetch");
     let (reqs, _) = drain(&mut s);
     assert_eq!(body(&reqs[0])["method"], "initialize");
 }
@@ -206,7 +210,7 @@ fn a_network_failure_of_discover_still_tries_initialize() {
 #[test]
 fn a_modern_refusal_is_reported_not_fallen_back_from() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond(
         &mut s,
@@ -217,13 +221,16 @@ fn a_modern_refusal_is_reported_not_fallen_back_from() {
     );
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty(), "{reqs:?}");
-    assert!(events.iter().any(|e| matches!(e, Event::ConnectFailed { error } if error.contains("Mcp-Method header mismatch"))));
+    assert!(events.iter().any(|e| matches!(e,
+        Event::ConnectFailed { error, .. }
+            if error.doing == Doing::Discovering
+                && error.rpc().is_some_and(|r| r.code.0 == -32020 && r.message == "Mcp-Method header mismatch"))));
 }
 
 #[test]
 fn forcing_2026_does_not_fall_back() {
     let mut s = session(Some(Revision::V2026_07_28));
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     assert_eq!(body(&reqs[0])["method"], "server/discover");
     respond(
@@ -236,16 +243,18 @@ fn forcing_2026_does_not_fall_back() {
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty());
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::ConnectFailed { error } if error.contains("forced")))
+        events.iter().any(|e| matches!(e,
+            Event::ConnectFailed { error, .. }
+                if matches!(&error.failure, Failure::ForcedRevisionRefused(why)
+                    if matches!(**why, Failure::Status { status: 404, .. })))),
+        "{events:?}"
     );
 }
 
 #[test]
 fn forcing_an_initialize_revision_skips_discover() {
     let mut s = session(Some(Revision::V2025_06_18));
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     assert_eq!(body(&reqs[0])["method"], "initialize");
     assert_eq!(body(&reqs[0])["params"]["protocolVersion"], "2025-06-18");
@@ -255,6 +264,7 @@ fn forcing_an_initialize_revision_skips_discover() {
 fn sampling_inside_input_required_is_answered_by_calling_again() {
     let mut s = modern_session(vec![tool("summarize", json!({"type": "object"}))]);
     let call = s.call_tool(
+        0,
         "summarize",
         json!({"text": "Cats sleep."}).as_object().cloned().unwrap(),
     );
@@ -280,7 +290,7 @@ fn sampling_inside_input_required_is_answered_by_calling_again() {
     assert_eq!(pending.related_call.as_ref().map(|c| c.call), Some(call));
     assert_eq!(pending.params.max_tokens, 60);
 
-    s.answer_sampling(pending.input, &answer()).unwrap();
+    s.answer_sampling(0, pending.input, &answer()).unwrap();
     let (reqs, _) = drain(&mut s);
     assert_eq!(reqs.len(), 1);
     let retry = body(&reqs[0]);
@@ -315,7 +325,7 @@ fn sampling_inside_input_required_is_answered_by_calling_again() {
 #[test]
 fn repeated_rounds_work_and_each_carries_only_its_own_state() {
     let mut s = modern_session(vec![tool("loop", json!({"type": "object"}))]);
-    s.call_tool("loop", Default::default());
+    s.call_tool(0, "loop", Default::default());
     let (reqs, _) = drain(&mut s);
     let mut req = reqs[0].clone();
     for round in 1..=3 {
@@ -333,7 +343,7 @@ fn repeated_rounds_work_and_each_carries_only_its_own_state() {
                 _ => None,
             })
             .unwrap();
-        s.answer_sampling(input, &answer()).unwrap();
+        s.answer_sampling(0, input, &answer()).unwrap();
         let (reqs, _) = drain(&mut s);
         req = reqs[0].clone();
         let params = &body(&req)["params"];
@@ -350,7 +360,7 @@ fn repeated_rounds_work_and_each_carries_only_its_own_state() {
 #[test]
 fn rejecting_a_sampling_input_ends_the_call_as_declined_without_a_retry() {
     let mut s = modern_session(vec![tool("two", json!({"type": "object"}))]);
-    let call = s.call_tool("two", Default::default());
+    let call = s.call_tool(0, "two", Default::default());
     let (reqs, _) = drain(&mut s);
     respond_result(
         &mut s,
@@ -366,7 +376,7 @@ fn rejecting_a_sampling_input_ends_the_call_as_declined_without_a_retry() {
         })
         .collect();
     assert_eq!(inputs.len(), 2);
-    s.reject_sampling(inputs[0]).unwrap();
+    s.reject_sampling(0, inputs[0]).unwrap();
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty(), "no retry and no error sent: {reqs:?}");
     assert!(
@@ -379,13 +389,13 @@ fn rejecting_a_sampling_input_ends_the_call_as_declined_without_a_retry() {
             .iter()
             .any(|e| matches!(e, Event::SamplingCancelled { input, .. } if *input == inputs[1]))
     );
-    assert!(s.answer_sampling(inputs[1], &answer()).is_err());
+    assert!(s.answer_sampling(0, inputs[1], &answer()).is_err());
 }
 
 #[test]
 fn a_refused_retry_says_the_request_state_was_not_accepted() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    let call = s.call_tool("t", Default::default());
+    let call = s.call_tool(0, "t", Default::default());
     let (reqs, _) = drain(&mut s);
     respond_result(
         &mut s,
@@ -400,7 +410,7 @@ fn a_refused_retry_says_the_request_state_was_not_accepted() {
             _ => None,
         })
         .unwrap();
-    s.answer_sampling(input, &answer()).unwrap();
+    s.answer_sampling(0, input, &answer()).unwrap();
     let (reqs, _) = drain(&mut s);
     respond(
         &mut s,
@@ -417,24 +427,35 @@ fn a_refused_retry_says_the_request_state_was_not_accepted() {
             _ => None,
         })
         .expect("the call fails");
-    assert!(error.contains("Invalid or expired requestState"), "{error}");
-    assert!(error.contains("requestState may have expired"), "{error}");
-    assert!(
-        !error.contains("Mcp-Session-Id"),
-        "no session hint at 2026: {error}"
+    assert_eq!(
+        error.doing,
+        Doing::CallingTool {
+            tool: "t".into(),
+            round: 1
+        }
+    );
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(
+        error.rpc().map(|r| r.message.to_string()).as_deref(),
+        Some("Invalid or expired requestState")
+    );
+    assert_eq!(
+        error.hint,
+        Some(Hint::RequestStateRefused),
+        "not a session hint at 2026"
     );
 }
 
 #[test]
 fn inputs_the_client_does_not_offer_are_declined_and_a_state_only_round_retries_at_once() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    s.call_tool("t", Default::default());
+    s.call_tool(0, "t", Default::default());
     let (reqs, _) = drain(&mut s);
     respond_result(
         &mut s,
         &reqs[0],
         json!({"resultType": "input_required", "requestState": "s",
-               "inputRequests": {"who": {"method": "elicitation/create", "params": {"message": "name?"}}, "r": {"method": "roots/list"}}}),
+               "inputRequests": {"who": {"method": "elicitation/create", "params": {"mode": "form", "message": "name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}}, "r": {"method": "roots/list"}}}),
     );
     let (reqs, events) = drain(&mut s);
     assert!(
@@ -453,7 +474,7 @@ fn inputs_the_client_does_not_offer_are_declined_and_a_state_only_round_retries_
 #[test]
 fn a_server_that_never_stops_asking_is_stopped() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    let call = s.call_tool("t", Default::default());
+    let call = s.call_tool(0, "t", Default::default());
     let (mut reqs, _) = drain(&mut s);
     let mut failed = None;
     for _ in 0..20 {
@@ -475,13 +496,13 @@ fn a_server_that_never_stops_asking_is_stopped() {
             break;
         }
     }
-    assert!(failed.expect("stopped").contains("rounds in a row"));
+    assert_eq!(failed.expect("stopped").failure, Failure::TooManyRounds(10));
 }
 
 #[test]
 fn tools_with_invalid_header_marks_are_left_out_and_valid_marks_become_headers() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond_result(&mut s, &reqs[0], discover_result());
     let (reqs, _) = drain(&mut s);
@@ -503,6 +524,7 @@ fn tools_with_invalid_header_marks_are_left_out_and_valid_marks_become_headers()
         .unwrap();
     assert_eq!(names, ["good"]);
     s.call_tool(
+        0,
         "good",
         json!({"region": "eu"}).as_object().cloned().unwrap(),
     );
@@ -513,7 +535,7 @@ fn tools_with_invalid_header_marks_are_left_out_and_valid_marks_become_headers()
 #[test]
 fn a_server_that_took_initialize_last_time_gets_initialize_first() {
     let mut s = session_knowing(Transport::Stateful);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(body(&reqs[0])["method"], "initialize");
@@ -524,7 +546,7 @@ fn a_server_that_took_initialize_last_time_gets_initialize_first() {
 #[test]
 fn a_server_that_spoke_http_sse_last_time_gets_its_stream_opened_first() {
     let mut s = session_knowing(Transport::LegacySse);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].method, HttpMethod::Get);
@@ -535,7 +557,7 @@ fn a_server_that_spoke_http_sse_last_time_gets_its_stream_opened_first() {
 fn when_the_way_that_worked_last_time_fails_negotiation_starts_over_from_the_newest() {
     // The server moved on from HTTP+SSE to 2026-07-28.
     let mut s = session_knowing(Transport::LegacySse);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond(
         &mut s,
@@ -569,29 +591,36 @@ fn when_the_way_that_worked_last_time_fails_negotiation_starts_over_from_the_new
     // A server that is simply down: one round of full negotiation, then one clear error
     // that names every attempt, the remembered way first.
     let mut s = session_knowing(Transport::Stateful);
-    s.connect();
+    s.connect(0);
     for _ in 0..3 {
         let (reqs, _) = drain(&mut s);
         let Some(req) = reqs.first() else { break };
-        s.on_failure(req.transfer, "Failed to fetch");
+        s.on_failure(0, req.transfer, "Failed to fetch");
     }
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty(), "{reqs:?}");
-    let failed: Vec<&String> = events
+    let failed: Vec<(&Error, &Vec<Error>)> = events
         .iter()
         .filter_map(|e| match e {
-            Event::ConnectFailed { error } => Some(error),
+            Event::ConnectFailed { error, tried } => Some((error, tried)),
             _ => None,
         })
         .collect();
     assert_eq!(failed.len(), 1, "{events:?}");
-    assert!(failed[0].contains("as last time"), "{}", failed[0]);
+    let (last, tried) = failed[0];
+    assert_eq!(last.failure, Failure::Network("Failed to fetch".into()));
+    let ways: Vec<&Doing> = tried.iter().map(|e| &e.doing).collect();
+    assert_eq!(
+        ways,
+        [&Doing::FollowingLastTime, &Doing::Discovering],
+        "the remembered way first"
+    );
 }
 
 #[test]
 fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond(
         &mut s,
@@ -616,10 +645,12 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     assert_eq!(get.header("accept"), Some("text/event-stream"));
 
     s.on_response(
+        0,
         get.transfer,
         ResponseHead::new(200).with_header("content-type", "text/event-stream"),
     );
     s.on_body(
+        0,
         get.transfer,
         b"event: endpoint\r\ndata: /message?sessionId=s-1\r\n\r\n",
     );
@@ -628,8 +659,8 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     assert_eq!(init.url, "http://127.0.0.1:9/message?sessionId=s-1");
     assert_eq!(body(&init)["params"]["protocolVersion"], "2024-11-05");
     assert_eq!(init.header("mcp-protocol-version"), None);
-    s.on_response(init.transfer, ResponseHead::new(202));
-    s.on_end(init.transfer);
+    s.on_response(0, init.transfer, ResponseHead::new(202));
+    s.on_end(0, init.transfer);
     let (_, events) = drain(&mut s);
     assert!(
         !events
@@ -642,6 +673,7 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
         "protocolVersion": "2024-11-05", "capabilities": {"tools": {}},
         "serverInfo": {"name": "everything", "version": "1"}}});
     s.on_body(
+        0,
         get.transfer,
         format!("event: message\ndata: {result}\n\n").as_bytes(),
     );
@@ -656,8 +688,8 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     let confirm = reqs[0].clone();
     assert_eq!(body(&confirm)["method"], "notifications/initialized");
     assert_eq!(confirm.url, init.url);
-    s.on_response(confirm.transfer, ResponseHead::new(202));
-    s.on_end(confirm.transfer);
+    s.on_response(0, confirm.transfer, ResponseHead::new(202));
+    s.on_end(0, confirm.transfer);
     let (reqs, _) = drain(&mut s);
     assert_eq!(
         reqs.len(),
@@ -665,10 +697,11 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
         "tools/list only, no standalone GET: {reqs:?}"
     );
     assert_eq!(body(&reqs[0])["method"], "tools/list");
-    s.on_response(reqs[0].transfer, ResponseHead::new(202));
-    s.on_end(reqs[0].transfer);
+    s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(0, reqs[0].transfer);
     let list = json!({"jsonrpc": "2.0", "id": body(&reqs[0])["id"], "result": {"tools": [tool("trigger", json!({"type": "object"}))]}});
     s.on_body(
+        0,
         get.transfer,
         format!("event: message\ndata: {list}\n\n").as_bytes(),
     );
@@ -680,14 +713,15 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     );
 
     // A sampling request on the one stream belongs to the one running call.
-    let call = s.call_tool("trigger", Default::default());
+    let call = s.call_tool(0, "trigger", Default::default());
     let (reqs, _) = drain(&mut s);
     let call_id = body(&reqs[0])["id"].clone();
-    s.on_response(reqs[0].transfer, ResponseHead::new(202));
-    s.on_end(reqs[0].transfer);
+    s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(0, reqs[0].transfer);
     let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage", "params": {
         "messages": [{"role": "user", "content": {"type": "text", "text": "hi"}}], "maxTokens": 5}});
     s.on_body(
+        0,
         get.transfer,
         format!("event: message\ndata: {ask}\n\n").as_bytes(),
     );
@@ -703,6 +737,7 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     // That link is a guess, shown but not binding: the call ending leaves the request waiting.
     let done = json!({"jsonrpc": "2.0", "id": call_id, "result": {"content": []}});
     s.on_body(
+        0,
         get.transfer,
         format!("event: message\ndata: {done}\n\n").as_bytes(),
     );
@@ -713,17 +748,17 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
             .any(|e| matches!(e, Event::SamplingCancelled { .. })),
         "{events:?}"
     );
-    s.answer_sampling(pending.input, &answer()).unwrap();
+    s.answer_sampling(0, pending.input, &answer()).unwrap();
     let (reqs, _) = drain(&mut s);
     assert_eq!(reqs[0].url, init.url);
     assert_eq!(body(&reqs[0])["id"], 0);
 
     // The stream ending ends the session, and a running call with it.
-    let call = s.call_tool("trigger", Default::default());
+    let call = s.call_tool(0, "trigger", Default::default());
     let (reqs, _) = drain(&mut s);
-    s.on_response(reqs[0].transfer, ResponseHead::new(202));
-    s.on_end(reqs[0].transfer);
-    s.on_end(get.transfer);
+    s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(0, reqs[0].transfer);
+    s.on_end(0, get.transfer);
     let (_, events) = drain(&mut s);
     assert!(
         events
@@ -740,7 +775,7 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
 #[test]
 fn nothing_answering_anywhere_lists_every_attempt() {
     let mut s = session(None);
-    s.connect();
+    s.connect(0);
     let (reqs, _) = drain(&mut s);
     respond(&mut s, reqs[0].transfer, 404, "text/plain", "no");
     let (reqs, _) = drain(&mut s);
@@ -748,24 +783,30 @@ fn nothing_answering_anywhere_lists_every_attempt() {
     let (reqs, _) = drain(&mut s);
     respond(&mut s, reqs[0].transfer, 404, "text/plain", "no");
     let (_, events) = drain(&mut s);
-    let error = events
+    let (error, tried) = events
         .iter()
         .find_map(|e| match e {
-            Event::ConnectFailed { error } => Some(error.clone()),
+            Event::ConnectFailed { error, tried } => Some((error.clone(), tried.clone())),
             _ => None,
         })
         .unwrap();
-    assert!(error.contains("HTTP 404"), "{error}");
-    assert!(
-        error.contains("server/discover") && error.contains("initialize"),
-        "{error}"
+    assert_eq!(error.doing, Doing::OpeningLegacyStream);
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.hint, Some(Hint::CheckUrl));
+    let ways: Vec<Doing> = tried.into_iter().map(|e| e.doing).collect();
+    assert_eq!(
+        ways,
+        [
+            Doing::Discovering,
+            Doing::Initializing(Revision::V2025_11_25)
+        ]
     );
 }
 
 #[test]
 fn cancelling_a_call_waiting_for_input_at_2026_drops_its_inputs_and_tells_nobody() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    let call = s.call_tool("t", Default::default());
+    let call = s.call_tool(0, "t", Default::default());
     let (reqs, _) = drain(&mut s);
     respond_result(
         &mut s,
@@ -780,7 +821,7 @@ fn cancelling_a_call_waiting_for_input_at_2026_drops_its_inputs_and_tells_nobody
             _ => None,
         })
         .unwrap();
-    s.cancel_call(call, "changed my mind");
+    s.cancel_call(0, call, "changed my mind");
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty(), "2026 has no cancel message: {reqs:?}");
     assert!(
@@ -793,20 +834,20 @@ fn cancelling_a_call_waiting_for_input_at_2026_drops_its_inputs_and_tells_nobody
             .iter()
             .any(|e| matches!(e, Event::ToolCallCancelled { call: c, .. } if *c == call))
     );
-    assert!(s.answer_sampling(input, &answer()).is_err());
+    assert!(s.answer_sampling(0, input, &answer()).is_err());
 }
 
 #[test]
 fn cancelling_a_running_2026_call_closes_its_stream() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    let call = s.call_tool("t", Default::default());
+    let call = s.call_tool(0, "t", Default::default());
     let mut transfers = Vec::new();
     while let Some(t) = s.poll_transmit() {
         if let Transmit::Send(r) = t {
             transfers.push(r.transfer);
         }
     }
-    s.cancel_call(call, "stop");
+    s.cancel_call(0, call, "stop");
     let mut aborted = Vec::new();
     let mut sent = 0;
     while let Some(t) = s.poll_transmit() {
@@ -817,4 +858,26 @@ fn cancelling_a_running_2026_call_closes_its_stream() {
     }
     assert_eq!(aborted, transfers, "closing the stream is the cancel");
     assert_eq!(sent, 0);
+}
+
+#[test]
+fn a_catch_all_page_answering_discover_is_not_a_2026_server_and_initialize_follows() {
+    let mut s = session(None);
+    s.connect(0);
+    let (reqs, _) = drain(&mut s);
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        200,
+        "text/html",
+        "<!DOCTYPE html><p>Welcome</p>",
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ConnectFailed { .. })),
+        "{events:?}"
+    );
+    assert_eq!(body(&reqs[0])["method"], "initialize");
 }

@@ -1,9 +1,11 @@
 //! The session state machine, rule by rule, fed by hand the way a browser would feed it.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
-    ClientSession, Event, HttpMethod, HttpRequest, LogLevel, LogSource, ResponseHead, Revision,
-    SessionConfig, TransferId, Transmit,
+    AnswerError, ClientSession, Doing, Error, Event, Failure, Gone, HttpMethod, HttpRequest,
+    LogLevel, LogSource, ResponseHead, Revision, SessionConfig, TransferId, Transmit,
 };
 use serde_json::{Value, json};
 
@@ -16,6 +18,7 @@ fn session() -> ClientSession {
         client_version: "0.1.0".into(),
         revision: Some(Revision::V2025_11_25),
         known_transport: None,
+        log_level: None,
     })
 }
 
@@ -56,9 +59,9 @@ fn sse_head() -> ResponseHead {
 
 /// Answers a request with a JSON body in one go.
 fn answer_json(s: &mut ClientSession, t: TransferId, value: Value) {
-    s.on_response(t, json_head());
-    s.on_body(t, value.to_string().as_bytes());
-    s.on_end(t);
+    s.on_response(0, t, json_head());
+    s.on_body(0, t, value.to_string().as_bytes());
+    s.on_end(0, t);
 }
 
 fn sse_event(value: &Value) -> String {
@@ -73,24 +76,26 @@ fn init_result() -> Value {
 /// Brings a session to Ready: returns it and the transfers of the standalone GET and tools/list.
 fn ready_session() -> (ClientSession, TransferId, TransferId) {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
     let init = &sends(&t)[0];
     s.on_response(
+        0,
         init.transfer,
         json_head().with_header("mcp-session-id", "sess-1"),
     );
     s.on_body(
+        0,
         init.transfer,
         json!({"jsonrpc": "2.0", "id": 0, "result": init_result()})
             .to_string()
             .as_bytes(),
     );
-    s.on_end(init.transfer);
+    s.on_end(0, init.transfer);
     let (t, _) = drain(&mut s);
     let confirm = &sends(&t)[0];
-    s.on_response(confirm.transfer, ResponseHead::new(202));
-    s.on_end(confirm.transfer);
+    s.on_response(0, confirm.transfer, ResponseHead::new(202));
+    s.on_end(0, confirm.transfer);
     let (t, _) = drain(&mut s);
     let reqs = sends(&t);
     assert_eq!(reqs.len(), 2, "standalone GET and tools/list: {reqs:?}");
@@ -100,7 +105,7 @@ fn ready_session() -> (ClientSession, TransferId, TransferId) {
 #[test]
 fn connect_posts_initialize_declaring_sampling() {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
     let reqs = sends(&t);
     assert_eq!(reqs.len(), 1);
@@ -127,20 +132,22 @@ fn connect_posts_initialize_declaring_sampling() {
 #[test]
 fn initialize_then_initialized_then_stream_and_tools_with_session_headers() {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
     let init = sends(&t)[0].clone();
     s.on_response(
+        0,
         init.transfer,
         json_head().with_header("Mcp-Session-Id", "abc-123"),
     );
     s.on_body(
+        0,
         init.transfer,
         json!({"jsonrpc": "2.0", "id": 0, "result": init_result()})
             .to_string()
             .as_bytes(),
     );
-    s.on_end(init.transfer);
+    s.on_end(0, init.transfer);
     let (t, events) = drain(&mut s);
     assert!(events.iter().any(
         |e| matches!(e, Event::Connected { protocol_version, server, .. }
@@ -161,8 +168,8 @@ fn initialize_then_initialized_then_stream_and_tools_with_session_headers() {
     assert_eq!(s.session_id(), Some("abc-123"));
     assert!(!s.is_ready());
 
-    s.on_response(reqs[0].transfer, ResponseHead::new(202));
-    s.on_end(reqs[0].transfer);
+    s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(0, reqs[0].transfer);
     assert!(s.is_ready());
     let (t, _) = drain(&mut s);
     let reqs = sends(&t);
@@ -176,19 +183,19 @@ fn initialize_then_initialized_then_stream_and_tools_with_session_headers() {
 #[test]
 fn initialize_answered_on_an_sse_stream_with_crlf_and_priming_event() {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
     let init = sends(&t)[0].transfer;
-    s.on_response(init, sse_head());
+    s.on_response(0, init, sse_head());
     let stream = format!(
         "id: 0\r\ndata: \r\n\r\nevent: message\r\nid: 1\r\ndata: {}\r\n\r\n",
         json!({"jsonrpc": "2.0", "id": 0, "result": init_result()})
     );
     // Split the stream at an awkward place: inside the CRLF that ends the priming event.
     let (a, b) = stream.as_bytes().split_at(12);
-    s.on_body(init, a);
-    s.on_body(init, b);
-    s.on_end(init);
+    s.on_body(0, init, a);
+    s.on_body(0, init, b);
+    s.on_end(0, init);
     let (_, events) = drain(&mut s);
     assert!(
         events.iter().any(|e| matches!(e, Event::Connected { .. })),
@@ -199,7 +206,7 @@ fn initialize_answered_on_an_sse_stream_with_crlf_and_priming_event() {
 #[test]
 fn a_server_choosing_an_unknown_revision_fails_the_connection() {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
     let mut result = init_result();
     result["protocolVersion"] = json!("2023-01-01");
@@ -210,25 +217,30 @@ fn a_server_choosing_an_unknown_revision_fails_the_connection() {
     );
     let (_, events) = drain(&mut s);
     let failed = events.iter().find_map(|e| match e {
-        Event::ConnectFailed { error } => Some(error.clone()),
+        Event::ConnectFailed { error, .. } => Some(error.clone()),
         _ => None,
     });
-    assert!(failed.expect("ConnectFailed").contains("2023-01-01"));
+    assert_eq!(
+        failed.expect("ConnectFailed").failure,
+        Failure::UnknownRevision("2023-01-01".into())
+    );
     assert!(s.is_closed());
 }
 
 #[test]
 fn a_network_failure_on_initialize_is_a_connect_failure_with_the_reason() {
     let mut s = session();
-    s.connect();
+    s.connect(0);
     let (t, _) = drain(&mut s);
-    s.on_failure(sends(&t)[0].transfer, "Failed to fetch (CORS?)");
+    s.on_failure(0, sends(&t)[0].transfer, "Failed to fetch (CORS?)");
     let (_, events) = drain(&mut s);
-    assert!(
-        events.iter().any(
-            |e| matches!(e, Event::ConnectFailed { error } if error.contains("Failed to fetch"))
-        )
-    );
+    assert!(events.contains(&Event::ConnectFailed {
+        error: Error::new(
+            Doing::Initializing(Revision::V2025_11_25),
+            Failure::Network("Failed to fetch (CORS?)".into())
+        ),
+        tried: Vec::new()
+    }));
 }
 
 #[test]
@@ -264,6 +276,7 @@ fn tools_are_listed_across_pages() {
 /// Starts a tool call and returns its transfer and JSON-RPC id.
 fn start_call(s: &mut ClientSession) -> (mcp_desk_protocol::CallId, TransferId, Value) {
     let call = s.call_tool(
+        0,
         "create_blog_post",
         json!({"title": "T", "draft": "D"})
             .as_object()
@@ -300,9 +313,13 @@ fn answer(text: &str) -> CreateMessageResult {
 fn sampling_on_the_call_stream_round_trips_and_the_call_finishes() {
     let (mut s, _get, _list) = ready_session();
     let (call, transfer, call_id) = start_call(&mut s);
-    s.on_response(transfer, sse_head());
-    s.on_body(transfer, b"id: 0\ndata: \n\n");
-    s.on_body(transfer, sse_event(&sampling_request(json!(7))).as_bytes());
+    s.on_response(0, transfer, sse_head());
+    s.on_body(0, transfer, b"id: 0\ndata: \n\n");
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&sampling_request(json!(7))).as_bytes(),
+    );
     let (_, events) = drain(&mut s);
     let pending = events
         .iter()
@@ -319,7 +336,7 @@ fn sampling_on_the_call_stream_round_trips_and_the_call_finishes() {
         (call, "create_blog_post")
     );
 
-    s.answer_sampling(pending.input, &answer("A summary"))
+    s.answer_sampling(0, pending.input, &answer("A summary"))
         .unwrap();
     let (t, _) = drain(&mut s);
     let reply = &sends(&t)[0];
@@ -331,12 +348,12 @@ fn sampling_on_the_call_stream_round_trips_and_the_call_finishes() {
         json!({"jsonrpc": "2.0", "id": 7, "result": {"role": "assistant",
             "content": {"type": "text", "text": "A summary"}, "model": "mock-model", "stopReason": "endTurn"}})
     );
-    s.on_response(reply.transfer, ResponseHead::new(202));
-    s.on_end(reply.transfer);
+    s.on_response(0, reply.transfer, ResponseHead::new(202));
+    s.on_end(0, reply.transfer);
 
     let result = json!({"jsonrpc": "2.0", "id": call_id, "result": {"content": [{"type": "text", "text": "# T\n> A summary"}]}});
-    s.on_body(transfer, sse_event(&result).as_bytes());
-    s.on_end(transfer);
+    s.on_body(0, transfer, sse_event(&result).as_bytes());
+    s.on_end(0, transfer);
     let (_, events) = drain(&mut s);
     let finished = events.iter().find_map(|e| match e {
         Event::ToolCallFinished { call: c, result } if *c == call => Some(result.clone()),
@@ -348,15 +365,19 @@ fn sampling_on_the_call_stream_round_trips_and_the_call_finishes() {
         "# T\n> A summary"
     );
     // The answer cannot be sent twice.
-    assert!(s.answer_sampling(pending.input, &answer("again")).is_err());
+    assert!(
+        s.answer_sampling(0, pending.input, &answer("again"))
+            .is_err()
+    );
 }
 
 #[test]
 fn rejection_sends_the_user_rejected_error() {
     let (mut s, _get, _list) = ready_session();
     let (_, transfer, _) = start_call(&mut s);
-    s.on_response(transfer, sse_head());
+    s.on_response(0, transfer, sse_head());
     s.on_body(
+        0,
         transfer,
         sse_event(&sampling_request(json!("req-a"))).as_bytes(),
     );
@@ -367,7 +388,7 @@ fn rejection_sends_the_user_rejected_error() {
     else {
         panic!("no sampling request");
     };
-    s.reject_sampling(p.input).unwrap();
+    s.reject_sampling(0, p.input).unwrap();
     let (t, _) = drain(&mut s);
     assert_eq!(
         body(&sends(&t)[0]),
@@ -378,8 +399,8 @@ fn rejection_sends_the_user_rejected_error() {
 #[test]
 fn an_answer_with_the_wrong_role_is_refused_and_the_request_stays_pending() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, sse_head());
-    s.on_body(get, sse_event(&sampling_request(json!(1))).as_bytes());
+    s.on_response(0, get, sse_head());
+    s.on_body(0, get, sse_event(&sampling_request(json!(1))).as_bytes());
     let (_, events) = drain(&mut s);
     let Some(Event::SamplingRequested(p)) = events
         .into_iter()
@@ -392,39 +413,41 @@ fn an_answer_with_the_wrong_role_is_refused_and_the_request_stays_pending() {
         "the GET stream belongs to no call"
     );
     let wrong = CreateMessageResult::new(SamplingMessage::user_text("x"), "m".into());
-    assert!(
-        s.answer_sampling(p.input, &wrong)
-            .unwrap_err()
-            .contains("assistant")
+    assert_eq!(
+        s.answer_sampling(0, p.input, &wrong),
+        Err(AnswerError::NotAssistant)
     );
-    assert!(s.answer_sampling(p.input, &answer("ok")).is_ok());
+    assert!(s.answer_sampling(0, p.input, &answer("ok")).is_ok());
 }
 
 #[test]
 fn a_server_cancel_withdraws_the_pending_request() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, sse_head());
-    s.on_body(get, sse_event(&sampling_request(json!(4))).as_bytes());
+    s.on_response(0, get, sse_head());
+    s.on_body(0, get, sse_event(&sampling_request(json!(4))).as_bytes());
     let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 4, "reason": "timeout"}});
-    s.on_body(get, sse_event(&cancel).as_bytes());
+    s.on_body(0, get, sse_event(&cancel).as_bytes());
     let (_, events) = drain(&mut s);
     let input = events.iter().find_map(|e| match e {
         Event::SamplingRequested(p) => Some(p.input),
         _ => None,
     });
-    assert!(events.iter().any(
-        |e| matches!(e, Event::SamplingCancelled { input: i, reason }
-        if Some(*i) == input && reason.contains("timeout"))
-    ));
-    assert!(s.answer_sampling(input.unwrap(), &answer("late")).is_err());
+    assert!(events.contains(&Event::SamplingCancelled {
+        input: input.unwrap(),
+        reason: Gone::ServerCancelled(Some("timeout".into()))
+    }));
+    assert!(
+        s.answer_sampling(0, input.unwrap(), &answer("late"))
+            .is_err()
+    );
 }
 
 #[test]
 fn a_malformed_sampling_request_is_refused_with_invalid_params() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, sse_head());
+    s.on_response(0, get, sse_head());
     let bad = json!({"jsonrpc": "2.0", "id": 9, "method": "sampling/createMessage", "params": {"messages": "nope"}});
-    s.on_body(get, sse_event(&bad).as_bytes());
+    s.on_body(0, get, sse_event(&bad).as_bytes());
     let (t, events) = drain(&mut s);
     assert!(
         !events
@@ -440,12 +463,14 @@ fn a_malformed_sampling_request_is_refused_with_invalid_params() {
 #[test]
 fn ping_is_answered_and_unknown_requests_are_refused() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, sse_head());
+    s.on_response(0, get, sse_head());
     s.on_body(
+        0,
         get,
         sse_event(&json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})).as_bytes(),
     );
     s.on_body(
+        0,
         get,
         sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "roots/list"})).as_bytes(),
     );
@@ -460,19 +485,26 @@ fn an_http_500_fails_the_call_with_status_and_body() {
     let (mut s, _get, _list) = ready_session();
     let (call, transfer, _) = start_call(&mut s);
     s.on_response(
+        0,
         transfer,
         ResponseHead::new(500).with_header("content-type", "text/plain"),
     );
-    s.on_body(transfer, b"database on fire");
-    s.on_end(transfer);
+    s.on_body(0, transfer, b"database on fire");
+    s.on_end(0, transfer);
     let (_, events) = drain(&mut s);
     let error = events.iter().find_map(|e| match e {
         Event::ToolCallFailed { call: c, error } if *c == call => Some(error.clone()),
         _ => None,
     });
     let error = error.expect("ToolCallFailed");
-    assert!(error.contains("HTTP 500 Internal Server Error"), "{error}");
-    assert!(error.contains("database on fire"), "{error}");
+    assert_eq!(
+        error.failure,
+        Failure::Status {
+            status: 500,
+            excerpt: "database on fire".into(),
+            rpc: None
+        }
+    );
     assert!(s.is_ready(), "one failed call leaves the session up");
 }
 
@@ -480,15 +512,15 @@ fn an_http_500_fails_the_call_with_status_and_body() {
 fn invalid_json_fails_the_call_clearly() {
     let (mut s, _get, _list) = ready_session();
     let (call, transfer, _) = start_call(&mut s);
-    s.on_response(transfer, json_head());
-    s.on_body(transfer, br#"{"jsonrpc": "2.0", "id": "#);
-    s.on_end(transfer);
+    s.on_response(0, transfer, json_head());
+    s.on_body(0, transfer, br#"{"jsonrpc": "2.0", "id": "#);
+    s.on_end(0, transfer);
     let (_, events) = drain(&mut s);
     assert!(
         events
             .iter()
             .any(|e| matches!(e, Event::ToolCallFailed { call: c, error }
-        if *c == call && error.contains("invalid JSON"))),
+        if *c == call && matches!(&error.failure, Failure::Unusable(why) if why.starts_with("the server sent invalid JSON")))),
         "{events:?}"
     );
 }
@@ -497,16 +529,16 @@ fn invalid_json_fails_the_call_clearly() {
 fn a_stream_closed_before_the_result_fails_the_call() {
     let (mut s, _get, _list) = ready_session();
     let (call, transfer, _) = start_call(&mut s);
-    s.on_response(transfer, sse_head());
+    s.on_response(0, transfer, sse_head());
     // No event id: nothing to resume from.
-    s.on_body(transfer, b": keep-alive\n\n");
-    s.on_end(transfer);
+    s.on_body(0, transfer, b": keep-alive\n\n");
+    s.on_end(0, transfer);
     let (_, events) = drain(&mut s);
     assert!(
         events
             .iter()
             .any(|e| matches!(e, Event::ToolCallFailed { call: c, error }
-        if *c == call && error.contains("closed the response stream"))),
+        if *c == call && error.failure == Failure::EndedEarly)),
         "{events:?}"
     );
 }
@@ -515,14 +547,14 @@ fn a_stream_closed_before_the_result_fails_the_call() {
 fn a_404_with_a_session_says_the_session_expired() {
     let (mut s, _get, _list) = ready_session();
     let (_, transfer, _) = start_call(&mut s);
-    s.on_response(transfer, ResponseHead::new(404));
-    s.on_end(transfer);
+    s.on_response(0, transfer, ResponseHead::new(404));
+    s.on_end(0, transfer);
     let (_, events) = drain(&mut s);
     assert!(
         events
             .iter()
             .any(|e| matches!(e, Event::ToolCallFailed { error, .. }
-        if error.contains("HTTP 404") && error.contains("expired"))),
+        if error.failure == Failure::SessionExpired)),
         "{events:?}"
     );
 }
@@ -538,14 +570,15 @@ fn a_json_rpc_error_names_the_method_and_message() {
     );
     let (_, events) = drain(&mut s);
     assert!(events.iter().any(|e| matches!(e, Event::ToolCallFailed { error, .. }
-        if error.contains("tools/call") && error.contains("Unknown tool") && error.contains("-32602"))));
+        if matches!(&error.doing, Doing::CallingTool { tool, round: 0 } if tool == "create_blog_post")
+            && error.rpc().is_some_and(|r| r.code.0 == -32602 && r.message == "Unknown tool"))));
 }
 
 #[test]
 fn the_standalone_stream_may_be_refused_with_405() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, ResponseHead::new(405));
-    s.on_end(get);
+    s.on_response(0, get, ResponseHead::new(405));
+    s.on_end(0, get);
     let (_, events) = drain(&mut s);
     assert!(
         events
@@ -560,12 +593,13 @@ fn the_standalone_stream_may_be_refused_with_405() {
 fn progress_and_server_logs_are_reported() {
     let (mut s, _get, _list) = ready_session();
     let (call, transfer, _) = start_call(&mut s);
-    s.on_response(transfer, sse_head());
+    s.on_response(0, transfer, sse_head());
     let progress = json!({"jsonrpc": "2.0", "method": "notifications/progress",
         "params": {"progressToken": call.0, "progress": 2, "total": 4, "message": "half"}});
     let log = json!({"jsonrpc": "2.0", "method": "notifications/message",
         "params": {"level": "warning", "logger": "demo", "data": "careful"}});
     s.on_body(
+        0,
         transfer,
         format!("{}{}", sse_event(&progress), sse_event(&log)).as_bytes(),
     );
@@ -582,10 +616,10 @@ fn progress_and_server_logs_are_reported() {
 fn disconnect_aborts_everything_fails_what_waits_and_deletes_the_session() {
     let (mut s, get, _list) = ready_session();
     let (call, transfer, _) = start_call(&mut s);
-    s.on_response(get, sse_head());
-    s.on_body(get, sse_event(&sampling_request(json!(3))).as_bytes());
+    s.on_response(0, get, sse_head());
+    s.on_body(0, get, sse_event(&sampling_request(json!(3))).as_bytes());
     drain(&mut s);
-    s.disconnect();
+    s.disconnect(0);
     let (t, events) = drain(&mut s);
     let aborted: Vec<TransferId> = t
         .iter()
@@ -619,17 +653,18 @@ fn disconnect_aborts_everything_fails_what_waits_and_deletes_the_session() {
 #[test]
 fn calling_before_connecting_fails_at_once() {
     let mut s = session();
-    let call = s.call_tool("x", Default::default());
+    let call = s.call_tool(0, "x", Default::default());
     let (t, events) = drain(&mut s);
     assert!(t.is_empty());
-    assert!(events.iter().any(|e| matches!(e, Event::ToolCallFailed { call: c, error } if *c == call && error.contains("Not connected"))));
+    assert!(events.iter().any(|e| matches!(e, Event::ToolCallFailed { call: c, error } if *c == call && error.failure == Failure::NotConnected)));
 }
 
 #[test]
 fn a_notification_list_change_refreshes_the_tools() {
     let (mut s, get, _list) = ready_session();
-    s.on_response(get, sse_head());
+    s.on_response(0, get, sse_head());
     s.on_body(
+        0,
         get,
         sse_event(&json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}))
             .as_bytes(),

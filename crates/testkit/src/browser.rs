@@ -164,6 +164,60 @@ impl Browser {
         }
     }
 
+    /// Waits until the element's attribute is exactly `expected`; the error tells what it was.
+    pub async fn wait_for_attribute(
+        &self,
+        testid: &str,
+        name: &str,
+        expected: &str,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(&selector(testid))).await {
+                last = element.attr(name).await.ok().flatten();
+                if last.as_deref() == Some(expected) {
+                    return Ok(());
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(format!(
+                    "[data-testid={testid}] {name} was not {expected:?} within {timeout:?}; it was {last:?}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the element shows exactly `expected` (trimmed): a count, where "10" holds
+    /// "1", or a state word, where "disconnected" holds "connected".
+    pub async fn wait_for_exact(
+        &self,
+        testid: &str,
+        expected: &str,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut last = String::from("(element never appeared)");
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(&selector(testid))).await
+                && let Ok(text) = Self::shown(&element).await
+            {
+                if text.trim() == expected {
+                    return Ok(());
+                }
+                last = text;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(format!(
+                    "[data-testid={testid}] did not show exactly {expected:?} within {timeout:?}; it showed: {last:?}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The element's text.
     pub async fn text_of(&self, testid: &str) -> Result<String, String> {
         self.find(testid)

@@ -1,7 +1,6 @@
 //! Settings read from the page's URL (fragment first, then query string), as listed in the
 //! UI contract: `server` (repeatable: one server tab each), `connect`, `provider`, `base`,
-//! `model`, `revision`.
-//! An API key is never read from the URL.
+//! `model`, `revision`. An API key is never read from the URL.
 
 /// What the URL asked for at start-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,15 +1,15 @@
 //! Rules for when not to ask: per server (and optionally per tool) "always ask",
 //! "auto-approve the request" (the LLM is called at once; the person reviews the completion)
 //! or "auto-approve the completion" (answered without the person), each with budgets that
-//! fall back to asking when spent, and a global pause. Pure logic: time is passed in.
+//! fall back to asking when spent, and a global pause. Time comes in as an argument; the
+//! book comes from and goes to saved text.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::browser::storage;
+use crate::server_key::ServerKey;
 
-const STORAGE_KEY: &str = "mcp-desk.rules";
 /// More pending requests than this from one server are refused, not queued.
 pub const MAX_PENDING_PER_SERVER: usize = 100;
 
@@ -57,14 +57,61 @@ pub struct Budget {
     pub max_tokens_per_request: Option<u32>,
 }
 
+impl Budget {
+    /// The limits as the rules panel lists them (`2/min, 500 tokens/h`), empty for none.
+    pub fn describe(&self) -> String {
+        [
+            self.requests_per_minute.map(|n| format!("{n}/min")),
+            self.tokens_per_hour.map(|n| format!("{n} tokens/h")),
+            self.max_tokens_per_request
+                .map(|n| format!("≤ {n} tokens each")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+/// Reads a budget field as typed: empty is no limit.
+pub fn parse_limit(text: &str) -> Result<Option<u32>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u32>()
+        .map(Some)
+        .map_err(|_| format!("\"{text}\" is not a whole number (leave it empty for no limit)."))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
-    /// The server, as [`crate::server_key::of`] names it.
-    pub server: String,
+    pub server: ServerKey,
     /// `None`: every tool of the server (and requests tied to no tool).
     pub tool: Option<String>,
     pub mode: Mode,
     pub budget: Budget,
+}
+
+impl Rule {
+    /// The rule as the rules panel lists it.
+    pub fn describe(&self) -> String {
+        let limits = self.budget.describe();
+        format!(
+            "{}{} — {}{}",
+            self.server.shown(),
+            self.tool
+                .as_ref()
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default(),
+            self.mode.label(),
+            if limits.is_empty() {
+                String::new()
+            } else {
+                format!(" ({limits})")
+            }
+        )
+    }
 }
 
 /// What to do with a new request.
@@ -87,15 +134,32 @@ pub enum Decision {
 pub struct RuleBook {
     pub rules: Vec<Rule>,
     pub paused: bool,
-    /// Per server: when automatic approvals happened and the tokens they allowed.
+    /// Per server: when automatic approvals happened (ms) and the tokens they allowed.
     #[serde(skip)]
-    spent: BTreeMap<String, VecDeque<(f64, u32)>>,
+    spent: BTreeMap<ServerKey, VecDeque<(f64, u32)>>,
 }
 
 impl RuleBook {
+    /// The book saved as `saved` (none, or unreadable: an empty book); a server saved by its
+    /// whole URL, token and all, by an older version is named by its key now.
+    pub fn load(saved: Option<&str>, salt: &str) -> RuleBook {
+        let mut book: RuleBook = saved
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
+        for rule in &mut book.rules {
+            rule.server = ServerKey::migrate(rule.server.as_str(), salt);
+        }
+        book
+    }
+
+    /// The text to save (what the budgets spent is not saved).
+    pub fn to_saved(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// The rule for a request: one for its tool first, then one for the whole server.
-    pub fn rule_for(&self, server: &str, tool: Option<&str>) -> Option<&Rule> {
-        let same = |r: &&Rule| r.server == server;
+    pub fn rule_for(&self, server: &ServerKey, tool: Option<&str>) -> Option<&Rule> {
+        let same = |r: &&Rule| r.server == *server;
         self.rules
             .iter()
             .filter(same)
@@ -110,15 +174,16 @@ impl RuleBook {
         self.rules.push(rule);
     }
 
-    pub fn remove(&mut self, server: &str, tool: Option<&str>) {
+    pub fn remove(&mut self, server: &ServerKey, tool: Option<&str>) {
         self.rules
-            .retain(|r| !(r.server == server && r.tool.as_deref() == tool));
+            .retain(|r| !(r.server == *server && r.tool.as_deref() == tool));
     }
 
-    /// Decides for a request from `server` (`pending` of its requests already waiting).
+    /// Decides for a request from `server` (`pending` of its requests already waiting) at
+    /// `now_ms` (any clock in milliseconds, the same one every time).
     pub fn decide(
         &mut self,
-        server: &str,
+        server: &ServerKey,
         tool: Option<&str>,
         max_tokens: u32,
         pending: usize,
@@ -128,7 +193,7 @@ impl RuleBook {
             return Decision::Throttle {
                 why: format!(
                     "{} already has {pending} sampling requests waiting; MCP Desk refused this one. Slow down and try again.",
-                    crate::server_key::shown(server)
+                    server.shown()
                 ),
             };
         }
@@ -143,7 +208,7 @@ impl RuleBook {
                 why: Some("Automatic approval is paused.".into()),
             };
         }
-        let spent = self.spent.entry(server.to_owned()).or_default();
+        let spent = self.spent.entry(server.clone()).or_default();
         while spent.front().is_some_and(|(t, _)| now_ms - t > 3_600_000.0) {
             spent.pop_front();
         }
@@ -182,29 +247,5 @@ impl RuleBook {
             Mode::AutoApproveRequest => Decision::AutoRequest,
             _ => Decision::AutoCompletion,
         }
-    }
-}
-
-/// The saved rule book; a server saved by its whole URL, token and all, by an older version is
-/// named by its key now, and the book saved again.
-pub fn load() -> RuleBook {
-    let mut book: RuleBook = storage::local_get(STORAGE_KEY)
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    let mut renamed = false;
-    for rule in &mut book.rules {
-        let key = crate::server_key::migrate(&rule.server);
-        renamed |= key != rule.server;
-        rule.server = key;
-    }
-    if renamed {
-        save(&book);
-    }
-    book
-}
-
-pub fn save(book: &RuleBook) {
-    if let Ok(text) = serde_json::to_string(book) {
-        storage::local_set(STORAGE_KEY, &text);
     }
 }

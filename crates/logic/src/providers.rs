@@ -1,7 +1,8 @@
 //! The person's provider settings: the default provider for new sampling requests and, per
-//! provider, its base URL, API key and models. Settings live in `localStorage`; API keys live
-//! in `sessionStorage` unless the person ticks "remember on this device". Keys never reach a
-//! URL, the log, or an MCP server.
+//! provider, its base URL, API key and models, plus a provider (and model) per server. The
+//! settings are saved as one text; each API key is saved on its own, in the tab's storage
+//! unless the person ticks "remember on this device" — [`ProviderSettings::to_saved`] says
+//! where. Keys never reach a URL, the log, or an MCP server.
 
 use std::collections::BTreeMap;
 
@@ -9,13 +10,7 @@ use mcp_desk_llm::model_choice::{self, ModelChoice, ModelScores};
 use mcp_desk_llm::{ProviderConfig, ProviderKind};
 use serde::{Deserialize, Serialize};
 
-use crate::browser::storage;
-
-const SETTINGS_KEY: &str = "mcp-desk.providers";
-
-fn key_slot(kind: ProviderKind) -> String {
-    format!("mcp-desk.key.{}", kind.id())
-}
+use crate::server_key::ServerKey;
 
 /// One provider's settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -23,12 +18,12 @@ fn key_slot(kind: ProviderKind) -> String {
 pub struct ProviderEntry {
     /// Empty: the preset's base URL.
     pub base_url: String,
-    /// Never serialized with the settings; stored on its own.
+    /// Never serialized with the settings; saved on its own.
     #[serde(skip)]
     pub api_key: String,
     /// The person's models, in order of preference.
     pub models: Vec<String>,
-    /// Keep the key in `localStorage` rather than for this tab only.
+    /// Keep the key on this device rather than for this tab only.
     pub remember_key: bool,
     /// The person's own ratings of models (else the defaults for well-known families).
     pub scores: BTreeMap<String, ModelScoreEntry>,
@@ -50,10 +45,29 @@ pub struct ServerOverride {
 pub struct ProviderSettings {
     pub kind: ProviderKind,
     pub entries: BTreeMap<String, ProviderEntry>,
-    /// Per MCP server (named by [`crate::server_key::of`]): the provider (and model) that
-    /// answers its requests.
+    /// Per MCP server: the provider (and model) that answers its requests.
     #[serde(default)]
-    pub servers: BTreeMap<String, ServerOverride>,
+    pub servers: BTreeMap<ServerKey, ServerOverride>,
+}
+
+/// Where one provider's API key is to be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// No key: remove it from both storages.
+    Nowhere,
+    /// For this tab only (`sessionStorage`).
+    Tab(String),
+    /// On this device (`localStorage`), as the person opted in.
+    Device(String),
+}
+
+/// What to write when the settings change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedProviders {
+    /// The settings without keys.
+    pub settings: String,
+    /// Per provider: its key's storage slot and where the key goes.
+    pub keys: Vec<(String, KeyPlace)>,
 }
 
 impl Default for ProviderSettings {
@@ -66,7 +80,65 @@ impl Default for ProviderSettings {
     }
 }
 
+/// The storage slot of a provider's API key.
+pub fn key_slot(kind: ProviderKind) -> String {
+    format!("mcp-desk.key.{}", kind.id())
+}
+
 impl ProviderSettings {
+    /// The settings saved as `saved`, with each key from `saved_key(slot)`; a server named by
+    /// its whole URL, token and all, by an older version is named by its key now.
+    pub fn load(
+        saved: Option<&str>,
+        saved_key: impl Fn(&str) -> Option<String>,
+        salt: &str,
+    ) -> ProviderSettings {
+        let mut settings = saved
+            .and_then(|text| serde_json::from_str::<ProviderSettings>(text).ok())
+            .unwrap_or_default();
+        settings.servers = std::mem::take(&mut settings.servers)
+            .into_iter()
+            .map(|(key, choice)| (ServerKey::migrate(key.as_str(), salt), choice))
+            .collect();
+        for kind in ProviderKind::ALL {
+            if let Some(key) = saved_key(&key_slot(kind)) {
+                let mut entry = settings.entry(kind);
+                entry.api_key = key;
+                settings.set_entry(kind, entry);
+            }
+        }
+        settings
+    }
+
+    /// What to save: the settings without keys, and where each key goes.
+    pub fn to_saved(&self) -> SavedProviders {
+        let keys = ProviderKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let entry = self.entry(kind);
+                let place = match (entry.api_key.is_empty(), entry.remember_key) {
+                    (true, _) => KeyPlace::Nowhere,
+                    (false, true) => KeyPlace::Device(entry.api_key),
+                    (false, false) => KeyPlace::Tab(entry.api_key),
+                };
+                (key_slot(kind), place)
+            })
+            .collect();
+        SavedProviders {
+            settings: serde_json::to_string(self).unwrap_or_default(),
+            keys,
+        }
+    }
+
+    /// Every API key the person entered (for checks that nothing carries one).
+    pub fn secrets(&self) -> Vec<String> {
+        self.entries
+            .values()
+            .map(|e| e.api_key.clone())
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+
     pub fn entry(&self, kind: ProviderKind) -> ProviderEntry {
         self.entries.get(kind.id()).cloned().unwrap_or_default()
     }
@@ -136,16 +208,15 @@ impl ProviderSettings {
         }
     }
 
-    /// The provider and model for a request from `server_url`, with the reason: the
-    /// person's setting for that server, else the default provider's choice.
+    /// The provider and model for a request from `server`, with the reason: the person's
+    /// setting for that server, else the default provider's choice.
     pub fn choose_for(
         &self,
-        server_url: &str,
+        server: &ServerKey,
         preferences: Option<&serde_json::Value>,
     ) -> (ProviderKind, ModelChoice) {
-        let key = crate::server_key::of(server_url);
-        let shown = crate::server_key::shown(&key);
-        match self.servers.get(&key) {
+        let shown = server.shown();
+        match self.servers.get(server) {
             Some(o) if !o.model.trim().is_empty() => (
                 o.kind,
                 ModelChoice {
@@ -207,51 +278,10 @@ pub fn format_scores(scores: &BTreeMap<String, ModelScoreEntry>) -> String {
         .join("\n")
 }
 
-/// The settings saved on this device, keys included from wherever they were kept.
-pub fn load() -> ProviderSettings {
-    let mut settings = storage::local_get(SETTINGS_KEY)
-        .and_then(|text| serde_json::from_str::<ProviderSettings>(&text).ok())
-        .unwrap_or_default();
-    // A server saved by its whole URL, token and all, by an older version: named by its key now.
-    let saved = std::mem::take(&mut settings.servers);
-    let renamed = saved
-        .keys()
-        .any(|url| crate::server_key::migrate(url) != *url);
-    settings.servers = saved
-        .into_iter()
-        .map(|(url, choice)| (crate::server_key::migrate(&url), choice))
-        .collect();
-    for kind in ProviderKind::ALL {
-        let slot = key_slot(kind);
-        if let Some(key) = storage::session_get(&slot).or_else(|| storage::local_get(&slot)) {
-            let mut entry = settings.entry(kind);
-            entry.api_key = key;
-            settings.set_entry(kind, entry);
-        }
-    }
-    if renamed {
-        save(&settings);
-    }
-    settings
-}
-
-/// Saves the settings; each key goes to `sessionStorage`, or `localStorage` if remembered.
-pub fn save(settings: &ProviderSettings) {
-    if let Ok(text) = serde_json::to_string(settings) {
-        storage::local_set(SETTINGS_KEY, &text);
-    }
-    for kind in ProviderKind::ALL {
-        let slot = key_slot(kind);
-        let entry = settings.entry(kind);
-        storage::session_remove(&slot);
-        storage::local_remove(&slot);
-        if entry.api_key.is_empty() {
-            continue;
-        }
-        if entry.remember_key {
-            storage::local_set(&slot, &entry.api_key);
-        } else {
-            storage::session_set(&slot, &entry.api_key);
-        }
-    }
+/// The models as typed in the settings panel (comma-separated), empty entries dropped.
+pub fn parse_models(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|m| m.trim().to_owned())
+        .filter(|m| !m.is_empty())
+        .collect()
 }

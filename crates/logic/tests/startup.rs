@@ -1,12 +1,8 @@
 //! The URL keys of the UI contract, read the way the page reads them at start-up.
-#![cfg(target_arch = "wasm32")]
 
-use mcp_desk::startup::{StartupSettings, percent_decode};
-use wasm_bindgen_test::*;
+use mcp_desk_logic::startup::{StartupSettings, percent_decode};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-#[wasm_bindgen_test]
+#[test]
 fn reads_every_contract_key_from_the_fragment() {
     let s = StartupSettings::parse(
         "#server=http%3A%2F%2F127.0.0.1%3A8787%2Fmcp&connect=1&provider=mock&base=http%3A%2F%2Flocalhost%3A11434&model=llama3&revision=2025-06-18",
@@ -20,7 +16,7 @@ fn reads_every_contract_key_from_the_fragment() {
     assert_eq!(s.revision.as_deref(), Some("2025-06-18"));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn the_fragment_wins_over_the_query_string() {
     let s = StartupSettings::parse(
         "#provider=manual",
@@ -31,7 +27,7 @@ fn the_fragment_wins_over_the_query_string() {
     assert!(!s.connect);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn server_repeats_one_tab_each_and_the_fragment_replaces_the_query_list() {
     let s = StartupSettings::parse("#server=http://a/mcp&server=&server=http://b/mcp", "");
     assert_eq!(s.servers, ["http://a/mcp", "http://b/mcp"]);
@@ -44,7 +40,7 @@ fn server_repeats_one_tab_each_and_the_fragment_replaces_the_query_list() {
     assert_eq!(s.servers, ["http://a/mcp", "http://b/mcp"]);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn decoding_is_forgiving_and_plus_means_space_only_in_queries() {
     assert_eq!(percent_decode("a+b%20c", true), "a b c");
     assert_eq!(percent_decode("a+b", false), "a+b");
@@ -52,7 +48,7 @@ fn decoding_is_forgiving_and_plus_means_space_only_in_queries() {
     assert_eq!(percent_decode("%zz%C3%A9", false), "%zzé");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn an_api_key_in_the_url_is_ignored() {
     let s = StartupSettings::parse("#key=sk-secret&api_key=sk-secret&provider=openai", "");
     assert!(!format!("{s:?}").contains("sk-secret"));

@@ -2,88 +2,21 @@
 //! marked with what the server sent), images rendered, audio playable, tool calls and tool
 //! results labelled. Everything from the server is rendered as text or as a `data:` URL of a
 //! checked media type — never as HTML.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use leptos::prelude::*;
+use mcp_desk_logic::content::{media_url, rows_for, sampling_block_kind, sampling_block_text};
+use mcp_desk_logic::edits::TextAt;
 use mcp_desk_protocol::model::{Role, SamplingMessage, SamplingMessageContentBlock};
 
-use crate::content::{sampling_block_kind, sampling_block_text};
-
-/// An editable text block: where it sits and what the person made of it.
-#[derive(Clone, Copy)]
-pub struct TextEdit {
-    pub message: usize,
-    pub block: usize,
-    pub text: RwSignal<String>,
-}
-
-/// Enough rows to show a message whole (about 70 characters a row), from 3 up to 14; longer
-/// ones scroll.
-fn rows_for(text: &str) -> usize {
-    text.lines()
-        .map(|line| line.chars().count().div_ceil(70).max(1))
-        .sum::<usize>()
-        .clamp(3, 14)
-}
-
-/// The text edits for every text block of `messages`.
-pub fn text_edits(messages: &[SamplingMessage]) -> Vec<TextEdit> {
-    let mut edits = Vec::new();
-    for (m, message) in messages.iter().enumerate() {
-        for (b, block) in message.content.iter().enumerate() {
-            if let SamplingMessageContentBlock::Text(t) = block {
-                edits.push(TextEdit {
-                    message: m,
-                    block: b,
-                    text: RwSignal::new(t.text.clone()),
-                });
-            }
-        }
-    }
-    edits
-}
-
-/// Writes the edited texts into a `CreateMessageRequestParams` JSON value.
-pub fn apply_text_edits(params: &mut serde_json::Value, edits: &[TextEdit]) {
-    for edit in edits {
-        let Some(content) = params
-            .get_mut("messages")
-            .and_then(|m| m.get_mut(edit.message))
-            .and_then(|m| m.get_mut("content"))
-        else {
-            continue;
-        };
-        let block = match content {
-            serde_json::Value::Array(blocks) => blocks.get_mut(edit.block),
-            single if edit.block == 0 => Some(single),
-            _ => None,
-        };
-        if let Some(block) = block {
-            block["text"] = serde_json::Value::String(edit.text.get_untracked());
-        }
-    }
-}
-
-/// A `data:` URL for media the page may show, or `None` if the type or data looks wrong.
-pub fn media_url(kind: &str, mime_type: &str, data: &str) -> Option<String> {
-    let mime = mime_type.trim().to_ascii_lowercase();
-    let type_ok = mime.starts_with(&format!("{kind}/"))
-        && mime.len() < 64
-        && mime
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/+-.".contains(&b))
-        && mime != "image/svg+xml";
-    let data_ok = !data.is_empty()
-        && data
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=\r\n".contains(&b));
-    (type_ok && data_ok).then(|| format!("data:{mime};base64,{}", data.replace(['\r', '\n'], "")))
-}
-
+/// Message `index` of a request whose text blocks sit `at` these places, as edited in `texts`.
 #[component]
 pub fn SamplingMessageView(
     message: SamplingMessage,
     index: usize,
-    edits: StoredValue<Vec<TextEdit>>,
+    texts: StoredValue<Vec<RwSignal<String>>>,
+    at: StoredValue<Vec<TextAt>>,
 ) -> impl IntoView {
     let role = match message.role {
         Role::User => "user",
@@ -97,9 +30,9 @@ pub fn SamplingMessageView(
             let kind = sampling_block_kind(block);
             let body = match block {
                 SamplingMessageContentBlock::Text(t) => {
-                    let edit = edits.with_value(|all| {
-                        all.iter().find(|e| e.message == index && e.block == b).copied()
-                    });
+                    let edit = at
+                        .with_value(|at| at.iter().position(|p| *p == (index, b)))
+                        .and_then(|i| texts.with_value(|t| t.get(i).copied()));
                     match edit {
                         Some(edit) => {
                             let sent = t.text.clone();
@@ -109,10 +42,10 @@ pub fn SamplingMessageView(
                                     data-testid="sampling-message-text"
                                     aria-label=label
                                     rows=rows_for(&t.text).to_string()
-                                    prop:value=move || edit.text.get()
-                                    on:input=move |ev| edit.text.set(event_target_value(&ev))
+                                    prop:value=move || edit.get()
+                                    on:input=move |ev| edit.set(event_target_value(&ev))
                                 ></textarea>
-                                {move || (edit.text.get() != sent).then(|| view! {
+                                {move || (edit.get() != sent).then(|| view! {
                                     <span class="edited">{format!("edited — the server sent: {sent}")}</span>
                                 })}
                             }

@@ -1,28 +1,53 @@
 //! The audit trail: every sampling request, edit, model call, answer, rejection and
-//! cancellation, with when and which server, kept in this browser (`localStorage`),
-//! searchable, exportable as JSON and clearable. API keys never enter it: entries are built
-//! from requests and completions only, and the export is checked against the saved keys.
+//! cancellation, with when and which server, searchable, exportable as JSON and clearable.
+//! API keys never enter it: entries are built from requests and completions only, and the
+//! export is checked against the keys. The page keeps it in `localStorage`; here it is read
+//! from and written to text.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::browser::storage;
-
-const STORAGE_KEY: &str = "mcp-desk.audit";
 /// The trail keeps this many entries, the oldest dropped first.
-const MAX_ENTRIES: usize = 1000;
+pub const MAX_ENTRIES: usize = 1000;
 /// Strings longer than this (drafts, images) are cut in the trail.
 const MAX_STRING: usize = 4000;
+
+/// What happened to a request (saved as its lower-case name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    Request,
+    Edit,
+    ModelCall,
+    Answer,
+    Rejection,
+    Cancelled,
+    Error,
+}
+
+impl AuditKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::Request => "request",
+            AuditKind::Edit => "edit",
+            AuditKind::ModelCall => "model_call",
+            AuditKind::Answer => "answer",
+            AuditKind::Rejection => "rejection",
+            AuditKind::Cancelled => "cancelled",
+            AuditKind::Error => "error",
+        }
+    }
+}
 
 /// One thing that happened to a sampling request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: u64,
-    /// ISO 8601, from the browser's clock.
+    /// ISO 8601, UTC.
     pub at: String,
+    /// The server's URL without the credentials it may carry.
     pub server: String,
-    /// `request`, `edit`, `model_call`, `answer`, `rejection`, `cancelled`, `error`.
-    pub kind: String,
+    pub kind: AuditKind,
     pub detail: Value,
 }
 
@@ -64,15 +89,21 @@ pub fn trimmed(value: Value) -> Value {
     }
 }
 
-/// Appends an entry (cut to size, the server's URL without the credentials it may carry) and
-/// keeps the trail bounded.
-pub fn push(trail: &mut Vec<AuditEntry>, at: String, server: &str, kind: &str, detail: Value) {
+/// Appends an entry at `now_ms` (milliseconds since the Unix epoch), cut to size, the server's
+/// URL without the credentials it may carry, and keeps the trail bounded.
+pub fn push(
+    trail: &mut Vec<AuditEntry>,
+    now_ms: f64,
+    server: &str,
+    kind: AuditKind,
+    detail: Value,
+) {
     let seq = trail.last().map_or(0, |e| e.seq + 1);
     trail.push(AuditEntry {
         seq,
-        at,
+        at: crate::time::iso8601(now_ms),
         server: mcp_desk_protocol::redact::url(server),
-        kind: kind.to_owned(),
+        kind,
         detail: trimmed(detail),
     });
     if trail.len() > MAX_ENTRIES {
@@ -96,55 +127,19 @@ pub fn export(trail: &[AuditEntry], secrets: &[String]) -> Result<String, String
     Ok(text)
 }
 
-/// The browser's clock, as ISO 8601.
-pub fn now() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
-}
-
-/// The saved trail; a server URL saved with its credentials by an older version is hidden now.
-pub fn load() -> Vec<AuditEntry> {
-    let mut trail: Vec<AuditEntry> = storage::local_get(STORAGE_KEY)
-        .and_then(|text| serde_json::from_str(&text).ok())
+/// The trail saved as `saved` (none, or unreadable: empty); a server URL saved with its
+/// credentials by an older version is hidden now.
+pub fn load(saved: Option<&str>) -> Vec<AuditEntry> {
+    let mut trail: Vec<AuditEntry> = saved
+        .and_then(|text| serde_json::from_str(text).ok())
         .unwrap_or_default();
-    let mut hid = false;
     for entry in &mut trail {
-        let shown = mcp_desk_protocol::redact::url(&entry.server);
-        hid |= shown != entry.server;
-        entry.server = shown;
-    }
-    if hid {
-        save(&trail);
+        entry.server = mcp_desk_protocol::redact::url(&entry.server);
     }
     trail
 }
 
-thread_local! {
-    static SAVE_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// How long new entries wait to be saved together. Saving writes the whole trail, so one save
-/// per entry would make every answer to a busy server slower as the trail grows; a second's
-/// entries cost one save instead, and [`flush`] saves at once when the page is hidden or left.
-const SAVE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// Saves the trail within [`SAVE_AFTER`] (once for every entry recorded meanwhile).
-pub fn save_soon(trail: leptos::prelude::RwSignal<Vec<AuditEntry>>) {
-    if SAVE_PENDING.with(|p| p.replace(true)) {
-        return;
-    }
-    leptos::prelude::set_timeout(move || flush(trail), SAVE_AFTER);
-}
-
-/// Saves now if entries are waiting to be saved.
-pub fn flush(trail: leptos::prelude::RwSignal<Vec<AuditEntry>>) {
-    use leptos::prelude::WithUntracked;
-    if SAVE_PENDING.with(|p| p.replace(false)) {
-        trail.with_untracked(|t| save(t));
-    }
-}
-
-pub fn save(trail: &[AuditEntry]) {
-    if let Ok(text) = serde_json::to_string(trail) {
-        storage::local_set(STORAGE_KEY, &text);
-    }
+/// The text to save.
+pub fn to_saved(trail: &[AuditEntry]) -> String {
+    serde_json::to_string(trail).unwrap_or_default()
 }

@@ -1,0 +1,224 @@
+//! What the server sends, message by message: results and errors for the client's requests,
+//! requests of its own (routed to [`super::inputs`]), and notifications — log lines, progress,
+//! cancellations, a changed tool list. A message on a tool call's stream belongs to that call.
+// rmcp marks its logging types deprecated (SEP-2577); the page still shows the server's log.
+#![allow(deprecated)]
+
+use serde_json::Value;
+
+use super::ClientSession;
+use super::exchanges::Purpose;
+use super::requests::{Pending, PendingRpc};
+use crate::error::Failure;
+use crate::event::{CallId, Event, LogEntry, LogLevel, LogSource, RelatedCall};
+use crate::http::TransferId;
+use crate::jsonrpc::Incoming;
+use crate::model::{
+    CancelledNotificationParam, LoggingMessageNotificationParam, NumberOrString,
+    ProgressNotificationParam, RequestId,
+};
+use crate::negotiation;
+
+impl ClientSession {
+    /// Routes a message from a whole (JSON) body that answered `purpose`.
+    pub(super) fn dispatch_from(&mut self, purpose: &Purpose, message: Incoming) {
+        let related = match purpose {
+            Purpose::Rpc(id) => self.related_call(*id),
+            _ => None,
+        };
+        self.dispatch(related, message);
+    }
+
+    /// Routes a message that arrived on the event stream of exchange `transfer`.
+    pub(super) fn dispatch_on(&mut self, transfer: TransferId, message: Incoming) {
+        let related = match self.exchanges.purpose(transfer) {
+            Some(Purpose::Rpc(id) | Purpose::Resume { rpc: id }) => {
+                let id = *id;
+                // The call is alive: its deadline starts again.
+                self.timers.touch(self.now, id);
+                self.related_call(id)
+            }
+            Some(Purpose::Standalone) => {
+                self.resume.standalone_heard();
+                None
+            }
+            // HTTP+SSE carries everything on one stream: with one call running, it is that one
+            // (and a message for it shows it alive).
+            Some(Purpose::LegacyStream) => {
+                let mut calls = self
+                    .requests
+                    .pending
+                    .iter()
+                    .filter_map(|(id, p)| match &p.kind {
+                        Pending::CallTool { related, .. } => Some((*id, related.clone())),
+                        _ => None,
+                    });
+                match (calls.next(), calls.next()) {
+                    (Some((rpc, only)), None) => {
+                        self.timers.touch(self.now, rpc);
+                        Some(only)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        self.dispatch(related, message);
+    }
+
+    /// The tool call request `rpc` is, if it is one.
+    pub(super) fn related_call(&self, rpc: u64) -> Option<RelatedCall> {
+        match self.requests.pending.get(&rpc) {
+            Some(PendingRpc {
+                kind: Pending::CallTool { related, .. },
+                ..
+            }) => Some(related.clone()),
+            _ => None,
+        }
+    }
+
+    fn dispatch(&mut self, related: Option<RelatedCall>, message: Incoming) {
+        match message {
+            Incoming::Response { id, result } => match our_id(&id) {
+                Some(id) if self.requests.pending.contains_key(&id) => {
+                    self.complete_rpc(id, result)
+                }
+                _ => self.log(
+                    LogLevel::Warning,
+                    format!("The server answered a request the client never sent (id {id})."),
+                ),
+            },
+            Incoming::Error { id, error } => {
+                let pending = id
+                    .as_ref()
+                    .and_then(our_id)
+                    .filter(|id| self.requests.pending.contains_key(id));
+                match pending {
+                    Some(id) => {
+                        match &self.requests.pending[&id].kind {
+                            Pending::Discover => {
+                                self.requests.pending.remove(&id);
+                                return self
+                                    .on_discovery(negotiation::judge_discover_error(200, &error));
+                            }
+                            // The server answered the call: it no longer waits for that call's
+                            // requests.
+                            Pending::CallTool { related, .. } => {
+                                let related = related.clone();
+                                self.call_ended(&related);
+                            }
+                            _ => {}
+                        }
+                        self.fail_rpc(id, Failure::Rpc(error));
+                    }
+                    None => self.log(
+                        LogLevel::Error,
+                        format!(
+                            "The server reported an error: {} (JSON-RPC error {})",
+                            error.message, error.code.0
+                        ),
+                    ),
+                }
+            }
+            Incoming::Request { id, method, params } => {
+                self.on_server_request(id, &method, params, related)
+            }
+            Incoming::Notification { method, params } => self.on_notification(&method, params),
+        }
+    }
+
+    fn on_notification(&mut self, method: &str, params: Value) {
+        match method {
+            "notifications/message" => {
+                match serde_json::from_value::<LoggingMessageNotificationParam>(params.clone()) {
+                    Ok(message) => {
+                        let data = match message.data {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        let text = match message.logger {
+                            Some(logger) => format!("[{logger}] {data}"),
+                            None => data,
+                        };
+                        self.events.push_back(Event::Log(LogEntry {
+                            level: message.level.into(),
+                            source: LogSource::Server,
+                            text,
+                        }));
+                    }
+                    // A level MCP does not name, or no `data`: shown as it came, as an error.
+                    Err(_) => {
+                        let text = params.to_string();
+                        self.events.push_back(Event::Log(LogEntry {
+                            level: LogLevel::Error,
+                            source: LogSource::Server,
+                            text,
+                        }));
+                    }
+                }
+            }
+            "notifications/progress" => {
+                let progress = serde_json::from_value::<ProgressNotificationParam>(params);
+                let call = progress
+                    .as_ref()
+                    .ok()
+                    .and_then(|p| match &p.progress_token.0 {
+                        NumberOrString::Number(n) => u64::try_from(*n).ok().map(CallId),
+                        NumberOrString::String(_) => None,
+                    });
+                let running = call.and_then(|call| {
+                    self.requests
+                        .pending
+                        .iter()
+                        .find_map(|(id, p)| match &p.kind {
+                            Pending::CallTool { related, .. } if related.call == call => Some(*id),
+                            _ => None,
+                        })
+                });
+                match (progress, call, running) {
+                    (Ok(p), Some(call), Some(rpc)) => {
+                        // Progress resets the call's deadline (S25 basic/lifecycle "Timeouts").
+                        self.timers.touch(self.now, rpc);
+                        self.events.push_back(Event::Progress {
+                            call,
+                            progress: p.progress,
+                            total: p.total,
+                            message: p.message,
+                        })
+                    }
+                    (Ok(_), _, _) => self.log(
+                        LogLevel::Debug,
+                        "Progress for no running call; ignored.".into(),
+                    ),
+                    (Err(e), _, _) => self.log(
+                        LogLevel::Warning,
+                        format!("Ignored malformed progress from the server: {e}"),
+                    ),
+                }
+            }
+            "notifications/cancelled" => {
+                match serde_json::from_value::<CancelledNotificationParam>(params) {
+                    Ok(cancelled) => {
+                        if let Some(id) = cancelled.request_id {
+                            self.server_cancelled(&id, cancelled.reason);
+                        }
+                    }
+                    Err(e) => self.log(
+                        LogLevel::Warning,
+                        format!("Ignored a malformed cancellation from the server: {e}"),
+                    ),
+                }
+            }
+            "notifications/tools/list_changed" => self.list_tools(),
+            other => self.log(LogLevel::Debug, format!("Notification {other}: {params}")),
+        }
+    }
+}
+
+/// A response id as one of the client's own request ids (it only sends numbers).
+fn our_id(id: &RequestId) -> Option<u64> {
+    match id {
+        NumberOrString::Number(n) => u64::try_from(*n).ok(),
+        NumberOrString::String(s) => s.parse().ok(),
+    }
+}

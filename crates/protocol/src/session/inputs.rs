@@ -1,0 +1,325 @@
+//! Server requests waiting for the person: a `sampling/createMessage` request on a stream (up
+//! to 2025-11-25) or an input of an `input_required` result (2026-07-28) — the same to the app
+//! ([`Event::SamplingRequested`]), answered the way each came. One table holds them; one
+//! function takes away every one a tool call leaves behind ([`ClientSession::remove_for_call`]).
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::Value;
+
+use super::ClientSession;
+use crate::error::AnswerError;
+use crate::event::{CallId, Event, Gone, InputId, LogLevel, PendingSampling, RelatedCall};
+use crate::jsonrpc::{self, codes};
+use crate::model::{CreateMessageRequestParams, CreateMessageResult, ErrorCode, RequestId, Role};
+use crate::negotiation::Transport;
+
+/// How many server request ids the session remembers, to ignore replays after a resume.
+const REMEMBERED_REQUESTS: usize = 1024;
+
+/// Where a request waiting for the person came from, so the answer goes back the same way.
+#[derive(Debug, Clone)]
+pub(super) enum ServerInput {
+    /// A JSON-RPC request from the server (up to 2025-11-25): answered by a POST. `call` is
+    /// the tool call whose stream carried it, if any: when that call ends, the server no
+    /// longer waits for the answer. `guess` is the call it probably belongs to on HTTP+SSE,
+    /// where one stream carries everything: shown, and pausing that call's clock, but not
+    /// bound to its end.
+    Request {
+        id: RequestId,
+        call: Option<CallId>,
+        guess: Option<CallId>,
+    },
+    /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
+    Round { call: CallId, key: String },
+}
+
+impl ServerInput {
+    /// The tool call this input is bound to: it goes when the call ends.
+    fn call(&self) -> Option<CallId> {
+        match self {
+            ServerInput::Request { call, .. } => *call,
+            ServerInput::Round { call, .. } => Some(*call),
+        }
+    }
+
+    /// The tool call whose clock waits while the person reviews this input, if it is known.
+    fn pauses(&self) -> Option<CallId> {
+        match self {
+            ServerInput::Request { call, guess, .. } => call.or(*guess),
+            ServerInput::Round { call, .. } => Some(*call),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Inputs {
+    pub waiting: BTreeMap<InputId, ServerInput>,
+    next: u64,
+    /// Ids of the server requests already seen (a resumed stream replays them).
+    pub seen: VecDeque<RequestId>,
+}
+
+impl ClientSession {
+    /// Sends the person's approved completion back to the server.
+    pub fn answer_sampling(
+        &mut self,
+        now: u64,
+        input: InputId,
+        result: &CreateMessageResult,
+    ) -> Result<(), AnswerError> {
+        self.at(now);
+        if result.message.role != Role::Assistant {
+            return Err(AnswerError::NotAssistant);
+        }
+        if result.model.trim().is_empty() {
+            return Err(AnswerError::NoModel);
+        }
+        match self.take_input(input)? {
+            ServerInput::Request { id, .. } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answering sampling request {id} (model {})", result.model),
+                );
+                let body = jsonrpc::result(&id, serde_json::to_value(result).unwrap_or_default());
+                self.send_reply(body, format!("answer to sampling request {id}"));
+            }
+            ServerInput::Round { call, key } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answered sampling input {key:?} (model {})", result.model),
+                );
+                let value = serde_json::to_value(result).unwrap_or(Value::Null);
+                self.answer_round(call, &key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a sampling request. Up to 2025-11-25 the server hears the error the spec gives
+    /// for a person's refusal; at 2026-07-28 there is no such error, so the call is simply not
+    /// sent again and ends as declined.
+    pub fn reject_sampling(&mut self, now: u64, input: InputId) -> Result<(), AnswerError> {
+        self.at(now);
+        match self.take_input(input)? {
+            ServerInput::Request { id, .. } => {
+                self.log(LogLevel::Info, format!("Rejecting sampling request {id}"));
+                let body =
+                    jsonrpc::error(&id, codes::USER_REJECTED, "User rejected sampling request");
+                self.send_reply(body, format!("rejection of sampling request {id}"));
+            }
+            ServerInput::Round { call, key } => self.decline_round(call, &key),
+        }
+        Ok(())
+    }
+
+    /// Refuses a sampling request on the client's own account (too many waiting): up to
+    /// 2025-11-25 the server hears a JSON-RPC error with `reason`; at 2026-07-28 the call
+    /// ends as declined, like a rejection.
+    pub fn refuse_sampling(
+        &mut self,
+        now: u64,
+        input: InputId,
+        reason: &str,
+    ) -> Result<(), AnswerError> {
+        self.at(now);
+        match self.take_input(input)? {
+            ServerInput::Request { id, .. } => {
+                self.log(
+                    LogLevel::Warning,
+                    format!("Refused sampling request {id}: {reason}"),
+                );
+                let body = jsonrpc::error(&id, codes::CLIENT_REFUSED, reason);
+                self.send_reply(body, format!("refusal of sampling request {id}"));
+            }
+            ServerInput::Round { call, key } => self.decline_round(call, &key),
+        }
+        Ok(())
+    }
+
+    fn take_input(&mut self, input: InputId) -> Result<ServerInput, AnswerError> {
+        if !self.is_ready() {
+            self.inputs.waiting.remove(&input);
+            return Err(AnswerError::SessionClosed);
+        }
+        let taken = self
+            .inputs
+            .waiting
+            .remove(&input)
+            .ok_or(AnswerError::NotPending)?;
+        self.input_left(&taken);
+        Ok(taken)
+    }
+
+    /// An input no longer waits for the person (answered, rejected, cancelled): the server
+    /// works again, so the clock of the call it paused starts again from now (S25
+    /// basic/lifecycle.mdx, "Timeouts").
+    fn input_left(&mut self, input: &ServerInput) {
+        if let Some(call) = input.pauses() {
+            self.timers.touch_call(self.now, call, &self.requests);
+        }
+    }
+
+    /// Puts a server request in front of the person.
+    pub(super) fn add_input(
+        &mut self,
+        from: ServerInput,
+        params: CreateMessageRequestParams,
+        related_call: Option<RelatedCall>,
+    ) {
+        let input = InputId(self.inputs.next);
+        self.inputs.next += 1;
+        self.inputs.waiting.insert(input, from);
+        self.events
+            .push_back(Event::SamplingRequested(PendingSampling {
+                input,
+                params,
+                related_call,
+            }));
+    }
+
+    /// Whether a tool call's clock is paused: one of its requests waits for the person, or
+    /// a request tied to no call does (it may be this call's, sent on another stream).
+    pub(super) fn call_waits_for_person(&self, call: CallId) -> bool {
+        self.inputs.waiting.values().any(|i| match i.pauses() {
+            Some(paused) => paused == call,
+            None => true,
+        })
+    }
+
+    /// Every request a tool call leaves behind goes, with `reason`: the call ended, was
+    /// cancelled, or one of its round's inputs was rejected.
+    pub(super) fn remove_for_call(&mut self, call: CallId, reason: &Gone) {
+        let gone: Vec<InputId> = self
+            .inputs
+            .waiting
+            .iter()
+            .filter(|(_, i)| i.call() == Some(call))
+            .map(|(k, _)| *k)
+            .collect();
+        for input in gone {
+            self.inputs.waiting.remove(&input);
+            self.events.push_back(Event::SamplingCancelled {
+                input,
+                reason: reason.clone(),
+            });
+        }
+    }
+
+    /// Every request waiting for the person goes (the session ended or expired).
+    pub(super) fn remove_all_inputs(&mut self, reason: Gone) {
+        for (input, _) in std::mem::take(&mut self.inputs.waiting) {
+            self.events.push_back(Event::SamplingCancelled {
+                input,
+                reason: reason.clone(),
+            });
+        }
+    }
+
+    /// The server cancelled one of its requests (`notifications/cancelled`).
+    pub(super) fn server_cancelled(&mut self, request: &RequestId, reason: Option<String>) {
+        let found = self
+            .inputs
+            .waiting
+            .iter()
+            .find(|(_, i)| matches!(i, ServerInput::Request { id, .. } if id == request))
+            .map(|(k, _)| *k);
+        if let Some(input) = found {
+            if let Some(gone) = self.inputs.waiting.remove(&input) {
+                self.input_left(&gone);
+            }
+            self.log(
+                LogLevel::Warning,
+                format!(
+                    "The server cancelled sampling request {request}: {}",
+                    reason.as_deref().unwrap_or("no reason given")
+                ),
+            );
+            self.events.push_back(Event::SamplingCancelled {
+                input,
+                reason: Gone::ServerCancelled(reason),
+            });
+        }
+    }
+
+    /// A request of the server's: sampling goes to the person, a ping is answered, anything
+    /// else is refused as not offered.
+    pub(super) fn on_server_request(
+        &mut self,
+        id: RequestId,
+        method: &str,
+        params: Value,
+        related_call: Option<RelatedCall>,
+    ) {
+        if self.inputs.seen.contains(&id) {
+            return self.log(
+                LogLevel::Debug,
+                format!("Ignored {method} {id}: a replay of a request already received."),
+            );
+        }
+        self.inputs.seen.push_back(id.clone());
+        if self.inputs.seen.len() > REMEMBERED_REQUESTS {
+            self.inputs.seen.pop_front();
+        }
+        match method {
+            "sampling/createMessage" => {
+                match serde_json::from_value::<CreateMessageRequestParams>(params) {
+                    Ok(params) => {
+                        self.log(
+                            LogLevel::Info,
+                            match &related_call {
+                                Some(c) => format!(
+                                    "The server asks for sampling during the call of {}",
+                                    c.tool
+                                ),
+                                None => "The server asks for sampling".into(),
+                            },
+                        );
+                        // On HTTP+SSE the call is a guess (one stream carries all): shown to
+                        // the person, and pausing its clock, but not bound to the call's end.
+                        let related = related_call.as_ref().map(|c| c.call);
+                        let (call, guess) = match self.link.transport {
+                            Transport::LegacySse => (None, related),
+                            _ => (related, None),
+                        };
+                        self.add_input(
+                            ServerInput::Request { id, call, guess },
+                            params,
+                            related_call,
+                        );
+                    }
+                    Err(e) => {
+                        self.log(
+                            LogLevel::Error,
+                            format!("Refused a malformed sampling request from the server: {e}"),
+                        );
+                        let body = jsonrpc::error(
+                            &id,
+                            ErrorCode::INVALID_PARAMS,
+                            &format!("Invalid sampling request: {e}"),
+                        );
+                        self.send_reply(body, format!("refusal of sampling request {id}"));
+                    }
+                }
+            }
+            "ping" => {
+                let body = jsonrpc::result(&id, serde_json::json!({}));
+                self.send_reply(body, "ping answer".into());
+            }
+            other => {
+                self.log(
+                    LogLevel::Warning,
+                    format!("The server asked for {other}, which this client does not offer."),
+                );
+                let body = jsonrpc::error(
+                    &id,
+                    ErrorCode::METHOD_NOT_FOUND,
+                    &format!("Method not found: {other}"),
+                );
+                self.send_reply(body, format!("refusal of {other}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The one way in: every intent of the person (open a server tab, connect, call a tool,
+//! generate, stop, approve, reject, save a rule …) and every event of a connection is carried
+//! out here, on the connections and the page state. UI components call these methods and
+//! nothing lower; connections hand their events here. One file per concern:
+//! [`servers`] (tabs, connections, tool calls), [`review`] (the review desk: requests, model
+//! calls, answers, rules answering), [`settings`] (rules, providers, the audit trail).
+
+mod review;
+mod servers;
+mod settings;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use mcp_desk_protocol::Event;
+use send_wrapper::SendWrapper;
+use web_sys::AbortController;
+
+use crate::connection::Connection;
+use crate::events::{self, Applied};
+use crate::state::{AppState, RequestKey, ServerId};
+
+/// What the controller keeps besides the page state: live connections and model calls.
+#[derive(Default)]
+struct Live {
+    /// Each server tab's live connection.
+    connections: RefCell<HashMap<ServerId, Rc<Connection>>>,
+    /// The model call running for a request, to stop it.
+    generations: RefCell<HashMap<RequestKey, AbortController>>,
+    /// What owns each opened tab's signals; they go a moment after the tab closes.
+    tab_owners: RefCell<HashMap<ServerId, Owner>>,
+    /// How many connections each tab has opened: a request's key names its connection.
+    connections_made: RefCell<HashMap<ServerId, u32>>,
+    /// The next tab's id: ids only go up, so a closed tab's requests can never be taken for a
+    /// new tab's.
+    next_server: Cell<u32>,
+}
+
+/// Cheap to clone; safe to capture in view closures (the page is single-threaded).
+#[derive(Clone)]
+pub struct Controller {
+    state: AppState,
+    live: SendWrapper<Rc<Live>>,
+    /// The page's root owner: what a tab or a request creates from an event handler or a
+    /// network callback still lives with the page.
+    owner: Option<Owner>,
+}
+
+impl Controller {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            state,
+            live: SendWrapper::new(Rc::new(Live::default())),
+            owner: Owner::current(),
+        }
+    }
+
+    pub fn state(&self) -> AppState {
+        self.state
+    }
+
+    fn connection(&self, server: ServerId) -> Option<Rc<Connection>> {
+        self.live.connections.borrow().get(&server).cloned()
+    }
+
+    /// A new owner for values that live as long as one request or tab, under the page's.
+    fn child_owner(&self) -> Owner {
+        self.owner.as_ref().map_or_else(Owner::new, Owner::child)
+    }
+
+    /// The key of request `input` of the tab's current connection.
+    fn key_of(&self, server: ServerId, input: mcp_desk_protocol::InputId) -> RequestKey {
+        let connection = self
+            .live
+            .connections_made
+            .borrow()
+            .get(&server)
+            .copied()
+            .unwrap_or(0);
+        RequestKey {
+            server,
+            connection,
+            input,
+        }
+    }
+
+    /// What a connection reports: connection facts, tools and calls go to its tab; requests
+    /// for the person to the review desk.
+    fn on_event(&self, server: ServerId, endpoint: &str, event: Event) {
+        let Some(panel) = self.state.panel_of(server) else {
+            return;
+        };
+        match events::apply(&self.state, &panel, endpoint, event) {
+            Applied::Done => {}
+            Applied::Sampling(pending) => self.receive_sampling(server, endpoint, pending),
+            Applied::SamplingGone { input, reason } => {
+                self.request_gone(self.key_of(server, input), reason)
+            }
+        }
+    }
+}
