@@ -22,20 +22,29 @@ use crate::connection::Connection;
 use crate::events::{self, Applied};
 use crate::state::{AppState, RequestKey, ServerId};
 
-/// What the controller keeps besides the page state: live connections and model calls.
+/// What the controller keeps besides the page state: open tabs' connections and running
+/// model calls.
 #[derive(Default)]
 struct Live {
-    /// Each server tab's live connection.
-    connections: RefCell<HashMap<ServerId, Rc<Connection>>>,
+    /// What each open tab has besides its signals.
+    tabs: RefCell<HashMap<ServerId, Tab>>,
     /// The model call running for a request, to stop it.
     generations: RefCell<HashMap<RequestKey, AbortController>>,
-    /// What owns each opened tab's signals; they go a moment after the tab closes.
-    tab_owners: RefCell<HashMap<ServerId, Owner>>,
-    /// How many connections each tab has opened: a request's key names its connection.
-    connections_made: RefCell<HashMap<ServerId, u32>>,
     /// The next tab's id: ids only go up, so a closed tab's requests can never be taken for a
     /// new tab's.
     next_server: Cell<u32>,
+}
+
+/// One open tab's live parts.
+#[derive(Default)]
+struct Tab {
+    /// Its connection, while it has one.
+    connection: Option<Rc<Connection>>,
+    /// How many connections it has opened: a request's key names its connection.
+    connections_made: u32,
+    /// What owns the tab's signals (the first tab's live with the page); they go a moment
+    /// after the tab closes.
+    owner: Option<Owner>,
 }
 
 /// Cheap to clone; safe to capture in view closures (the page is single-threaded).
@@ -62,7 +71,11 @@ impl Controller {
     }
 
     fn connection(&self, server: ServerId) -> Option<Rc<Connection>> {
-        self.live.connections.borrow().get(&server).cloned()
+        self.live
+            .tabs
+            .borrow()
+            .get(&server)
+            .and_then(|tab| tab.connection.clone())
     }
 
     /// A new owner for values that live as long as one request or tab, under the page's.
@@ -74,11 +87,10 @@ impl Controller {
     fn key_of(&self, server: ServerId, input: mcp_desk_protocol::InputId) -> RequestKey {
         let connection = self
             .live
-            .connections_made
+            .tabs
             .borrow()
             .get(&server)
-            .copied()
-            .unwrap_or(0);
+            .map_or(0, |tab| tab.connections_made);
         RequestKey {
             server,
             connection,

@@ -268,7 +268,8 @@ impl Controller {
         if review.generating.get_untracked() {
             return;
         }
-        let params = match review.edits().apply(&item.params) {
+        let edits = review.edits();
+        let params = match edits.apply(&item.params) {
             Ok(params) => params,
             Err(e) => return self.generation_failed(&item, asker, e),
         };
@@ -279,7 +280,7 @@ impl Controller {
             &item.server_shown,
             AuditKind::ModelCall,
             json!({"request": key.input.0, "provider": kind.id(), "model": model,
-                   "edited_request": params != item.params, "automatic": asker.automatic()}),
+                   "edited_request": edits.changes(&item.params), "automatic": asker.automatic()}),
         );
         match kind {
             ProviderKind::Mock => self.generation_done(key, asker, Ok(mock::complete(&params))),
@@ -467,7 +468,8 @@ impl Controller {
         if review.generating.get_untracked() {
             return Err("The answer is still arriving: wait, or Stop it first.".into());
         }
-        let edited = review.edits().apply(&item.params)?;
+        let edits = review.edits();
+        let edited = edits.apply(&item.params)?;
         let completion = Completion {
             text: review.answer.get_untracked(),
             tool_calls: review.tool_calls.get_untracked(),
@@ -482,7 +484,8 @@ impl Controller {
         if completion.model.is_empty() {
             return Err("Name the model that answered.".into());
         }
-        let edit = (edited != item.params)
+        let edit = edits
+            .changes(&item.params)
             .then(|| json!({"request": item.key.input.0, "sent": item.params, "edited": edited}));
         Ok((completion.into_result(), edit))
     }

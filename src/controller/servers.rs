@@ -70,7 +70,7 @@ impl Controller {
         self.live.next_server.set(id.0 + 1);
         let owner = self.child_owner();
         let panel = owner.with(|| ServerPanel::new(id, url));
-        self.live.tab_owners.borrow_mut().insert(id, owner);
+        self.live.tabs.borrow_mut().entry(id).or_default().owner = Some(owner);
         self.state.servers.update(|servers| servers.push(panel));
         self.state.active.set(id);
         id
@@ -104,7 +104,13 @@ impl Controller {
             self.state.active.set(first);
         }
         // Its signals go once the views that show them are gone (the next task).
-        if let Some(owner) = self.live.tab_owners.borrow_mut().remove(&id) {
+        let owner = self
+            .live
+            .tabs
+            .borrow_mut()
+            .remove(&id)
+            .and_then(|tab| tab.owner);
+        if let Some(owner) = owner {
             set_timeout(move || drop(owner), std::time::Duration::ZERO);
         }
     }
@@ -127,12 +133,12 @@ impl Controller {
             return;
         }
         panel.forget_connection(ConnectionStatus::Connecting);
-        *self
-            .live
-            .connections_made
+        self.live
+            .tabs
             .borrow_mut()
             .entry(id)
-            .or_default() += 1;
+            .or_default()
+            .connections_made += 1;
         let config = SessionConfig {
             url: url.clone(),
             client_name: "mcp-desk".into(),
@@ -143,7 +149,12 @@ impl Controller {
         };
         let this = self.clone();
         let connection = Connection::start(config, move |event| this.on_event(id, &url, event));
-        self.live.connections.borrow_mut().insert(id, connection);
+        self.live
+            .tabs
+            .borrow_mut()
+            .entry(id)
+            .or_default()
+            .connection = Some(connection);
     }
 
     /// Disconnects the tab in front.
@@ -152,7 +163,12 @@ impl Controller {
     }
 
     fn disconnect_server(&self, id: ServerId) {
-        let connection = self.live.connections.borrow_mut().remove(&id);
+        let connection = self
+            .live
+            .tabs
+            .borrow_mut()
+            .get_mut(&id)
+            .and_then(|tab| tab.connection.take());
         if let Some(connection) = connection {
             connection.with_session(|s, now| s.disconnect(now));
         }
@@ -177,8 +193,13 @@ impl Controller {
             return;
         };
         self.state.server_log_level.set(Some(level));
-        let connections: Vec<Rc<Connection>> =
-            self.live.connections.borrow().values().cloned().collect();
+        let connections: Vec<Rc<Connection>> = self
+            .live
+            .tabs
+            .borrow()
+            .values()
+            .filter_map(|tab| tab.connection.clone())
+            .collect();
         for connection in connections {
             connection.with_session(|s, now| s.set_log_level(now, level));
         }

@@ -52,6 +52,12 @@ impl RequestEdits {
         }
     }
 
+    /// Whether the person changed anything the server sent (compared as typed: cheaper in the
+    /// page than comparing whole requests).
+    pub fn changes(&self, original: &CreateMessageRequestParams) -> bool {
+        *self != RequestEdits::of(original)
+    }
+
     /// The request with these edits, or what is wrong with them. A field left as the server
     /// sent it stays exactly as sent (an empty list of stop sequences stays an empty list).
     pub fn apply(
@@ -128,6 +134,7 @@ mod tests {
         let edits = RequestEdits::of(&original);
         assert_eq!(edits.texts, ["one", "two"]);
         assert_eq!(edits.apply(&original).unwrap(), original);
+        assert!(!edits.changes(&original));
         // Even what text boxes cannot hold: a stop sequence of line breaks, an empty list, an
         // empty system prompt.
         let mut odd = request();
@@ -147,6 +154,7 @@ mod tests {
         edits.max_tokens = " 80 ".into();
         edits.temperature = String::new();
         edits.stop_sequences = "END\n\nSTOP".into();
+        assert!(edits.changes(&original));
         let edited = serde_json::to_value(edits.apply(&original).unwrap()).unwrap();
         assert_eq!(edited["messages"][0]["content"]["text"], "uno");
         assert_eq!(edited["messages"][1]["content"][1]["text"], "dos");

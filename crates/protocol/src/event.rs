@@ -1,12 +1,10 @@
 //! What the session tells the app: connection changes, results, server requests waiting for
 //! the person, log lines. Failures are [`Error`]s and reasons are enums: the app words them.
-// rmcp marks its sampling and logging types deprecated (SEP-2577); MCP Desk is a sampling client.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
 use crate::error::{Error, Failure};
-use crate::model::{
-    CallToolResult, CreateMessageRequestParams, Implementation, LoggingLevel, Tool,
-};
+use crate::model::{CallToolResult, CreateMessageRequestParams, Implementation, Tool};
 
 /// A tool call the app started; stays the same across retries and rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,18 +72,6 @@ impl LogLevel {
             LogLevel::Info => "info",
             LogLevel::Warning => "warning",
             LogLevel::Error => "error",
-        }
-    }
-}
-
-/// MCP's eight (syslog) levels onto the page's four.
-impl From<LoggingLevel> for LogLevel {
-    fn from(level: LoggingLevel) -> Self {
-        match level {
-            LoggingLevel::Debug => LogLevel::Debug,
-            LoggingLevel::Info | LoggingLevel::Notice => LogLevel::Info,
-            LoggingLevel::Warning => LogLevel::Warning,
-            _ => LogLevel::Error,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod jsonrpc;
 pub mod legacy_sse;
 pub mod mrtr;
 pub mod negotiation;
+pub mod notification;
 pub mod redact;
 pub mod revision;
 pub mod session;

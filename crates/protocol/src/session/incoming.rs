@@ -1,9 +1,6 @@
 //! What the server sends, message by message: results and errors for the client's requests,
 //! requests of its own (routed to [`super::inputs`]), and notifications — log lines, progress,
 //! cancellations, a changed tool list. A message on a tool call's stream belongs to that call.
-// rmcp marks its logging types deprecated (SEP-2577); the page still shows the server's log.
-#![allow(deprecated)]
-
 use serde_json::Value;
 
 use super::ClientSession;
@@ -13,11 +10,8 @@ use crate::error::Failure;
 use crate::event::{CallId, Event, LogEntry, LogLevel, LogSource, RelatedCall};
 use crate::http::TransferId;
 use crate::jsonrpc::Incoming;
-use crate::model::{
-    CancelledNotificationParam, LoggingMessageNotificationParam, NumberOrString,
-    ProgressNotificationParam, RequestId,
-};
-use crate::negotiation;
+use crate::model::{NumberOrString, RequestId};
+use crate::{negotiation, notification};
 
 impl ClientSession {
     /// Routes a message from a whole (JSON) body that answered `purpose`.
@@ -130,42 +124,24 @@ impl ClientSession {
     fn on_notification(&mut self, method: &str, params: Value) {
         match method {
             "notifications/message" => {
-                match serde_json::from_value::<LoggingMessageNotificationParam>(params.clone()) {
-                    Ok(message) => {
-                        let data = match message.data {
-                            Value::String(s) => s,
-                            other => other.to_string(),
-                        };
-                        let text = match message.logger {
-                            Some(logger) => format!("[{logger}] {data}"),
-                            None => data,
-                        };
-                        self.events.push_back(Event::Log(LogEntry {
-                            level: message.level.into(),
-                            source: LogSource::Server,
-                            text,
-                        }));
-                    }
+                let entry = match notification::log_message(&params) {
+                    Some(message) => LogEntry {
+                        level: message.level,
+                        source: LogSource::Server,
+                        text: message.text,
+                    },
                     // A level MCP does not name, or no `data`: shown as it came, as an error.
-                    Err(_) => {
-                        let text = params.to_string();
-                        self.events.push_back(Event::Log(LogEntry {
-                            level: LogLevel::Error,
-                            source: LogSource::Server,
-                            text,
-                        }));
-                    }
-                }
+                    None => LogEntry {
+                        level: LogLevel::Error,
+                        source: LogSource::Server,
+                        text: params.to_string(),
+                    },
+                };
+                self.events.push_back(Event::Log(entry));
             }
             "notifications/progress" => {
-                let progress = serde_json::from_value::<ProgressNotificationParam>(params);
-                let call = progress
-                    .as_ref()
-                    .ok()
-                    .and_then(|p| match &p.progress_token.0 {
-                        NumberOrString::Number(n) => u64::try_from(*n).ok().map(CallId),
-                        NumberOrString::String(_) => None,
-                    });
+                let progress = notification::progress(&params);
+                let call = progress.as_ref().ok().and_then(|p| p.token).map(CallId);
                 let running = call.and_then(|call| {
                     self.requests
                         .pending
@@ -192,23 +168,21 @@ impl ClientSession {
                     ),
                     (Err(e), _, _) => self.log(
                         LogLevel::Warning,
-                        format!("Ignored malformed progress from the server: {e}"),
+                        format!("Ignored malformed progress from the server: {e}: {params}"),
                     ),
                 }
             }
-            "notifications/cancelled" => {
-                match serde_json::from_value::<CancelledNotificationParam>(params) {
-                    Ok(cancelled) => {
-                        if let Some(id) = cancelled.request_id {
-                            self.server_cancelled(&id, cancelled.reason);
-                        }
+            "notifications/cancelled" => match notification::cancelled(&params) {
+                Ok(cancelled) => {
+                    if let Some(id) = cancelled.request_id {
+                        self.server_cancelled(&id, cancelled.reason);
                     }
-                    Err(e) => self.log(
-                        LogLevel::Warning,
-                        format!("Ignored a malformed cancellation from the server: {e}"),
-                    ),
                 }
-            }
+                Err(e) => self.log(
+                    LogLevel::Warning,
+                    format!("Ignored a malformed cancellation from the server: {e}: {params}"),
+                ),
+            },
             "notifications/tools/list_changed" => self.list_tools(),
             other => self.log(LogLevel::Debug, format!("Notification {other}: {params}")),
         }
