@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use mcp_desk_logic::{content, words};
-use mcp_desk_protocol::{Event, InputId, PendingSampling};
+use mcp_desk_protocol::{CallId, Error, Event, Hint, InputId, PendingSampling};
 
 use crate::state::{
     AppState, ConnectionStatus, Outcome, Progress, ServerPanel, ToolOutcome, ToolView,
@@ -20,6 +20,15 @@ pub enum Applied {
         input: InputId,
         reason: String,
     },
+    /// A 2026-07-28 call failed because its tool wants the 2025 back-channel: the controller
+    /// decides whether to reconnect at 2025-11-25 and call again, or to show the failure
+    /// ([`call_failed`]).
+    WantsBackChannel {
+        call: CallId,
+        error: Error,
+    },
+    /// The server's tools were listed (a call waiting for the connection can go now).
+    ToolsListed,
 }
 
 /// Applies one event of `panel`'s connection to `endpoint`: connection facts and tool calls go
@@ -66,6 +75,7 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 })
                 .collect();
             panel.tools.set(views);
+            return Applied::ToolsListed;
         }
         Event::ToolCallFinished { call, result } => {
             let (text, is_error) = content::tool_result_text(&result);
@@ -76,12 +86,10 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
             };
             finish_call(panel, call, text, outcome);
         }
-        Event::ToolCallFailed { call, error } => finish_call(
-            panel,
-            call,
-            format!("error: {}", words::error(&error)),
-            Outcome::Error,
-        ),
+        Event::ToolCallFailed { call, error } if error.hint == Some(Hint::WantsBackChannel) => {
+            return Applied::WantsBackChannel { call, error };
+        }
+        Event::ToolCallFailed { call, error } => call_failed(panel, call, &error),
         Event::ToolCallDeclined { call, tool, input } => finish_call(
             panel,
             call,
@@ -129,13 +137,18 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
     Applied::Done
 }
 
+/// Shows why a call failed.
+pub fn call_failed(panel: &ServerPanel, call: CallId, error: &Error) {
+    finish_call(
+        panel,
+        call,
+        format!("error: {}", words::error(error)),
+        Outcome::Error,
+    )
+}
+
 /// Shows a call's outcome, and clears the running call if it is `call`.
-fn finish_call(
-    panel: &ServerPanel,
-    call: mcp_desk_protocol::CallId,
-    text: String,
-    outcome: Outcome,
-) {
+fn finish_call(panel: &ServerPanel, call: CallId, text: String, outcome: Outcome) {
     let running = panel.running_call.get_untracked();
     let tool = match running {
         Some(r) if r.call == call => {

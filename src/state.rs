@@ -154,6 +154,9 @@ pub struct ServerPanel {
     pub running_call: RwSignal<Option<RunningCall>>,
     pub progress: RwSignal<Option<Progress>>,
     pub tool_outcome: RwSignal<Option<ToolOutcome>>,
+    /// What the page did on its own to the connection, and why (reconnecting at 2025-11-25 for
+    /// a tool that wants the 2025 back-channel); cleared when the tab connects again.
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl ServerPanel {
@@ -172,6 +175,7 @@ impl ServerPanel {
             running_call: RwSignal::new(None),
             progress: RwSignal::new(None),
             tool_outcome: RwSignal::new(None),
+            notice: RwSignal::new(None),
         }
     }
 

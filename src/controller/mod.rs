@@ -2,9 +2,11 @@
 //! generate, stop, approve, reject, save a rule …) and every event of a connection is carried
 //! out here, on the connections and the page state. UI components call these methods and
 //! nothing lower; connections hand their events here. One file per concern:
-//! [`servers`] (tabs, connections, tool calls), [`review`] (the review desk: requests, model
+//! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
+//! carried over to 2025-11-25), [`review`] (the review desk: requests, model
 //! calls, answers, rules answering), [`settings`] (rules, providers, the audit trail).
 
+mod back_channel;
 mod review;
 mod servers;
 mod settings;
@@ -45,6 +47,15 @@ struct Tab {
     /// What owns the tab's signals (the first tab's live with the page); they go a moment
     /// after the tab closes.
     owner: Option<Owner>,
+    /// The arguments of the tab's running call, to call again with.
+    running_arguments: Option<(
+        mcp_desk_protocol::CallId,
+        serde_json::Map<String, serde_json::Value>,
+    )>,
+    /// A call to make again once the tab's new connection has listed its tools.
+    call_again: Option<back_channel::CallAgain>,
+    /// The server URL this tab already fell back to 2025-11-25 for.
+    fell_back_for: Option<String>,
 }
 
 /// Cheap to clone; safe to capture in view closures (the page is single-threaded).
@@ -110,6 +121,10 @@ impl Controller {
             Applied::SamplingGone { input, reason } => {
                 self.request_gone(self.key_of(server, input), reason)
             }
+            Applied::WantsBackChannel { call, error } => {
+                self.wants_back_channel(server, call, error)
+            }
+            Applied::ToolsListed => self.tools_listed(server),
         }
     }
 }

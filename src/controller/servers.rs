@@ -10,7 +10,7 @@ use mcp_desk_logic::startup::StartupSettings;
 use mcp_desk_logic::{arguments, server_url};
 use mcp_desk_protocol::model::LoggingLevel;
 use mcp_desk_protocol::{LogLevel, LogSource, Revision, SessionConfig};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::Controller;
 use crate::connection::Connection;
@@ -133,6 +133,7 @@ impl Controller {
             return;
         }
         panel.forget_connection(ConnectionStatus::Connecting);
+        panel.notice.set(None);
         self.live
             .tabs
             .borrow_mut()
@@ -242,15 +243,29 @@ impl Controller {
             }
             Err(e) => return fail(format!("The arguments are not valid JSON: {e}.")),
         };
-        let Some(connection) = self.connection(panel.id) else {
+        if self.connection(panel.id).is_none() {
             return fail("Not connected: connect to a server first.".into());
+        }
+        self.start_call(panel.id, tool, arguments);
+    }
+
+    /// Calls `tool` of tab `server` with `arguments`; the tab shows it running.
+    pub(super) fn start_call(&self, server: ServerId, tool: String, arguments: Map<String, Value>) {
+        let (Some(panel), Some(connection)) =
+            (self.state.panel_of(server), self.connection(server))
+        else {
+            return;
         };
         panel.tool_outcome.set(None);
         panel.progress.set(None);
+        let kept = arguments.clone();
         let call = connection.with_session(|s, now| s.call_tool(now, &tool, arguments));
         // A call refused at once has already reported its failure.
         if panel.tool_outcome.get_untracked().is_none() {
             panel.running_call.set(Some(RunningCall { call, tool }));
+            if let Some(tab) = self.live.tabs.borrow_mut().get_mut(&server) {
+                tab.running_arguments = Some((call, kept));
+            }
         }
     }
 }

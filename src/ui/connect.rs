@@ -81,6 +81,9 @@ pub fn ConnectPanel() -> impl IntoView {
                 <dt>"Server"</dt>
                 <dd data-testid="server-name">{move || state.panel().server_name.get().unwrap_or_else(|| "—".into())}</dd>
             </dl>
+            {move || state.panel().notice.get().map(|text| view! {
+                <p class="notice" data-testid="connection-notice" role="status">{text}</p>
+            })}
         </section>
     }
 }

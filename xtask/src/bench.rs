@@ -78,10 +78,7 @@ const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
 
 pub fn run_bench(_args: &[String]) -> Result<(), String> {
     install::build_tools()?;
-    run(
-        "building the release page (trunk build --release)",
-        command("trunk").args(["build", "--release"]),
-    )?;
+    crate::dist::build(crate::dist::RELATIVE)?;
     let ours = size::measure(&root().join("dist"))?;
     let inspector_dist = inspector_dist()?;
     let theirs = first_visit(&inspector_dist)?;

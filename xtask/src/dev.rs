@@ -25,10 +25,7 @@ pub fn run_dev(args: &[String]) -> Result<(), String> {
     let demo_port = flag(args, "--demo-port")?.unwrap_or(DEFAULT_DEMO_PORT);
 
     install::build_tools()?;
-    run(
-        "building the page (trunk build --release)",
-        command("trunk").args(["build", "--release"]),
-    )?;
+    crate::dist::build(crate::dist::RELATIVE)?;
     run(
         "building the demo MCP server",
         cargo().args(["build", "--quiet", "--package", "mcp-desk-demo"]),

@@ -1,8 +1,9 @@
-//! `cargo xtask dev` and `cargo xtask test`: everything a fresh machine needs, in one command
+//! `cargo xtask dev`, `test`, `dist` and `bench`: everything a fresh machine needs, in one command
 //! each. Installs what is missing (and only that), builds, serves, tests.
 
 mod bench;
 mod dev;
+mod dist;
 mod install;
 mod proc;
 mod serve;
@@ -24,6 +25,7 @@ const USAGE: &str = "usage:
   cargo xtask dev [--port N]        install what is missing, build, start the demo server, serve the app
   cargo xtask test [all|host|browser|e2e]
                                     install what is missing and run the tests (default: all)
+  cargo xtask dist [--base /path/]  build the release page into dist/ to be served from that path (default /)
   cargo xtask bench                 measure size and speed against reference clients (target/bench/latest.json)";
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run_dev(&args[1..]),
         Some("test") => test::run_tests(&args[1..]),
+        Some("dist") => dist::run_dist(&args[1..]),
         Some("bench") => bench::run_bench(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -3,7 +3,7 @@
 //! against real MCP servers, and the release bundle's size.
 
 use crate::install::{self, Browser};
-use crate::proc::{cargo, command, run};
+use crate::proc::{cargo, run};
 use crate::{root, size};
 
 /// Which tests to run.
@@ -117,10 +117,7 @@ fn in_browser(browser: &Browser) -> Result<(), String> {
 }
 
 fn end_to_end(browser: &Browser) -> Result<(), String> {
-    run(
-        "building the release page (trunk build --release)",
-        command("trunk").args(["build", "--release"]),
-    )?;
+    crate::dist::build(crate::dist::RELATIVE)?;
     run(
         "end-to-end tests (the built page in Chromium against real MCP servers)",
         cargo()

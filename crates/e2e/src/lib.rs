@@ -63,6 +63,19 @@ pub async fn open_page_in(
     extra: &str,
 ) -> Page {
     let site = StaticSite::serve(dist).await.expect("static site");
+    open_site(site, server, provider, extra).await
+}
+
+/// Like [`open_page`], with the page served under `base` (like `/mcp-desk/`), as a project
+/// page is hosted.
+pub async fn open_page_under(base: &str, server: &str, provider: &str) -> Page {
+    let site = StaticSite::serve_under(&dist_dir(), base)
+        .await
+        .expect("static site");
+    open_site(site, server, provider, "").await
+}
+
+async fn open_site(site: StaticSite, server: &str, provider: &str, extra: &str) -> Page {
     let browser = Browser::launch().await.expect("Chromium starts");
     let url = format!(
         "{}#server={}&provider={provider}&connect=1{extra}",

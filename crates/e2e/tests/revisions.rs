@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use mcp_desk_e2e::{Page, open_page, open_page_at};
-use mcp_desk_testkit::peers::{EverythingMode, PythonSampler, ServerEverything};
+use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -23,7 +23,7 @@ async fn call_and_approve(page: &Page, tool: &str, args: serde_json::Value) -> S
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_sdk_at_2026_07_28_samples_inside_an_input_required_result() {
-    let server = PythonSampler::start().await.unwrap();
+    let server = PythonSampler::start(Cors::Full).await.unwrap();
     let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
     b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
@@ -51,54 +51,115 @@ async fn python_sdk_at_2026_07_28_samples_inside_an_input_required_result() {
     page.close().await;
 }
 
+/// What the page says when it carries a 2025-style tool over to 2025-11-25.
+fn falling_back_notice(tool: &str) -> String {
+    format!(
+        "{tool} asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel (the server said: Cannot send 'sampling/createMessage': this transport context has no back-channel for server-initiated requests.). Reconnecting to python-sampler at 2025-11-25, which it also speaks, and calling {tool} again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
+    )
+}
+
+/// Connected as a person connects (nothing forced), a tool written the 2025 way is refused at
+/// 2026-07-28; the page says why, reconnects at 2025-11-25, calls it again once with the same
+/// arguments, and its sampling request reaches the dialog.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn python_sdk_at_2025_11_25_samples_on_the_call_stream() {
-    let server = PythonSampler::start().await.unwrap();
+async fn a_python_tool_written_the_2025_way_is_carried_over_to_2025_11_25() {
+    let server = PythonSampler::start(Cors::Full).await.unwrap();
     let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
     b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
         .await
         .unwrap();
-    // Forced in the connect form's advanced setting, then connected again.
-    b.set_value("protocol-revision-select", "2025-11-25")
-        .await
-        .unwrap();
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let args = serde_json::json!({"text": "Lighthouses guide ships. Most are automated now."});
+    page.call_tool("summarize_2025", &args).await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    assert_eq!(
+        b.text_of("connection-notice").await.unwrap(),
+        falling_back_notice("summarize_2025")
+    );
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2025-11-25");
+    // Called again with the same arguments: the server's request quotes them.
+    assert_eq!(
+        b.value_of("sampling-message-text").await.unwrap(),
+        "Summarise in one sentence. Lighthouses guide ships. Most are automated now."
+    );
+    page.generate_and_approve("Mock summary:", "mcp-desk-mock-1")
+        .await;
+    let result = b.text_of("tool-result").await.unwrap();
+    assert!(result.contains("at 2025-11-25"), "{result}");
+    let log = b.all_text_of("log-list").await.unwrap();
+    assert_eq!(
+        log.matches("Calling tool summarize_2025").count(),
+        2,
+        "{log}"
+    );
+    assert_eq!(
+        log.matches("Reconnecting to python-sampler at 2025-11-25")
+            .count(),
+        1,
+        "{log}"
+    );
+
+    // Remembered for that server: connecting again goes straight to 2025-11-25, with no
+    // notice, and the tool works at once.
     b.click("connect").await.unwrap();
+    page.wait_for_connection("connected").await;
     b.wait_for_exact("protocol-version", "2025-11-25", WAIT)
         .await
         .unwrap();
-    assert!(
-        b.text_of("protocol-transport")
-            .await
-            .unwrap()
-            .contains("session")
-    );
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    page.wait_until_gone("connection-notice").await;
     let result = call_and_approve(
         &page,
         "summarize_2025",
-        serde_json::json!({"text": "Lighthouses guide ships. Most are automated now."}),
+        serde_json::json!({"text": "Owls hunt at night."}),
     )
     .await;
     assert!(result.contains("at 2025-11-25"), "{result}");
-    assert!(!result.starts_with("error"), "{result}");
+    let log = b.all_text_of("log-list").await.unwrap();
+    assert_eq!(
+        log.matches("Calling tool summarize_2025").count(),
+        3,
+        "{log}"
+    );
+    page.close().await;
+}
+
+/// A revision the person forced stays forced: the refusal is shown with what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forced_2026_connection_shows_the_refusal_and_what_to_do() {
+    let server = PythonSampler::start(Cors::Full).await.unwrap();
+    let page = open_page_at(&server.url(), "mock", Some("2026-07-28")).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    page.call_tool("summarize_2025", &serde_json::json!({"text": "Rain."}))
+        .await;
+    let result = page.wait_for_outcome("error").await;
+    assert!(
+        result.ends_with("Connect at 2025-11-25 (the connect form's protocol revision) to use it."),
+        "{result}"
+    );
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2026-07-28");
     page.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_sdk_cancels_a_request_left_unanswered_and_it_leaves_the_queue() {
-    let server = PythonSampler::start().await.unwrap();
-    let page = open_page_at(&server.url(), "mock", Some("2025-11-25")).await;
+    let server = PythonSampler::start(Cors::Full).await.unwrap();
+    let page = open_page(&server.url(), "mock").await;
     let b = &page.browser;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     let args = serde_json::json!({"text": "Nobody answers in time.", "seconds": 2});
     page.call_tool("summarize_within", &args).await;
-    // The SDK's deadline passes: it sends notifications/cancelled and the request goes.
+    // Carried over to 2025-11-25, where the SDK's deadline passes: it sends
+    // notifications/cancelled and the request goes.
     page.expect_cancelled_by_server(
         "summarize_within",
         "ok",
         "the client did not answer within 2 s",
     )
     .await;
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2025-11-25");
     page.close().await;
 }
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use mcp_desk_e2e::{Page, open_page, open_page_at, start_demo};
+use mcp_desk_e2e::{Page, open_page, open_page_at, open_page_under, start_demo};
 use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -29,6 +29,29 @@ async fn call_blog_post(page: &Page) {
 async fn the_readme_first_step_completes_the_loop_with_no_typing() {
     let demo = start_demo().await;
     let page = open_page(&demo.url(), "mock").await;
+    the_seed_loop(&page).await;
+    page.close().await;
+}
+
+/// Hosted as a project page is (`/<repo>/`), the built page loads its parts from there and
+/// completes the same loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn served_under_a_sub_path_the_page_completes_the_seed_loop() {
+    let demo = start_demo().await;
+    let page = open_page_under("/mcp-desk/", &demo.url(), "mock").await;
+    let at = page
+        .browser
+        .eval("return location.pathname;")
+        .await
+        .unwrap();
+    assert_eq!(at, serde_json::json!("/mcp-desk/"));
+    the_seed_loop(&page).await;
+    page.close().await;
+}
+
+/// The README's first step on an open page: pick `create_blog_post`, call it with the
+/// arguments offered, Generate, Approve.
+async fn the_seed_loop(page: &Page) {
     let b = &page.browser;
     page.wait_for_connection("connected").await;
     page.click_css(r#"[data-testid="tool-item"][data-name="create_blog_post"]"#)
@@ -61,7 +84,6 @@ async fn the_readme_first_step_completes_the_loop_with_no_typing() {
         "{result}"
     );
     page.wait_for_queue(0).await;
-    page.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -95,6 +95,9 @@ pub fn hint(hint: Hint) -> &'static str {
         Hint::RequestStateRefused => {
             "the server did not accept the call sent again with your answers; its requestState may have expired or been refused. Call the tool again to start over."
         }
+        Hint::WantsBackChannel => {
+            "the tool sends its request to the client the 2025 way, on the call's own stream, which a 2026-07-28 call does not have. Connect at 2025-11-25 (the connect form's protocol revision) to use it."
+        }
     }
 }
 
@@ -179,6 +182,18 @@ pub fn answer_error(error: &AnswerError) -> String {
 pub fn declined(tool: &str, input: &str) -> String {
     format!(
         "You rejected sampling input {input:?}; at revision 2026-07-28 the server is not told, the call of {tool} is just not sent again."
+    )
+}
+
+/// What the page does when a 2026-07-28 call of `tool` was refused because the tool sends its
+/// request the 2025 way (`error`, as the server said it).
+pub fn falling_back(tool: &str, server: &str, error: &Error) -> String {
+    let said = error
+        .rpc()
+        .map(|e| format!(" (the server said: {})", e.message))
+        .unwrap_or_default();
+    format!(
+        "{tool} asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel{said}. Reconnecting to {server} at 2025-11-25, which it also speaks, and calling {tool} again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
     )
 }
 
@@ -287,6 +302,22 @@ mod tests {
         assert_eq!(
             answer_error(&AnswerError::NotPending),
             "This request is no longer pending (answered or cancelled)."
+        );
+    }
+
+    #[test]
+    fn falling_back_quotes_the_server_and_says_what_happens_next() {
+        let e = Error::new(
+            call(0),
+            Failure::Status {
+                status: 400,
+                excerpt: String::new(),
+                rpc: Some(ErrorData::new(ErrorCode(-32600), "No back-channel.", None)),
+            },
+        );
+        assert_eq!(
+            falling_back("summarize", "py", &e),
+            "summarize asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel (the server said: No back-channel.). Reconnecting to py at 2025-11-25, which it also speaks, and calling summarize again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
         );
     }
 }

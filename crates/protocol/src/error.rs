@@ -85,6 +85,10 @@ pub enum Hint {
     OriginRefused,
     /// A call sent again with answers was refused: its `requestState` may have expired.
     RequestStateRefused,
+    /// A 2026-07-28 call was refused because the tool sends its server-to-client request the
+    /// 2025 way, on the call's own stream, which a stateless request does not have: the
+    /// server also speaks 2025-11-25, where that works.
+    WantsBackChannel,
 }
 
 /// A failure with what was being done when it happened.

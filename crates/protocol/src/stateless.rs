@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    ClientCapabilities, Implementation, JsonObject, LoggingLevel, SamplingCapability,
+    ClientCapabilities, ErrorData, Implementation, JsonObject, LoggingLevel, SamplingCapability,
 };
 use crate::revision::Revision;
 
@@ -226,6 +226,25 @@ pub fn param_header_values(
         .collect()
 }
 
+/// Whether a 2026-07-28 server refused a call because its tool tried to send a server-to-client
+/// request (sampling, elicitation, roots) the 2025 way, on the call's own stream. At 2026-07-28
+/// a request carries no such back-channel: a server asks by returning `input_required` instead
+/// (S26 basic/patterns/mrtr.mdx). The spec gives the refusal no code of its own, so this reads
+/// what SDKs send: the Python SDK 2.x answers -32600 "Cannot send 'sampling/createMessage':
+/// this transport context has no back-channel for server-initiated requests."
+pub fn wants_back_channel(error: &ErrorData) -> bool {
+    const SIGNS: [&str; 6] = [
+        "back-channel",
+        "back channel",
+        "backchannel",
+        "sampling/createmessage",
+        "elicitation/create",
+        "roots/list",
+    ];
+    let message = error.message.to_ascii_lowercase();
+    SIGNS.iter().any(|sign| message.contains(sign))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,5 +339,24 @@ mod tests {
             assert!(param_headers(&schema).is_err(), "{schema}");
         }
         assert_eq!(param_headers(&json!({"type": "object"})), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_refusal_for_want_of_a_back_channel_is_recognised() {
+        use crate::model::ErrorCode;
+        let python = ErrorData::new(
+            ErrorCode(-32600),
+            "Cannot send 'sampling/createMessage': this transport context has no back-channel for server-initiated requests.",
+            None,
+        );
+        assert!(wants_back_channel(&python));
+        let elicit = ErrorData::new(
+            ErrorCode(-32603),
+            "elicitation/create is not available",
+            None,
+        );
+        assert!(wants_back_channel(&elicit));
+        let other = ErrorData::new(ErrorCode(-32602), "Unknown tool: summarize", None);
+        assert!(!wants_back_channel(&other));
     }
 }

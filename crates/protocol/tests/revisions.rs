@@ -881,3 +881,46 @@ fn a_catch_all_page_answering_discover_is_not_a_2026_server_and_initialize_follo
     );
     assert_eq!(body(&reqs[0])["method"], "initialize");
 }
+
+#[test]
+fn a_2026_call_refused_for_want_of_a_back_channel_says_so() {
+    let mut s = modern_session(vec![tool("summarize", json!({"type": "object"}))]);
+    let call = s.call_tool(0, "summarize", Default::default());
+    let (reqs, _) = drain(&mut s);
+    let id = body(&reqs[0])["id"].clone();
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        &json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32600, "message": "Cannot send 'sampling/createMessage': this transport context has no back-channel for server-initiated requests."}}).to_string(),
+    );
+    let (_, events) = drain(&mut s);
+    let error = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ToolCallFailed { call: c, error } if *c == call => Some(error.clone()),
+            _ => None,
+        })
+        .expect("the call fails");
+    assert_eq!(error.hint, Some(Hint::WantsBackChannel));
+    assert_eq!(error.status(), Some(400));
+
+    // Any other refusal of a first send is not read as one.
+    let call = s.call_tool(0, "summarize", Default::default());
+    let (reqs, _) = drain(&mut s);
+    let id = body(&reqs[0])["id"].clone();
+    respond(
+        &mut s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        &json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": "Invalid arguments"}}).to_string(),
+    );
+    let (_, events) = drain(&mut s);
+    let hint = events.iter().find_map(|e| match e {
+        Event::ToolCallFailed { call: c, error } if *c == call => Some(error.hint),
+        _ => None,
+    });
+    assert_eq!(hint, Some(None));
+}

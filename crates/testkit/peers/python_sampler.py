@@ -8,13 +8,19 @@ Two tools ask the client's LLM for a summary:
 - `summarize_within` is `summarize_2025` with a deadline: the SDK cancels the request
   (`notifications/cancelled`) when the client has not answered in `seconds`.
 
-CORS-wrapped so a page on another origin can use it. Usage: python_sampler.py PORT
+How a page on another origin may reach it (the second argument): `full` wraps the app in
+Starlette's CORSMiddleware exposing the session id, as our README says to; `no-expose` does so
+without `expose_headers` (a common mistake: the page cannot read `Mcp-Session-Id`); `none`
+serves `streamable_http_app()` under uvicorn as people start it, with no CORS at all.
+
+Usage: python_sampler.py PORT [full|no-expose|none]
 """
 
 import sys
 
 import uvicorn
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.shared.exceptions import NoBackChannelError
 from mcp.shared.message import ServerMessageMetadata
 from mcp_types import (
     CreateMessageRequest,
@@ -58,6 +64,8 @@ async def summarize_within(text: str, seconds: float, ctx: Context) -> str:
             request_read_timeout_seconds=seconds,
             metadata=ServerMessageMetadata(related_request_id=ctx.request_id),
         )
+    except NoBackChannelError:
+        raise  # at 2026-07-28: the call is refused, as summarize_2025's is
     except Exception as e:  # the SDK's timeout error
         return f"No summary: the client did not answer within {seconds:g} s ({e})"
     return f"Summary by {result.model}: {result.content.text}"
@@ -81,13 +89,16 @@ async def summarize_mrtr(text: str, ctx: Context) -> str | InputRequiredResult:
 
 def main() -> None:
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 3003
-    app = CORSMiddleware(
-        server.streamable_http_app(),
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["mcp-session-id", "mcp-protocol-version"],
-    )
+    cors = sys.argv[2] if len(sys.argv) > 2 else "full"
+    app = server.streamable_http_app()
+    if cors != "none":
+        app = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["mcp-session-id", "mcp-protocol-version"] if cors == "full" else [],
+        )
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 

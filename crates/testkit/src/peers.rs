@@ -95,9 +95,20 @@ async fn spawn_listening(
     Ok((child, logs))
 }
 
-/// The official Python SDK (PyPI `mcp` 2.x) serving `peers/python_sampler.py`: one tool that
-/// samples the 2025 way (`summarize_2025`) and one that returns `input_required`
-/// (`summarize_mrtr`). Installed into `.peers/venv` by `cargo xtask test`.
+/// How the Python SDK peer lets pages on other origins in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cors {
+    /// Starlette's `CORSMiddleware`, exposing `Mcp-Session-Id` (what the README asks for).
+    Full,
+    /// `CORSMiddleware` without `expose_headers`: the page cannot read the session id.
+    NoExposeHeaders,
+    /// None at all, as `streamable_http_app()` under uvicorn comes.
+    None,
+}
+
+/// The official Python SDK (PyPI `mcp` 2.x) serving `peers/python_sampler.py`: tools that
+/// sample the 2025 way (`summarize_2025`, `summarize_within`) and one that returns
+/// `input_required` (`summarize_mrtr`). Installed into `.peers/venv` by `cargo xtask test`.
 pub struct PythonSampler {
     _child: Child,
     port: u16,
@@ -105,7 +116,7 @@ pub struct PythonSampler {
 }
 
 impl PythonSampler {
-    pub async fn start() -> Result<PythonSampler, String> {
+    pub async fn start(cors: Cors) -> Result<PythonSampler, String> {
         let python = peers_dir().join("venv/bin/python");
         if !python.is_file() {
             return Err(format!(
@@ -116,7 +127,11 @@ impl PythonSampler {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/python_sampler.py");
         let port = crate::free_port();
         let mut command = Command::new(python);
-        command.arg(script).arg(port.to_string());
+        command.arg(script).arg(port.to_string()).arg(match cors {
+            Cors::Full => "full",
+            Cors::NoExposeHeaders => "no-expose",
+            Cors::None => "none",
+        });
         let (child, logs) = spawn_listening("the Python SDK server", command, port).await?;
         Ok(PythonSampler {
             _child: child,

@@ -8,25 +8,41 @@ use tower_http::services::{ServeDir, ServeFile};
 /// A folder served over HTTP until dropped.
 pub struct StaticSite {
     addr: SocketAddr,
+    base: String,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl StaticSite {
-    /// Serves `dir`, with `index.html` for `/`.
+    /// Serves `dir` at the root, with `index.html` for `/`.
     pub async fn serve(dir: &Path) -> std::io::Result<StaticSite> {
+        Self::serve_under(dir, "/").await
+    }
+
+    /// Serves `dir` under `base` (`/` or a path like `/mcp-desk/`, as a project page lives),
+    /// with `index.html` for the base itself; anything outside it is a 404.
+    pub async fn serve_under(dir: &Path, base: &str) -> std::io::Result<StaticSite> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let service = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
-        let app = axum::Router::new().fallback_service(service);
+        let prefix = base.trim_end_matches('/');
+        let app = if prefix.is_empty() {
+            axum::Router::new().fallback_service(service)
+        } else {
+            axum::Router::new().nest_service(prefix, service)
+        };
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(StaticSite { addr, task })
+        Ok(StaticSite {
+            addr,
+            base: format!("{prefix}/"),
+            task,
+        })
     }
 
-    /// The site's root, e.g. `http://127.0.0.1:40123/`.
+    /// The page's address, e.g. `http://127.0.0.1:40123/` or `http://127.0.0.1:40123/mcp-desk/`.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("http://{}{}", self.addr, self.base)
     }
 }
 

@@ -293,13 +293,19 @@ impl ClientSession {
             {
                 Some(Hint::RequestStateRefused)
             }
+            (_, Doing::CallingTool { .. })
+                if self.link.transport == Transport::Stateless
+                    && error.rpc().is_some_and(stateless::wants_back_channel) =>
+            {
+                Some(Hint::WantsBackChannel)
+            }
             (Failure::Status { status: 404, .. }, _) if self.link.session_id.is_some() => {
                 Some(Hint::SessionGone)
             }
             (Failure::Status { status: 404, .. }, _) => Some(Hint::CheckUrl),
             (Failure::Status { status: 400, .. }, _)
                 if self.link.session_id.is_none()
-                    && self.link.phase == Phase::Ready
+                    && matches!(self.link.phase, Phase::Confirming | Phase::Ready)
                     && self.link.transport == Transport::Stateful =>
             {
                 Some(Hint::ExposeSessionId)
