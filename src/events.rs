@@ -29,6 +29,10 @@ pub enum Applied {
     },
     /// The server's tools were listed (a call waiting for the connection can go now).
     ToolsListed,
+    /// Connecting failed (shown): the controller looks into why.
+    ConnectFailed(Error),
+    /// A call failed (shown): the controller looks into why.
+    CallFailed(Error),
 }
 
 /// Applies one event of `panel`'s connection to `endpoint`: connection facts and tool calls go
@@ -56,7 +60,16 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 .status
                 .set(ConnectionStatus::Failed(words::connect_failed(
                     &error, &tried,
-                )))
+                )));
+            // The last failure, unless it says nothing of reaching the server and an
+            // earlier way could not reach it (the browser words all those alike).
+            let unreached = |e: &Error| matches!(e.failure, mcp_desk_protocol::Failure::Network(_));
+            let subject = if unreached(&error) || error.hint.is_some() {
+                error
+            } else {
+                tried.into_iter().find(unreached).unwrap_or(error)
+            };
+            return Applied::ConnectFailed(subject);
         }
         Event::Disconnected { reason } => {
             panel.running_call.set(None);
@@ -89,7 +102,10 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
         Event::ToolCallFailed { call, error } if error.hint == Some(Hint::WantsBackChannel) => {
             return Applied::WantsBackChannel { call, error };
         }
-        Event::ToolCallFailed { call, error } => call_failed(panel, call, &error),
+        Event::ToolCallFailed { call, error } => {
+            call_failed(panel, call, &error);
+            return Applied::CallFailed(error);
+        }
         Event::ToolCallDeclined { call, tool, input } => finish_call(
             panel,
             call,

@@ -157,6 +157,10 @@ pub struct ServerPanel {
     /// What the page did on its own to the connection, and why (reconnecting at 2025-11-25 for
     /// a tool that wants the 2025 back-channel); cleared when the tab connects again.
     pub notice: RwSignal<Option<String>>,
+    /// Why the last connect or call could not reach the server, with the fix.
+    pub doctor: RwSignal<Option<mcp_desk_logic::cors_doctor::Advice>>,
+    /// The CORS doctor is asking the server its questions.
+    pub diagnosing: RwSignal<bool>,
 }
 
 impl ServerPanel {
@@ -176,6 +180,8 @@ impl ServerPanel {
             progress: RwSignal::new(None),
             tool_outcome: RwSignal::new(None),
             notice: RwSignal::new(None),
+            doctor: RwSignal::new(None),
+            diagnosing: RwSignal::new(false),
         }
     }
 
@@ -197,6 +203,8 @@ impl ServerPanel {
         self.server_name.set(None);
         self.tools.set(Vec::new());
         self.running_call.set(None);
+        self.doctor.set(None);
+        self.diagnosing.set(false);
         self.status.set(status);
     }
 }

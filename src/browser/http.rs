@@ -84,27 +84,16 @@ pub async fn send(
 }
 
 /// A fetch that rejects gives no status: the server is down, the name does not resolve, or
-/// CORS refused the answer. The page cannot tell which, so it says all, plainly.
+/// CORS refused the answer. The browser words them all alike; the CORS doctor finds out which.
 pub fn describe_fetch_failure(url: &str, error: &JsValue) -> String {
     let raw = js_error_text(error);
     if raw.contains("AbortError") || raw.contains("aborted") {
         return "The request was aborted.".into();
     }
-    let origin = super::page::origin().unwrap_or_else(|| "this page".into());
-    let mixed = origin.starts_with("https:") && url.starts_with("http:");
-    let mut text = format!(
-        "Could not reach {} ({raw}). ",
+    format!(
+        "Could not reach {} ({raw}); \"Why it failed\" below says why.",
         mcp_desk_protocol::redact::url(url)
-    );
-    if mixed {
-        text.push_str(
-            "This page is served over HTTPS and the browser blocks plain-HTTP requests from it (mixed content): use an https:// server URL or open MCP Desk over http. ",
-        );
-    }
-    text.push_str(&format!(
-        "Either the server is not running at that address, or it does not allow requests from {origin} (CORS: it must answer the OPTIONS preflight and send Access-Control-Allow-Origin). The browser's console shows which."
-    ));
-    text
+    )
 }
 
 /// A browser's error text with any URL it quotes (credentials and all) cut off.

@@ -94,4 +94,24 @@ impl Controller {
             );
         }
     }
+
+    /// Connecting failed: a call waiting for the connection is not made.
+    pub(super) fn drop_call_again(&self, server: ServerId) {
+        let dropped = self
+            .live
+            .tabs
+            .borrow_mut()
+            .get_mut(&server)
+            .and_then(|tab| tab.call_again.take());
+        if let Some(again) = dropped {
+            self.state.push_log(
+                LogLevel::Error,
+                LogSource::Client,
+                format!(
+                    "{} was not called again: connecting at 2025-11-25 failed.",
+                    again.tool
+                ),
+            );
+        }
+    }
 }

@@ -3,10 +3,11 @@
 //! out here, on the connections and the page state. UI components call these methods and
 //! nothing lower; connections hand their events here. One file per concern:
 //! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
-//! carried over to 2025-11-25), [`review`] (the review desk: requests, model
+//! carried over to 2025-11-25), [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
 //! calls, answers, rules answering), [`settings`] (rules, providers, the audit trail).
 
 mod back_channel;
+mod doctor;
 mod review;
 mod servers;
 mod settings;
@@ -125,6 +126,11 @@ impl Controller {
                 self.wants_back_channel(server, call, error)
             }
             Applied::ToolsListed => self.tools_listed(server),
+            Applied::ConnectFailed(error) => {
+                self.drop_call_again(server);
+                self.diagnose(server, &error)
+            }
+            Applied::CallFailed(error) => self.diagnose(server, &error),
         }
     }
 }

@@ -258,6 +258,7 @@ impl Controller {
         };
         panel.tool_outcome.set(None);
         panel.progress.set(None);
+        panel.doctor.set(None);
         let kept = arguments.clone();
         let call = connection.with_session(|s, now| s.call_tool(now, &tool, arguments));
         // A call refused at once has already reported its failure.

@@ -1,8 +1,9 @@
-//! The connect form and the connection's status line.
+//! The connect form, the connection's status line, and what went wrong reaching the server.
 
 use leptos::prelude::*;
 use mcp_desk_protocol::Revision;
 
+use super::cors_doctor::CorsDoctor;
 use crate::controller::Controller;
 use crate::state::{AppState, ConnectionStatus};
 
@@ -84,6 +85,7 @@ pub fn ConnectPanel() -> impl IntoView {
             {move || state.panel().notice.get().map(|text| view! {
                 <p class="notice" data-testid="connection-notice" role="status">{text}</p>
             })}
+            <CorsDoctor/>
         </section>
     }
 }

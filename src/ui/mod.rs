@@ -5,6 +5,7 @@
 
 mod audit_log;
 mod connect;
+mod cors_doctor;
 mod log;
 mod provider_settings;
 mod rules;

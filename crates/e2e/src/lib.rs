@@ -137,6 +137,47 @@ impl Page {
         self.browser.text_of("tool-result").await.unwrap()
     }
 
+    /// Waits until the CORS doctor shows exactly `diagnosis` (`data-diagnosis`).
+    pub async fn wait_for_diagnosis(&self, diagnosis: &str) {
+        if let Err(e) = self
+            .browser
+            .wait_for_attribute("cors-doctor", "data-diagnosis", diagnosis, WAIT)
+            .await
+        {
+            let status = self
+                .browser
+                .text_of("connection-status")
+                .await
+                .unwrap_or_default();
+            let shown = self
+                .browser
+                .text_of("cors-doctor")
+                .await
+                .unwrap_or_default();
+            panic!("{e}\nstatus: {status}\ndoctor: {shown}");
+        }
+    }
+
+    /// The titles of the fixes the CORS doctor offers, in order.
+    pub async fn fix_titles(&self) -> Vec<String> {
+        let titles = self
+            .browser
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=cors-doctor-fix]')].map(e => e.dataset.name);",
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(titles).unwrap()
+    }
+
+    /// The text of the fix titled `title`.
+    pub async fn fix_text(&self, title: &str) -> String {
+        self.text_css(&format!(
+            r#"[data-testid="cors-doctor-fix"][data-name="{title}"] pre"#
+        ))
+        .await
+    }
+
     /// Waits until `sampling-count` shows exactly `n`.
     pub async fn wait_for_queue(&self, n: usize) {
         self.browser

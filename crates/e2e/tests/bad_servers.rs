@@ -52,11 +52,25 @@ async fn an_unreachable_server_is_explained() {
     assert!(
         status.starts_with(
             "error: initialize (revision 2025-11-25) failed: Could not reach http://127.0.0.1:"
-        ) && status.contains("(CORS: it must answer the OPTIONS preflight"),
+        ) && status
+            .contains("/mcp (TypeError: Failed to fetch); \"Why it failed\" below says why."),
         "{status}"
+    );
+    // Nothing listens: the doctor says so, not CORS, and offers the stdio bridge.
+    page.wait_for_diagnosis("unreachable").await;
+    assert_eq!(
+        b.text_of("cors-doctor-summary").await.unwrap(),
+        format!(
+            "Nothing answers at http://127.0.0.1:{port}/mcp: no server listens there, or its name does not resolve (this is not CORS; the browser got no answer at all). Is the server running, on this port and path? A server that speaks stdio needs a bridge to be reached over HTTP."
+        )
+    );
+    assert_eq!(
+        page.fix_titles().await,
+        ["Any stdio server, through a bridge"]
     );
     let demo = start_demo().await;
     still_usable(&page, &demo.url()).await;
+    page.wait_until_gone("cors-doctor").await;
     page.close().await;
 }
 

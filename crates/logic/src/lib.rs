@@ -2,10 +2,11 @@
 //!
 //! Rules (when not to ask), the audit trail, provider settings, how saved settings name a
 //! server, what the URL asks for at start-up, how each server was last reached, the person's
-//! edits of a sampling request, tool arguments pre-filled from a schema, and content shown as
-//! text. Time, randomness and stored text come in as arguments and saved text goes out as a
-//! return value: the page's browser layer reads the clock and the storage, this crate never
-//! does — so every rule here is a plain host test.
+//! edits of a sampling request, tool arguments pre-filled from a schema, content shown as
+//! text, and why a server could not be reached (the CORS doctor). Time, randomness and stored
+//! text come in as arguments and saved text goes out as a return value: the page's browser
+//! layer reads the clock and the storage, this crate never does — so every rule here is a
+//! plain host test.
 //!
 //! What it is not: a protocol client (`mcp-desk-protocol`), an LLM client (`mcp-desk-llm`), or
 //! anything that renders.
@@ -13,6 +14,7 @@
 pub mod arguments;
 pub mod audit;
 pub mod content;
+pub mod cors_doctor;
 pub mod edits;
 pub mod providers;
 pub mod rules;

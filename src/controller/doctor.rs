@@ -1,0 +1,117 @@
+//! The CORS doctor at work: when a connect or a call fails in the browser, find out why by
+//! asking the server a few questions (`browser::probe`), and put the diagnosis and its fix
+//! (`mcp_desk_logic::cors_doctor`) in the tab and the log.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mcp_desk_logic::cors_doctor::{self, Answers, Diagnosis, MCP_HEADERS, Permission, Triage};
+use mcp_desk_protocol::{Error, LogLevel, LogSource};
+
+use super::Controller;
+use crate::browser::{clipboard, page, probe};
+use crate::state::ServerId;
+
+/// A value each header question sends (only whether it passes CORS matters).
+fn sample_value(header: &str) -> &'static str {
+    match header {
+        "Mcp-Protocol-Version" => "2025-11-25",
+        "Last-Event-ID" => "0",
+        "Mcp-Method" | "Mcp-Name" => "ping",
+        _ => "mcp-desk-cors-probe",
+    }
+}
+
+impl Controller {
+    /// A connect or a call of tab `server` failed with `error`: diagnose it if it is a matter
+    /// of reaching the server.
+    pub(super) fn diagnose(&self, server: ServerId, error: &Error) {
+        let Some(panel) = self.state.panel_of(server) else {
+            return;
+        };
+        let url = panel.url.get_untracked().trim().to_owned();
+        let origin = page::origin().unwrap_or_default();
+        match cors_doctor::triage(&origin, &url, error) {
+            Triage::NotReachability => {}
+            Triage::Known(diagnosis) => self.show_diagnosis(server, diagnosis, &origin, &url),
+            Triage::Ask => {
+                let connection = self.connections_made(server);
+                panel.diagnosing.set(true);
+                let this = self.clone();
+                spawn_local(async move {
+                    let answers = ask(&url).await;
+                    // A newer connection of the tab makes these answers old news.
+                    if this.connections_made(server) != connection {
+                        return;
+                    }
+                    if let Some(panel) = this.state.panel_of(server) {
+                        panel.diagnosing.set(false);
+                    }
+                    let diagnosis = cors_doctor::diagnose(&origin, &url, &answers);
+                    this.show_diagnosis(server, diagnosis, &origin, &url);
+                });
+            }
+        }
+    }
+
+    fn show_diagnosis(&self, server: ServerId, diagnosis: Diagnosis, origin: &str, url: &str) {
+        let Some(panel) = self.state.panel_of(server) else {
+            return;
+        };
+        let advice = cors_doctor::advise(diagnosis, origin, url);
+        self.state.push_log(
+            LogLevel::Warning,
+            LogSource::Client,
+            format!("Why it failed: {}", advice.summary),
+        );
+        panel.doctor.set(Some(advice));
+    }
+
+    /// Copies a suggested fix to the clipboard.
+    pub fn copy_text(&self, text: String) {
+        let state = self.state;
+        spawn_local(async move {
+            if !clipboard::copy(&text).await {
+                state.push_log(
+                    LogLevel::Warning,
+                    LogSource::Client,
+                    "The browser did not let the page copy; select the text and copy it by hand."
+                        .into(),
+                );
+            }
+        });
+    }
+
+    fn connections_made(&self, server: ServerId) -> u32 {
+        self.live
+            .tabs
+            .borrow()
+            .get(&server)
+            .map_or(0, |tab| tab.connections_made)
+    }
+}
+
+/// Asks the server at `url` what the doctor needs to know, stopping once the answer is clear.
+async fn ask(url: &str) -> Answers {
+    let mut answers = Answers {
+        local_network: probe::local_network_permission()
+            .await
+            .as_deref()
+            .and_then(Permission::parse),
+        ..Answers::default()
+    };
+    answers.reached = probe::reaches(url).await;
+    if !answers.reached {
+        return answers;
+    }
+    answers.readable = probe::readable(url, "text/plain", &[]).await;
+    answers.preflight_passed = probe::readable(url, "application/json", &[]).await;
+    if !(answers.readable && answers.preflight_passed) {
+        return answers;
+    }
+    for header in MCP_HEADERS {
+        if !probe::readable(url, "application/json", &[(header, sample_value(header))]).await {
+            answers.refused_headers.push(header);
+        }
+    }
+    answers
+}
