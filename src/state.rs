@@ -21,6 +21,8 @@ use crate::browser::clock;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionStatus {
     Idle,
+    /// The stdio helper waits for its bridge to answer at this URL before connecting.
+    WaitingForBridge(String),
     Connecting,
     Connected,
     Failed(String),
@@ -32,6 +34,11 @@ impl ConnectionStatus {
     pub fn text(&self) -> String {
         match self {
             ConnectionStatus::Idle => "not connected".into(),
+            ConnectionStatus::WaitingForBridge(url) => {
+                format!(
+                    "connecting… once the bridge answers at {url} (start it with the command below)"
+                )
+            }
             ConnectionStatus::Connecting => "connecting…".into(),
             ConnectionStatus::Connected => "connected".into(),
             ConnectionStatus::Failed(reason) => format!("error: {reason}"),
@@ -43,7 +50,7 @@ impl ConnectionStatus {
     /// `connecting`, `connected`, `disconnected`, `error`.
     pub fn state(&self) -> &'static str {
         match self {
-            ConnectionStatus::Connecting => "connecting",
+            ConnectionStatus::Connecting | ConnectionStatus::WaitingForBridge(_) => "connecting",
             ConnectionStatus::Connected => "connected",
             ConnectionStatus::Failed(_) => "error",
             ConnectionStatus::Idle | ConnectionStatus::Disconnected(_) => "disconnected",
@@ -53,7 +60,9 @@ impl ConnectionStatus {
     pub fn is_live(&self) -> bool {
         matches!(
             self,
-            ConnectionStatus::Connecting | ConnectionStatus::Connected
+            ConnectionStatus::Connecting
+                | ConnectionStatus::Connected
+                | ConnectionStatus::WaitingForBridge(_)
         )
     }
 }
@@ -157,6 +166,9 @@ pub struct ServerPanel {
     /// What the page did on its own to the connection, and why (reconnecting at 2025-11-25 for
     /// a tool that wants the 2025 back-channel); cleared when the tab connects again.
     pub notice: RwSignal<Option<String>>,
+    /// The stdio helper's form: the command that starts the server, and the bridge's port.
+    pub stdio_command: RwSignal<String>,
+    pub stdio_port: RwSignal<String>,
     /// Why the last connect or call could not reach the server, with the fix.
     pub doctor: RwSignal<Option<mcp_desk_logic::cors_doctor::Advice>>,
     /// The CORS doctor is asking the server its questions.
@@ -180,6 +192,8 @@ impl ServerPanel {
             progress: RwSignal::new(None),
             tool_outcome: RwSignal::new(None),
             notice: RwSignal::new(None),
+            stdio_command: RwSignal::new(String::new()),
+            stdio_port: RwSignal::new(mcp_desk_logic::stdio_bridge::DEFAULT_PORT.to_string()),
             doctor: RwSignal::new(None),
             diagnosing: RwSignal::new(false),
         }

@@ -3,10 +3,12 @@
 //! out here, on the connections and the page state. UI components call these methods and
 //! nothing lower; connections hand their events here. One file per concern:
 //! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
-//! carried over to 2025-11-25), [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
+//! carried over to 2025-11-25), [`bridge`] (connecting once a stdio server's bridge answers),
+//! [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
 //! calls, answers, rules answering), [`settings`] (rules, providers, the audit trail).
 
 mod back_channel;
+mod bridge;
 mod doctor;
 mod review;
 mod servers;

@@ -158,12 +158,19 @@ impl Controller {
             .connection = Some(connection);
     }
 
-    /// Disconnects the tab in front.
+    /// Disconnects the tab in front (or stops waiting for its bridge).
     pub fn disconnect(&self) {
-        self.disconnect_server(self.state.panel_untracked().id);
+        let panel = self.state.panel_untracked();
+        if matches!(
+            panel.status.get_untracked(),
+            ConnectionStatus::WaitingForBridge(_)
+        ) {
+            panel.status.set(ConnectionStatus::Idle);
+        }
+        self.disconnect_server(panel.id);
     }
 
-    fn disconnect_server(&self, id: ServerId) {
+    pub(super) fn disconnect_server(&self, id: ServerId) {
         let connection = self
             .live
             .tabs

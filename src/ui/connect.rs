@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use mcp_desk_protocol::Revision;
 
 use super::cors_doctor::CorsDoctor;
+use super::stdio_helper::StdioHelper;
 use crate::controller::Controller;
 use crate::state::{AppState, ConnectionStatus};
 
@@ -64,6 +65,7 @@ pub fn ConnectPanel() -> impl IntoView {
                     </select>
                     <p class="hint">"For this server; takes effect on its next Connect. 2026-07-28 is stateless; 2024-11-05 may use the legacy HTTP+SSE transport."</p>
                 </details>
+                <StdioHelper/>
             </form>
             <dl class="facts">
                 <dt>"Status"</dt>

@@ -12,6 +12,7 @@ mod rules;
 mod sampling_dialog;
 mod sampling_queue;
 mod servers;
+mod stdio_helper;
 mod tools;
 
 use leptos::prelude::*;

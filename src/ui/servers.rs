@@ -99,7 +99,7 @@ fn shown(url: &str) -> String {
 fn dot_class(status: &ConnectionStatus) -> &'static str {
     match status {
         ConnectionStatus::Connected => "ok",
-        ConnectionStatus::Connecting => "busy",
+        ConnectionStatus::Connecting | ConnectionStatus::WaitingForBridge(_) => "busy",
         ConnectionStatus::Failed(_) => "bad",
         ConnectionStatus::Idle | ConnectionStatus::Disconnected(_) => "off",
     }

@@ -20,6 +20,7 @@ const NPM_PEERS: &[&str] = &[
     "@modelcontextprotocol/server-everything@2026.8.31",
     "@modelcontextprotocol/sdk@1.32.2",
     "esbuild@0.28.2",
+    "supergateway@4.0.0",
 ];
 /// The official Python SDK (it speaks 2026-07-28 and 2025-11-25) and its web server, pinned,
 /// installed into the virtual environment `.peers/venv`; their dependencies are pinned by

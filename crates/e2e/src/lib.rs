@@ -76,12 +76,22 @@ pub async fn open_page_under(base: &str, server: &str, provider: &str) -> Page {
 }
 
 async fn open_site(site: StaticSite, server: &str, provider: &str, extra: &str) -> Page {
-    let browser = Browser::launch().await.expect("Chromium starts");
-    let url = format!(
-        "{}#server={}&provider={provider}&connect=1{extra}",
-        site.url(),
+    let fragment = format!(
+        "server={}&provider={provider}&connect=1{extra}",
         percent_encode(server)
     );
+    open_at(site, &fragment).await
+}
+
+/// Serves the page and opens it with no server, `provider` chosen: as a person arrives.
+pub async fn open_blank_page(provider: &str) -> Page {
+    let site = StaticSite::serve(&dist_dir()).await.expect("static site");
+    open_at(site, &format!("provider={provider}")).await
+}
+
+async fn open_at(site: StaticSite, fragment: &str) -> Page {
+    let browser = Browser::launch().await.expect("Chromium starts");
+    let url = format!("{}#{fragment}", site.url());
     browser.goto(&url).await.expect("the page loads");
     browser
         .wait_until_ready(Duration::from_secs(20))

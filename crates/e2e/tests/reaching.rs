@@ -1,11 +1,12 @@
 //! Reaching the servers people write, in Chromium: the official Python SDK served the way
-//! people start it (no CORS at all), and with CORS but without exposing the session id. The
-//! page's CORS doctor names what is wrong and shows the fix with the page's own origin.
+//! people start it (no CORS at all), with CORS but without exposing the session id — the
+//! page's CORS doctor names what is wrong and shows the fix with the page's own origin — and
+//! on stdio behind the `supergateway` bridge, reached through the connect form's stdio helper.
 
 use std::time::Duration;
 
-use mcp_desk_e2e::open_page;
-use mcp_desk_testkit::peers::{Cors, PythonSampler};
+use mcp_desk_e2e::{open_blank_page, open_page};
+use mcp_desk_testkit::peers::{Cors, PythonSampler, StdioBridge, python_stdio_command};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -78,5 +79,53 @@ async fn a_python_sdk_session_whose_id_is_not_exposed_is_named() {
         1,
         "{log}"
     );
+    page.close().await;
+}
+
+/// A server written on stdio, as most are first: the person types its command into the stdio
+/// helper, runs the bridge command the page shows, and the page connects once it answers; a
+/// sampling round trip then crosses the bridge both ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stdio_python_server_behind_the_bridge_completes_a_sampling_round_trip() {
+    let page = open_blank_page("mock").await;
+    let b = &page.browser;
+    page.click_css(r#"[data-testid="stdio-helper"] > summary"#)
+        .await;
+    let port = mcp_desk_testkit::free_port();
+    let stdio = python_stdio_command();
+    b.set_value("stdio-command", &stdio).await.unwrap();
+    b.set_value("stdio-port", &port.to_string()).await.unwrap();
+    let origin = b.eval("return location.origin;").await.unwrap();
+    let shown = b.text_of("stdio-bridge-command").await.unwrap();
+    assert_eq!(
+        shown,
+        format!(
+            "npx -y supergateway@4.0.0 --stdio \"{stdio}\" --outputTransport streamableHttp --stateful --port {port} --cors {}",
+            origin.as_str().unwrap()
+        )
+    );
+    let url = format!("http://localhost:{port}/mcp");
+    assert_eq!(b.text_of("stdio-bridge-url").await.unwrap(), url);
+
+    // The page waits for the bridge; the person starts it with the command shown.
+    b.click("stdio-connect").await.unwrap();
+    page.wait_for_connection("connecting").await;
+    assert_eq!(b.value_of("server-url").await.unwrap(), url);
+    let _bridge = StdioBridge::run(&shown, port).await.unwrap();
+    page.wait_for_connection("connected").await;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+
+    let args = serde_json::json!({"text": "Rivers carve valleys. Slowly."});
+    page.call_tool("summarize_2025", &args).await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    assert_eq!(
+        b.value_of("sampling-message-text").await.unwrap(),
+        "Summarise in one sentence. Rivers carve valleys. Slowly."
+    );
+    page.generate_and_approve(
+        "Mock summary:",
+        "Summary by mcp-desk-mock-1 at 2025-11-25: Mock summary: Summarise in one sentence.",
+    )
+    .await;
     page.close().await;
 }

@@ -231,10 +231,15 @@ fn rust(origin: &str) -> Fix {
 }
 
 fn bridge(origin: &str) -> Fix {
+    let port = crate::stdio_bridge::DEFAULT_PORT;
+    let command =
+        crate::stdio_bridge::command("<the command that starts your server>", port, origin)
+            .unwrap_or_default();
     Fix {
         title: "Any stdio server, through a bridge",
         code: format!(
-            "npx -y supergateway@4 --stdio \"<the command that starts your server>\" --outputTransport streamableHttp --stateful --port 8000 --cors {origin}\n# then connect to http://localhost:8000/mcp"
+            "{command}\n# then connect to {}",
+            crate::stdio_bridge::url(port)
         ),
     }
 }

@@ -3,10 +3,10 @@
 //! Rules (when not to ask), the audit trail, provider settings, how saved settings name a
 //! server, what the URL asks for at start-up, how each server was last reached, the person's
 //! edits of a sampling request, tool arguments pre-filled from a schema, content shown as
-//! text, and why a server could not be reached (the CORS doctor). Time, randomness and stored
-//! text come in as arguments and saved text goes out as a return value: the page's browser
-//! layer reads the clock and the storage, this crate never does — so every rule here is a
-//! plain host test.
+//! text, why a server could not be reached (the CORS doctor), and the bridge command for a
+//! stdio server. Time, randomness and stored text come in as arguments and saved text goes
+//! out as a return value: the page's browser layer reads the clock and the storage, this
+//! crate never does — so every rule here is a plain host test.
 //!
 //! What it is not: a protocol client (`mcp-desk-protocol`), an LLM client (`mcp-desk-llm`), or
 //! anything that renders.
@@ -21,6 +21,7 @@ pub mod rules;
 pub mod server_key;
 pub mod server_url;
 pub mod startup;
+pub mod stdio_bridge;
 pub mod time;
 pub mod transport_memory;
 pub mod words;

@@ -13,7 +13,8 @@ Starlette's CORSMiddleware exposing the session id, as our README says to; `no-e
 without `expose_headers` (a common mistake: the page cannot read `Mcp-Session-Id`); `none`
 serves `streamable_http_app()` under uvicorn as people start it, with no CORS at all.
 
-Usage: python_sampler.py PORT [full|no-expose|none]
+Usage: python_sampler.py PORT [full|no-expose|none], or python_sampler.py stdio to speak MCP
+on stdin and stdout (as people write servers first; reached through a bridge).
 """
 
 import sys
@@ -88,6 +89,9 @@ async def summarize_mrtr(text: str, ctx: Context) -> str | InputRequiredResult:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["stdio"]:
+        server.run("stdio")
+        return
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 3003
     cors = sys.argv[2] if len(sys.argv) > 2 else "full"
     app = server.streamable_http_app()

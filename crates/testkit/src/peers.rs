@@ -145,3 +145,43 @@ impl PythonSampler {
         format!("http://127.0.0.1:{}/mcp", self.port)
     }
 }
+
+/// The command that starts the Python SDK peer on stdio, as a person would type it.
+pub fn python_stdio_command() -> String {
+    let python = peers_dir().join("venv/bin/python");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/python_sampler.py");
+    format!("{} {} stdio", python.display(), script.display())
+}
+
+/// The npm bridge `supergateway` serving a stdio server as Streamable HTTP, started with a
+/// command line as the page shows it (`npx -y supergateway@… …`), run with the project's
+/// pinned install instead of `npx`.
+pub struct StdioBridge {
+    _child: Child,
+    _logs: TempDir,
+}
+
+impl StdioBridge {
+    /// Runs `command_line` in `sh`; waits until it listens on `port`.
+    pub async fn run(command_line: &str, port: u16) -> Result<StdioBridge, String> {
+        let bridge = peers_dir().join("node_modules/.bin/supergateway");
+        if !bridge.is_file() {
+            return Err(format!(
+                "supergateway is not installed at {}: run `cargo xtask test`, which installs it",
+                bridge.display()
+            ));
+        }
+        let (_, args) = command_line
+            .split_once(" supergateway@4.0.0 ")
+            .ok_or_else(|| format!("not a supergateway 4.0.0 command: {command_line}"))?;
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("exec {} {args}", bridge.display()));
+        let (child, logs) = spawn_listening("supergateway", command, port).await?;
+        Ok(StdioBridge {
+            _child: child,
+            _logs: logs,
+        })
+    }
+}
