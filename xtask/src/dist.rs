@@ -22,12 +22,14 @@ pub fn run_dist(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the release page into `dist/` for `base`.
+/// Builds the release page into `dist/` for `base`, with the service worker that keeps it
+/// working offline.
 pub fn build(base: &str) -> Result<(), String> {
     run(
         &format!("building the release page for {base} (trunk build --release)"),
         command("trunk").args(["build", "--release", "--public-url", base]),
-    )
+    )?;
+    crate::offline::write_service_worker(&root().join("dist"))
 }
 
 /// Asset URLs relative to the page: it works from whatever path it is served at.

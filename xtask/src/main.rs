@@ -5,6 +5,7 @@ mod bench;
 mod dev;
 mod dist;
 mod install;
+mod offline;
 mod proc;
 mod serve;
 mod size;

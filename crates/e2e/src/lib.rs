@@ -34,7 +34,7 @@ pub async fn start_demo() -> DemoServer {
 /// The page open in a browser, and the site serving it.
 pub struct Page {
     pub browser: Browser,
-    _site: StaticSite,
+    site: Option<StaticSite>,
 }
 
 /// Serves the page, opens it with `server` and `provider` in the fragment and `connect=1`.
@@ -99,7 +99,7 @@ async fn open_at(site: StaticSite, fragment: &str) -> Page {
         .expect("the page becomes ready");
     Page {
         browser,
-        _site: site,
+        site: Some(site),
     }
 }
 
@@ -145,6 +145,11 @@ impl Page {
             panic!("{e}\nresult: {result}\nlog: {log}");
         }
         self.browser.text_of("tool-result").await.unwrap()
+    }
+
+    /// Stops serving the page: nothing answers at its address any more.
+    pub fn stop_site(&mut self) {
+        self.site = None;
     }
 
     /// Waits until the CORS doctor shows exactly `diagnosis` (`data-diagnosis`).

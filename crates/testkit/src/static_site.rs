@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tower_http::services::{ServeDir, ServeFile};
 
-/// A folder served over HTTP until dropped.
+/// A folder served over HTTP until dropped (then nothing answers on its port).
 pub struct StaticSite {
     addr: SocketAddr,
     base: String,
@@ -30,6 +30,24 @@ impl StaticSite {
         } else {
             axum::Router::new().nest_service(prefix, service)
         };
+        // No connection outlives its answer, so dropping the site takes it off the network
+        // at once (no kept-alive connection still serving); and the browser asks again each
+        // time (as `cargo xtask dev` serves), so a page it shows without the site came from
+        // the page's own offline cache, not the browser's.
+        let app = app.layer(axum::middleware::map_response(
+            |mut response: axum::response::Response| async move {
+                let headers = response.headers_mut();
+                headers.insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+                headers.insert(
+                    axum::http::header::CACHE_CONTROL,
+                    axum::http::HeaderValue::from_static("no-cache"),
+                );
+                response
+            },
+        ));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
