@@ -1,6 +1,8 @@
 //! A connection's events into its tab's state: connection facts, tools, calls, progress and
-//! log lines, worded for people. Requests for the person (and their going) are handed back
-//! to the controller, which owns the review desk.
+//! log lines, worded for people. What needs a decision is handed back to the controller:
+//! requests for the person (and their going), a call refused for want of the 2025
+//! back-channel, failures the CORS doctor looks into, and a fresh tool list (a call may wait
+//! for it).
 
 use leptos::prelude::*;
 use mcp_desk_logic::{content, words};

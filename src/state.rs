@@ -219,6 +219,7 @@ impl ServerPanel {
         self.running_call.set(None);
         self.doctor.set(None);
         self.diagnosing.set(false);
+        self.notice.set(None);
         self.status.set(status);
     }
 }

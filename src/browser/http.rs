@@ -91,7 +91,7 @@ pub fn describe_fetch_failure(url: &str, error: &JsValue) -> String {
         return "The request was aborted.".into();
     }
     format!(
-        "Could not reach {} ({raw}); \"Why it failed\" below says why.",
+        "Could not reach {} ({raw}).",
         mcp_desk_protocol::redact::url(url)
     )
 }

@@ -31,20 +31,37 @@ impl Controller {
         }
         let url = stdio_bridge::url(port);
         self.disconnect_server(panel.id);
+        self.forget_diagnosis(panel.id);
         panel.url.set(url.clone());
         panel.forget_connection(ConnectionStatus::WaitingForBridge(url.clone()));
-        self.wait_for_bridge(panel.id, url, TRIES);
+        let wait = {
+            let mut tabs = self.live.tabs.borrow_mut();
+            let tab = tabs.entry(panel.id).or_default();
+            tab.bridge_wait += 1;
+            tab.bridge_wait
+        };
+        self.wait_for_bridge(panel.id, url, wait, TRIES);
     }
 
-    fn wait_for_bridge(&self, id: ServerId, url: String, tries: u32) {
+    fn wait_for_bridge(&self, id: ServerId, url: String, wait: u32, tries: u32) {
         let this = self.clone();
         spawn_local(async move {
             let answers = probe::reaches(&url).await;
             let Some(panel) = this.state.panel_of(id) else {
                 return;
             };
-            // Connecting elsewhere, or disconnecting, ends the wait.
-            if panel.status.get_untracked() != ConnectionStatus::WaitingForBridge(url.clone()) {
+            // A newer wait, connecting elsewhere, disconnecting or editing the URL ends this
+            // one.
+            let latest = this
+                .live
+                .tabs
+                .borrow()
+                .get(&id)
+                .is_some_and(|tab| tab.bridge_wait == wait);
+            let waiting = panel.status.get_untracked()
+                == ConnectionStatus::WaitingForBridge(url.clone())
+                && panel.url.with_untracked(|u| u.trim() == url);
+            if !(latest && waiting) {
                 return;
             }
             if answers {
@@ -57,7 +74,10 @@ impl Controller {
                 )));
             }
             let again = this.clone();
-            set_timeout(move || again.wait_for_bridge(id, url, tries - 1), EVERY);
+            set_timeout(
+                move || again.wait_for_bridge(id, url, wait, tries - 1),
+                EVERY,
+            );
         });
     }
 }

@@ -22,14 +22,15 @@ fn sample_value(header: &str) -> &'static str {
 }
 
 impl Controller {
-    /// A connect or a call of tab `server` failed with `error`: diagnose it if it is a matter
-    /// of reaching the server.
-    pub(super) fn diagnose(&self, server: ServerId, error: &Error) {
+    /// A connect or a call of tab `server` to `endpoint` failed with `error`: diagnose it if
+    /// it is a matter of reaching the server.
+    pub(super) fn diagnose(&self, server: ServerId, endpoint: &str, error: &Error) {
         let Some(panel) = self.state.panel_of(server) else {
             return;
         };
-        let url = panel.url.get_untracked().trim().to_owned();
+        let url = endpoint.to_owned();
         let origin = page::origin().unwrap_or_default();
+        let round = self.new_doctor_round(server);
         match cors_doctor::triage(&origin, &url, error) {
             Triage::NotReachability => {}
             Triage::Known(diagnosis) => self.show_diagnosis(server, diagnosis, &origin, &url),
@@ -39,8 +40,11 @@ impl Controller {
                 let this = self.clone();
                 spawn_local(async move {
                     let answers = ask(&url).await;
-                    // A newer connection of the tab makes these answers old news.
-                    if this.connections_made(server) != connection {
+                    // A newer connection, call or diagnosis of the tab makes these answers
+                    // old news.
+                    let current = this.connections_made(server) == connection
+                        && this.doctor_round(server) == round;
+                    if !current {
                         return;
                     }
                     if let Some(panel) = this.state.panel_of(server) {
@@ -51,6 +55,30 @@ impl Controller {
                 });
             }
         }
+    }
+
+    /// Forgets the tab's diagnosis, and any still being made.
+    pub(super) fn forget_diagnosis(&self, server: ServerId) {
+        self.new_doctor_round(server);
+        if let Some(panel) = self.state.panel_of(server) {
+            panel.doctor.set(None);
+            panel.diagnosing.set(false);
+        }
+    }
+
+    fn new_doctor_round(&self, server: ServerId) -> u32 {
+        let mut tabs = self.live.tabs.borrow_mut();
+        let tab = tabs.entry(server).or_default();
+        tab.doctor_round += 1;
+        tab.doctor_round
+    }
+
+    fn doctor_round(&self, server: ServerId) -> u32 {
+        self.live
+            .tabs
+            .borrow()
+            .get(&server)
+            .map_or(0, |tab| tab.doctor_round)
     }
 
     fn show_diagnosis(&self, server: ServerId, diagnosis: Diagnosis, origin: &str, url: &str) {
@@ -79,14 +107,6 @@ impl Controller {
                 );
             }
         });
-    }
-
-    fn connections_made(&self, server: ServerId) -> u32 {
-        self.live
-            .tabs
-            .borrow()
-            .get(&server)
-            .map_or(0, |tab| tab.connections_made)
     }
 }
 

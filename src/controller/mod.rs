@@ -59,6 +59,11 @@ struct Tab {
     call_again: Option<back_channel::CallAgain>,
     /// The server URL this tab already fell back to 2025-11-25 for.
     fell_back_for: Option<String>,
+    /// Counts the CORS doctor's diagnoses and what makes a running one old news (a new call,
+    /// waiting for a bridge): only the latest may show.
+    doctor_round: u32,
+    /// Counts the waits for a stdio bridge: only the latest may connect.
+    bridge_wait: u32,
 }
 
 /// Cheap to clone; safe to capture in view closures (the page is single-threaded).
@@ -97,17 +102,20 @@ impl Controller {
         self.owner.as_ref().map_or_else(Owner::new, Owner::child)
     }
 
-    /// The key of request `input` of the tab's current connection.
-    fn key_of(&self, server: ServerId, input: mcp_desk_protocol::InputId) -> RequestKey {
-        let connection = self
-            .live
+    /// How many connections tab `server` has opened (names its current one).
+    fn connections_made(&self, server: ServerId) -> u32 {
+        self.live
             .tabs
             .borrow()
             .get(&server)
-            .map_or(0, |tab| tab.connections_made);
+            .map_or(0, |tab| tab.connections_made)
+    }
+
+    /// The key of request `input` of the tab's current connection.
+    fn key_of(&self, server: ServerId, input: mcp_desk_protocol::InputId) -> RequestKey {
         RequestKey {
             server,
-            connection,
+            connection: self.connections_made(server),
             input,
         }
     }
@@ -125,14 +133,14 @@ impl Controller {
                 self.request_gone(self.key_of(server, input), reason)
             }
             Applied::WantsBackChannel { call, error } => {
-                self.wants_back_channel(server, call, error)
+                self.wants_back_channel(server, endpoint, call, error)
             }
             Applied::ToolsListed => self.tools_listed(server),
             Applied::ConnectFailed(error) => {
                 self.drop_call_again(server);
-                self.diagnose(server, &error)
+                self.diagnose(server, endpoint, &error)
             }
-            Applied::CallFailed(error) => self.diagnose(server, &error),
+            Applied::CallFailed(error) => self.diagnose(server, endpoint, &error),
         }
     }
 }

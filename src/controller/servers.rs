@@ -133,7 +133,6 @@ impl Controller {
             return;
         }
         panel.forget_connection(ConnectionStatus::Connecting);
-        panel.notice.set(None);
         self.live
             .tabs
             .borrow_mut()
@@ -265,7 +264,7 @@ impl Controller {
         };
         panel.tool_outcome.set(None);
         panel.progress.set(None);
-        panel.doctor.set(None);
+        self.forget_diagnosis(server);
         let kept = arguments.clone();
         let call = connection.with_session(|s, now| s.call_tool(now, &tool, arguments));
         // A call refused at once has already reported its failure.

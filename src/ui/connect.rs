@@ -65,8 +65,8 @@ pub fn ConnectPanel() -> impl IntoView {
                     </select>
                     <p class="hint">"For this server; takes effect on its next Connect. 2026-07-28 is stateless; 2024-11-05 may use the legacy HTTP+SSE transport."</p>
                 </details>
-                <StdioHelper/>
             </form>
+            <StdioHelper/>
             <dl class="facts">
                 <dt>"Status"</dt>
                 <dd

@@ -28,7 +28,13 @@ pub fn StdioHelper() -> impl IntoView {
             }
         }
     };
+    // Its own form: Enter in its fields starts the wait, never the connect form's Connect.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        controller.connect_through_bridge();
+    };
     view! {
+        <form class="connect" on:submit=on_submit>
         <details class="advanced" data-testid="stdio-helper">
             <summary>"Local stdio server"</summary>
             <p class="hint">"A page cannot start programs; a bridge can serve your stdio server over HTTP for it."</p>
@@ -61,9 +67,8 @@ pub fn StdioHelper() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-            <button type="button" data-testid="stdio-connect" on:click=move |_| controller.connect_through_bridge()>
-                "Connect when it answers"
-            </button>
+            <button type="submit" data-testid="stdio-connect">"Connect when it answers"</button>
         </details>
+        </form>
     }
 }

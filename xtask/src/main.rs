@@ -26,7 +26,7 @@ const USAGE: &str = "usage:
   cargo xtask dev [--port N]        install what is missing, build, start the demo server, serve the app
   cargo xtask test [all|host|browser|e2e]
                                     install what is missing and run the tests (default: all)
-  cargo xtask dist [--base /path/]  build the release page into dist/ to be served from that path (default /)
+  cargo xtask dist [--base /path/]  build the release page into dist/ (works from any path; --base pins one)
   cargo xtask bench                 measure size and speed against reference clients (target/bench/latest.json)";
 
 fn main() -> ExitCode {

@@ -48,18 +48,24 @@ pub fn service_worker(files: &[(String, Vec<u8>)]) -> String {
 
 const TEMPLATE: &str = r#"// MCP Desk's service worker, written by `cargo xtask dist`: the whole build, cached on the
 // first visit, serves the page when the network does not. One cache per build.
-const CACHE = "mcp-desk-@VERSION@";
+// Named by this copy's place too: builds hosted side by side on one origin (project pages
+// under /<repo>/) keep their own caches.
+const PLACE = "mcp-desk " + self.registration.scope + " ";
+const CACHE = PLACE + "@VERSION@";
 const FILES = [@FILES@];
 
 self.addEventListener("install", (event) => {
-  // The new build is cached whole before it may take over; if any file fails, it does not.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+  // The new build is cached whole, each file from the network (never the browser's HTTP
+  // cache, which may still hold the old page), before it may take over; if any file fails,
+  // it does not.
+  const fresh = FILES.map((url) => new Request(url, { cache: "reload" }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(fresh)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("mcp-desk-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PLACE) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -74,7 +80,7 @@ self.addEventListener("fetch", (event) => {
     // fetched with it), else this build's page from the cache (its files cached with it).
     const offline = () => caches.open(CACHE).then((cache) => cache.match("./"));
     const late = new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), 3000));
-    event.respondWith(Promise.race([fetch(request), late]).catch(offline));
+    event.respondWith(Promise.race([fetch(request, { cache: "no-cache" }), late]).catch(offline));
     return;
   }
   // The other files are named by their contents: the cached copy is the right one.

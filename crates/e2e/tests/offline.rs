@@ -4,14 +4,15 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{open_page, start_demo};
+use mcp_desk_e2e::{open_page_under, start_demo};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_one_visit_the_page_loads_without_its_site_and_the_mock_still_answers() {
     let demo = start_demo().await;
-    let mut page = open_page(&demo.url(), "mock").await;
+    // Hosted as a project page is, under a path: the worker's scope and cache are that path's.
+    let mut page = open_page_under("/mcp-desk/", &demo.url(), "mock").await;
     page.wait_for_connection("connected").await;
     // The service worker has cached the build and controls the page.
     let mut controlled = false;
@@ -52,6 +53,7 @@ async fn after_one_visit_the_page_loads_without_its_site_and_the_mock_still_answ
         std::net::TcpStream::connect(&address).is_err(),
         "the site still answers at {address}"
     );
+    assert!(url.contains("/mcp-desk/#"), "{url}");
 
     // Away and back: a whole new load, not a jump within the page.
     let b = &page.browser;

@@ -118,6 +118,14 @@ async fn a_stdio_python_server_behind_the_bridge_completes_a_sampling_round_trip
     let args = serde_json::json!({"text": "Rivers carve valleys. Slowly."});
     page.call_tool("summarize_2025", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    // Through the bridge the page negotiated 2026-07-28, where the 2025-style tool was
+    // refused: it was carried over to 2025-11-25 on its own.
+    let notice = b.text_of("connection-notice").await.unwrap();
+    assert!(
+        notice.starts_with("summarize_2025 asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel"),
+        "{notice}"
+    );
+    assert_eq!(b.text_of("protocol-version").await.unwrap(), "2025-11-25");
     assert_eq!(
         b.value_of("sampling-message-text").await.unwrap(),
         "Summarise in one sentence. Rivers carve valleys. Slowly."

@@ -41,7 +41,9 @@ impl Diagnosis {
     }
 }
 
-/// The headers MCP Desk sends that a server's CORS must allow, one question each.
+/// The headers MCP Desk sends that a server's CORS must allow, one question each. (Not yet
+/// `Authorization`, which the page does not send until it signs in; nor a 2026 tool's own
+/// `Mcp-Param-*` headers, which a server allowing all headers allows.)
 pub const MCP_HEADERS: [&str; 5] = [
     "Mcp-Protocol-Version",
     "Mcp-Session-Id",
@@ -225,7 +227,7 @@ fn rust(origin: &str) -> Fix {
     Fix {
         title: "rmcp (axum + tower-http)",
         code: format!(
-            "use tower_http::cors::{{Any, CorsLayer}};\n\nlet cors = CorsLayer::new()\n    .allow_origin(\"{origin}\".parse::<http::HeaderValue>()?)\n    .allow_methods(Any)\n    .allow_headers(Any)\n    .expose_headers([\n        http::HeaderName::from_static(\"mcp-session-id\"),\n        http::HeaderName::from_static(\"mcp-protocol-version\"),\n    ]);\nlet app = axum::Router::new().nest_service(\"/mcp\", mcp_service).layer(cors);"
+            "use tower_http::cors::{{AllowHeaders, Any, CorsLayer}};\n\nlet cors = CorsLayer::new()\n    .allow_origin(\"{origin}\".parse::<http::HeaderValue>()?)\n    .allow_methods(Any)\n    .allow_headers(AllowHeaders::mirror_request())\n    .expose_headers([\n        http::HeaderName::from_static(\"mcp-session-id\"),\n        http::HeaderName::from_static(\"mcp-protocol-version\"),\n    ]);\nlet app = axum::Router::new().nest_service(\"/mcp\", mcp_service).layer(cors);"
         ),
     }
 }
@@ -278,29 +280,44 @@ impl Place {
 }
 
 fn reach(host: &str) -> Reach {
-    if host == "localhost" || host.ends_with(".localhost") || host == "::1" {
-        return Reach::Loopback;
-    }
+    // An IPv4 address mapped into IPv6 is that IPv4 address.
+    let host = host.strip_prefix("::ffff:").unwrap_or(host);
     if host.contains(':') {
-        let private = ["fc", "fd", "fe80:"].iter().any(|p| host.starts_with(p));
-        return if private {
+        // IPv6: ::1 (in any spelling) is this machine; fc00::/7 and fe80::/10 are local.
+        let groups: Vec<&str> = host.split(':').filter(|g| !g.is_empty()).collect();
+        let zero = |g: &&str| g.bytes().all(|b| b == b'0');
+        if groups
+            .last()
+            .is_some_and(|g| g.trim_start_matches('0') == "1")
+            && groups[..groups.len() - 1].iter().all(zero)
+        {
+            return Reach::Loopback;
+        }
+        let first = groups
+            .first()
+            .map_or(0, |g| u16::from_str_radix(g, 16).unwrap_or(0));
+        return if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80 {
             Reach::Private
         } else {
             Reach::Public
         };
     }
-    if host.ends_with(".local") {
-        return Reach::Private;
+    let octets: Vec<u8> = host.split('.').map_while(|p| p.parse().ok()).collect();
+    if octets.len() == 4 && host.split('.').count() == 4 {
+        return match octets[..] {
+            [127, ..] => Reach::Loopback,
+            [10, ..] | [192, 168, ..] | [169, 254, ..] => Reach::Private,
+            [172, b, ..] if (16..32).contains(&b) => Reach::Private,
+            _ => Reach::Public,
+        };
     }
-    let octets: Vec<u8> = host.split('.').filter_map(|p| p.parse().ok()).collect();
-    match octets[..] {
-        [127, ..] => Reach::Loopback,
-        [10, ..] | [192, 168, ..] | [169, 254, ..] => Reach::Private,
-        [172, b, ..] if (16..32).contains(&b) => Reach::Private,
-        _ if octets.len() == 4 => Reach::Public,
-        _ if host.contains('.') => Reach::Public,
-        // A bare name (`myserver`) resolves on the local network.
-        _ => Reach::Private,
+    if host == "localhost" || host.ends_with(".localhost") {
+        Reach::Loopback
+    } else if host.ends_with(".local") || !host.contains('.') {
+        // A `.local` name, or a bare one (`myserver`), resolves on the local network.
+        Reach::Private
+    } else {
+        Reach::Public
     }
 }
 
@@ -503,5 +520,11 @@ mod tests {
         assert_eq!(reach("example.com"), Reach::Public);
         assert_eq!(reach("8.8.8.8"), Reach::Public);
         assert!(Place::of("http://[::1]:8000/mcp").is_some_and(|p| p.reach == Reach::Loopback));
+        assert_eq!(reach("0:0:0:0:0:0:0:1"), Reach::Loopback);
+        assert_eq!(reach("::ffff:127.0.0.1"), Reach::Loopback);
+        assert_eq!(reach("fd12::1"), Reach::Private);
+        assert_eq!(reach("127.0.0.1.nip.io"), Reach::Public);
+        assert_eq!(reach("10.example.com"), Reach::Public);
+        assert_eq!(reach("myserver"), Reach::Private);
     }
 }

@@ -233,16 +233,15 @@ pub fn param_header_values(
 /// what SDKs send: the Python SDK 2.x answers -32600 "Cannot send 'sampling/createMessage':
 /// this transport context has no back-channel for server-initiated requests."
 pub fn wants_back_channel(error: &ErrorData) -> bool {
-    const SIGNS: [&str; 6] = [
-        "back-channel",
-        "back channel",
-        "backchannel",
-        "sampling/createmessage",
-        "elicitation/create",
-        "roots/list",
-    ];
+    const WORDS: [&str; 3] = ["back-channel", "back channel", "backchannel"];
+    const METHODS: [&str; 3] = ["sampling/createmessage", "elicitation/create", "roots/list"];
     let message = error.message.to_ascii_lowercase();
-    SIGNS.iter().any(|sign| message.contains(sign))
+    // The words themselves; or an Invalid Request refusal naming a server-to-client method
+    // (a tool's own error may name one without meaning this).
+    WORDS.iter().any(|w| message.contains(w))
+        || (error.code.0 == -32600
+            && message.contains("cannot send")
+            && METHODS.iter().any(|m| message.contains(m)))
 }
 
 #[cfg(test)]
@@ -351,11 +350,18 @@ mod tests {
         );
         assert!(wants_back_channel(&python));
         let elicit = ErrorData::new(
-            ErrorCode(-32603),
-            "elicitation/create is not available",
+            ErrorCode(-32600),
+            "Cannot send elicitation/create on this request",
             None,
         );
         assert!(wants_back_channel(&elicit));
+        // A tool's own failure that merely names a method is not one.
+        let tool_error = ErrorData::new(
+            ErrorCode(-32603),
+            "sampling/createMessage returned nothing",
+            None,
+        );
+        assert!(!wants_back_channel(&tool_error));
         let other = ErrorData::new(ErrorCode(-32602), "Unknown tool: summarize", None);
         assert!(!wants_back_channel(&other));
     }
