@@ -1,7 +1,8 @@
 //! The page's reactive state: the one place that holds what the UI renders. The controller
 //! writes it (from protocol events and the person's intents); the UI reads it, and writes only
 //! what a person types into a form.
-// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+// rmcp marks its sampling and roots types deprecated (SEP-2577); MCP Desk is a sampling
+// client and shares roots.
 #![allow(deprecated)]
 
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use mcp_desk_logic::edits::RequestEdits;
 use mcp_desk_logic::providers::ProviderSettings;
 use mcp_desk_logic::rules::RuleBook;
 use mcp_desk_logic::server_key::ServerKey;
-use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel};
+use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel, Root};
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
@@ -377,6 +378,10 @@ pub struct AppState {
     pub rules: RwSignal<RuleBook>,
     /// This device's salt for naming servers in saved settings.
     pub salt: StoredValue<String>,
+    /// The roots the person shares with every server (see [`mcp_desk_logic::roots`]).
+    pub roots: RwSignal<Vec<Root>>,
+    /// Why the root the person typed was not added.
+    pub root_error: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -394,6 +399,8 @@ impl AppState {
             audit: RwSignal::new(Vec::new()),
             rules: RwSignal::new(RuleBook::default()),
             salt: StoredValue::new(String::new()),
+            roots: RwSignal::new(Vec::new()),
+            root_error: RwSignal::new(None),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The one place saved values are read and written. At start-up [`load`] reads the device's
-//! salt, the audit trail, the rules and the provider settings (keys from wherever they were
-//! kept) into the page state; [`persist`] then saves each whenever it changes — one `Effect` per
+//! salt, the audit trail, the rules, the provider settings (keys from wherever they were
+//! kept) and the shared roots into the page state; [`persist`] then saves each whenever it changes — one `Effect` per
 //! signal, as Leptos's todomvc does — the audit trail at most once a second and at once when
 //! the page is hidden or left. How each server was last reached lives in the tab's storage.
 
@@ -11,7 +11,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use mcp_desk_logic::providers::{KeyPlace, ProviderSettings};
 use mcp_desk_logic::rules::RuleBook;
-use mcp_desk_logic::{audit, server_key, transport_memory};
+use mcp_desk_logic::{audit, roots, server_key, transport_memory};
 use mcp_desk_protocol::Transport;
 
 use crate::browser::{page, random, storage};
@@ -21,6 +21,7 @@ const SALT: &str = "mcp-desk.salt";
 const AUDIT: &str = "mcp-desk.audit";
 const RULES: &str = "mcp-desk.rules";
 const PROVIDERS: &str = "mcp-desk.providers";
+const ROOTS: &str = "mcp-desk.roots";
 
 /// How long new audit entries wait to be saved together. Saving writes the whole trail, so one
 /// save per entry would make every answer to a busy server slower as the trail grows; a
@@ -46,6 +47,9 @@ pub fn load(state: &AppState) {
         &salt,
     ));
     state.salt.set_value(salt);
+    state
+        .roots
+        .set(roots::load(storage::local_get(ROOTS).as_deref()));
 }
 
 /// Saves the rules and the provider settings whenever they change, and the audit trail soon
@@ -59,6 +63,11 @@ pub fn persist(state: AppState) {
             .with(|book| storage::local_set(RULES, &book.to_saved()))
     });
     Effect::new(move |_| state.provider.with(save_providers));
+    Effect::new(move |_| {
+        state
+            .roots
+            .with(|r| storage::local_set(ROOTS, &roots::to_saved(r)))
+    });
     let pending = Rc::new(Cell::new(false));
     let flush = {
         let pending = Rc::clone(&pending);

@@ -5,12 +5,14 @@
 //! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
 //! carried over to 2025-11-25), [`bridge`] (connecting once a stdio server's bridge answers),
 //! [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
-//! calls, answers, rules answering), [`settings`] (rules, providers, the audit trail).
+//! calls, answers, rules answering), [`roots`] (the roots the person shares), [`settings`]
+//! (rules, providers, the audit trail).
 
 mod back_channel;
 mod bridge;
 mod doctor;
 mod review;
+mod roots;
 mod servers;
 mod settings;
 

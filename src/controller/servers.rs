@@ -146,6 +146,7 @@ impl Controller {
             revision: panel.forced_revision.get_untracked(),
             known_transport: crate::store::recall_transport(&url),
             log_level: self.state.server_log_level.get_untracked(),
+            roots: self.state.roots.get_untracked(),
         };
         let this = self.clone();
         let connection = Connection::start(config, move |event| this.on_event(id, &url, event));

@@ -8,6 +8,7 @@ mod connect;
 mod cors_doctor;
 mod log;
 mod provider_settings;
+mod roots;
 mod rules;
 mod sampling_dialog;
 mod sampling_queue;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                 <tools::ToolsPanel/>
                 <provider_settings::ProviderSettingsPanel/>
                 <rules::RulesPanel/>
+                <roots::RootsPanel/>
             </div>
             <div class="column">
                 <sampling_queue::SamplingQueue/>

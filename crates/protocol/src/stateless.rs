@@ -9,7 +9,8 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    ClientCapabilities, ErrorData, Implementation, JsonObject, LoggingLevel, SamplingCapability,
+    ClientCapabilities, ErrorData, Implementation, JsonObject, LoggingLevel, RootsCapabilities,
+    SamplingCapability,
 };
 use crate::revision::Revision;
 
@@ -19,12 +20,16 @@ pub const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
 pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 /// The client's capabilities, the same in `initialize` and in every 2026 envelope: sampling,
-/// with tools (the providers map MCP tools onto their tool calling).
+/// with tools (the providers map MCP tools onto their tool calling), and roots, announcing
+/// changes (S25 client/roots.mdx).
 pub fn client_capabilities() -> ClientCapabilities {
     let mut sampling = SamplingCapability::default();
     sampling.tools = Some(JsonObject::new());
+    let mut roots = RootsCapabilities::default();
+    roots.list_changed = Some(true);
     let mut capabilities = ClientCapabilities::default();
     capabilities.sampling = Some(sampling);
+    capabilities.roots = Some(roots);
     capabilities
 }
 
@@ -263,7 +268,7 @@ mod tests {
         assert_eq!(meta[META_PROTOCOL_VERSION], "2026-07-28");
         assert_eq!(
             meta[META_CLIENT_CAPABILITIES],
-            json!({"sampling": {"tools": {}}})
+            json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
         );
         assert_eq!(meta[META_CLIENT_INFO]["name"], "mcp-desk");
         assert_eq!(

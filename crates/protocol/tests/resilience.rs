@@ -46,6 +46,7 @@ fn ready(capabilities: Value) -> (ClientSession, TransferId) {
         revision: Some(Revision::V2025_11_25),
         known_transport: None,
         log_level: None,
+        roots: Vec::new(),
     });
     s.connect(0);
     let (reqs, _, _) = drain(&mut s);
@@ -524,5 +525,48 @@ fn a_request_refused_for_flooding_tells_the_server_why() {
     assert_eq!(
         reply["error"]["message"],
         "Too many sampling requests waiting"
+    );
+}
+
+#[test]
+fn roots_are_answered_at_once_and_a_change_is_announced() {
+    use mcp_desk_protocol::model::Root;
+    let (mut s, get) = ready(json!({"tools": {}}));
+    let project = Root::new("file:///home/me/project").with_name("Project");
+    s.set_roots(0, vec![project.clone()]);
+    let (reqs, _, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(
+        body(&reqs[0]),
+        json!({"jsonrpc": "2.0", "method": "notifications/roots/list_changed"})
+    );
+    assert_eq!(reqs[0].header("mcp-session-id"), Some("sess-1"));
+    // The same roots again: nothing to announce.
+    s.set_roots(0, vec![project]);
+    assert!(drain(&mut s).0.is_empty());
+
+    s.on_response(0, get, sse());
+    s.on_body(
+        0,
+        get,
+        event(
+            "1",
+            &json!({"jsonrpc": "2.0", "id": 7, "method": "roots/list"}),
+        )
+        .as_bytes(),
+    );
+    let (reqs, _, events) = drain(&mut s);
+    assert_eq!(
+        body(&reqs[0]),
+        json!({"jsonrpc": "2.0", "id": 7, "result": {"roots": [
+            {"uri": "file:///home/me/project", "name": "Project"}
+        ]}})
+    );
+    // Nothing waits for the person.
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingRequested(_))),
+        "{events:?}"
     );
 }

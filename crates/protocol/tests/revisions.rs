@@ -29,6 +29,7 @@ fn session_with(revision: Option<Revision>, known_transport: Option<Transport>) 
         revision,
         known_transport,
         log_level: None,
+        roots: Vec::new(),
     })
 }
 
@@ -135,7 +136,7 @@ fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientCapabilities"],
-        json!({"sampling": {"tools": {}}})
+        json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientInfo"]["name"],
@@ -469,6 +470,37 @@ fn inputs_the_client_does_not_offer_are_declined_and_a_state_only_round_retries_
         json!({"action": "decline"})
     );
     assert_eq!(params["inputResponses"]["r"], json!({"roots": []}));
+}
+
+#[test]
+fn a_roots_input_is_answered_with_the_roots_the_person_shares() {
+    use mcp_desk_protocol::model::Root;
+    let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+    s.set_roots(0, vec![Root::new("file:///srv/data").with_name("Data")]);
+    // A stateless server has no session to tell of the change.
+    assert!(drain(&mut s).0.is_empty());
+    s.call_tool(0, "t", Default::default());
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "inputRequests": {"r": {"method": "roots/list"}}}),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::SamplingRequested(_)))
+    );
+    assert_eq!(
+        body(&reqs[0])["params"]["inputResponses"]["r"],
+        json!({"roots": [{"uri": "file:///srv/data", "name": "Data"}]})
+    );
+    // The envelope declares roots, announcing changes.
+    assert_eq!(
+        body(&reqs[0])["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"]["roots"],
+        json!({"listChanged": true})
+    );
 }
 
 #[test]

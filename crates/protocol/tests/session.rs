@@ -19,6 +19,7 @@ fn session() -> ClientSession {
         revision: Some(Revision::V2025_11_25),
         known_transport: None,
         log_level: None,
+        roots: Vec::new(),
     })
 }
 
@@ -124,7 +125,7 @@ fn connect_posts_initialize_declaring_sampling() {
     assert_eq!(b["params"]["protocolVersion"], "2025-11-25");
     assert_eq!(
         b["params"]["capabilities"],
-        json!({"sampling": {"tools": {}}})
+        json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
     );
     assert_eq!(b["params"]["clientInfo"]["name"], "mcp-desk");
 }
@@ -472,7 +473,7 @@ fn ping_is_answered_and_unknown_requests_are_refused() {
     s.on_body(
         0,
         get,
-        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "roots/list"})).as_bytes(),
+        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "elicitation/create"})).as_bytes(),
     );
     let (t, _) = drain(&mut s);
     let replies: Vec<Value> = sends(&t).iter().map(body).collect();

@@ -23,6 +23,7 @@ fn session(revision: Option<Revision>) -> ClientSession {
         revision,
         known_transport: None,
         log_level: None,
+        roots: Vec::new(),
     })
 }
 

@@ -1,12 +1,13 @@
 """A real MCP server on the official Python SDK (PyPI `mcp` 2.x), for MCP Desk's tests.
 
-Two tools ask the client's LLM for a summary:
+Tools that ask the client for something:
 - `summarize_2025` sends a `sampling/createMessage` request on the tool call's stream (the
   2025-11-25 way; at 2026-07-28 the SDK refuses it for lack of a back channel);
 - `summarize_mrtr` returns `input_required` with a sampling input request (2026-07-28's
   multi-round-trip way), then finishes when the client calls again with the answer;
 - `summarize_within` is `summarize_2025` with a deadline: the SDK cancels the request
-  (`notifications/cancelled`) when the client has not answered in `seconds`.
+  (`notifications/cancelled`) when the client has not answered in `seconds`;
+- `roots_mrtr` asks for the client's roots inside `input_required` (2026-07-28) and lists them.
 
 How a page on another origin may reach it (the second argument): `full` wraps the app in
 Starlette's CORSMiddleware exposing the session id, as our README says to; `no-expose` does so
@@ -25,6 +26,7 @@ from mcp.shared.exceptions import NoBackChannelError
 from mcp.shared.message import ServerMessageMetadata
 from mcp_types import (
     CreateMessageRequest,
+    ListRootsRequest,
     CreateMessageRequestParams,
     CreateMessageResult,
     InputRequiredResult,
@@ -86,6 +88,17 @@ async def summarize_mrtr(text: str, ctx: Context) -> str | InputRequiredResult:
         params=CreateMessageRequestParams(messages=summary_prompt(text), max_tokens=120, system_prompt="You summarise.")
     )
     return InputRequiredResult(input_requests={"summary": request}, request_state="round-1")
+
+
+@server.tool()
+async def roots_mrtr(ctx: Context) -> str | InputRequiredResult:
+    """Lists the client's roots, asked inside an input_required result (2026-07-28)."""
+    responses = ctx.input_responses or {}
+    if "roots" in responses:
+        roots = responses["roots"].roots
+        listed = ", ".join(f"{r.name or 'unnamed'} at {r.uri}" for r in roots) or "none"
+        return f"{len(roots)} root(s) at {ctx.protocol_version}: {listed}"
+    return InputRequiredResult(input_requests={"roots": ListRootsRequest()}, request_state="roots-1")
 
 
 def main() -> None:

@@ -264,12 +264,13 @@ impl ClientSession {
                 }
                 Asked::Roots => {
                     self.log(
-                        LogLevel::Warning,
+                        LogLevel::Info,
                         format!(
-                            "The server asked for roots (input {key:?}); MCP Desk shares none."
+                            "The server asked for the roots (input {key:?}); answered with {}",
+                            self.config.roots.len()
                         ),
                     );
-                    state.answer(&key, json!({"roots": []}));
+                    state.answer(&key, self.roots_result());
                 }
             }
         }

@@ -304,6 +304,7 @@ impl ClientSession {
                     }
                 }
             }
+            "roots/list" => self.answer_roots(&id),
             "ping" => {
                 let body = jsonrpc::result(&id, serde_json::json!({}));
                 self.send_reply(body, "ping answer".into());

@@ -15,9 +15,10 @@
 //! handshake, how the session ends), [`exchanges`] (HTTP exchanges and their bodies),
 //! [`requests`] (the client's JSON-RPC requests and their outcomes), [`incoming`] (what the
 //! server sends), [`inputs`] (server requests waiting for the person), [`calls`] (tool calls
-//! and multi-round-trip rounds), [`resume`] (broken streams picked up again), [`timers`]
-//! (resume delays, deadlines, the ping cadence).
-// rmcp marks its logging types deprecated (SEP-2577); the session still sets a server's log level.
+//! and multi-round-trip rounds), [`resume`] (broken streams picked up again), [`roots`] (the
+//! roots the person shares), [`timers`] (resume delays, deadlines, the ping cadence).
+// rmcp marks its logging and roots types deprecated (SEP-2577); the session still sets a
+// server's log level and shares the person's roots.
 #![allow(deprecated)]
 
 mod calls;
@@ -27,6 +28,7 @@ mod inputs;
 mod link;
 mod requests;
 mod resume;
+mod roots;
 mod timers;
 
 use std::collections::VecDeque;
@@ -34,7 +36,7 @@ use std::collections::VecDeque;
 use crate::error::Failure;
 use crate::event::{CallId, Event, InputId, LogEntry, LogLevel, LogSource};
 use crate::http::{ResponseHead, TransferId, Transmit};
-use crate::model::{Implementation, LoggingLevel};
+use crate::model::{Implementation, LoggingLevel, Root};
 use crate::negotiation::Transport;
 use crate::revision::Revision;
 
@@ -54,6 +56,8 @@ pub struct SessionConfig {
     pub known_transport: Option<Transport>,
     /// The server log level to ask for from the start (`None`: the server's default).
     pub log_level: Option<LoggingLevel>,
+    /// The roots the person shares (changed later with [`ClientSession::set_roots`]).
+    pub roots: Vec<Root>,
 }
 
 /// The state machine; see the module documentation.
