@@ -30,7 +30,9 @@ impl Controller {
         };
         let url = endpoint.to_owned();
         let origin = page::origin().unwrap_or_default();
+        // This failure supersedes any diagnosis still being made for an earlier one.
         let round = self.new_doctor_round(server);
+        panel.diagnosing.set(false);
         match cors_doctor::triage(&origin, &url, error) {
             Triage::NotReachability => {}
             Triage::Known(diagnosis) => self.show_diagnosis(server, diagnosis, &origin, &url),
