@@ -5,7 +5,7 @@
 //! for it).
 
 use leptos::prelude::*;
-use mcp_desk_logic::{content, words};
+use mcp_desk_logic::{content, cors_doctor, words};
 use mcp_desk_protocol::{CallId, Error, Event, Hint, InputId, PendingSampling};
 
 use crate::state::{
@@ -63,15 +63,7 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 .set(ConnectionStatus::Failed(words::connect_failed(
                     &error, &tried,
                 )));
-            // The last failure, unless it says nothing of reaching the server and an
-            // earlier way could not reach it (the browser words all those alike).
-            let unreached = |e: &Error| matches!(e.failure, mcp_desk_protocol::Failure::Network(_));
-            let subject = if unreached(&error) || error.hint.is_some() {
-                error
-            } else {
-                tried.into_iter().find(unreached).unwrap_or(error)
-            };
-            return Applied::ConnectFailed(subject);
+            return Applied::ConnectFailed(cors_doctor::subject(error, tried));
         }
         Event::Disconnected { reason } => {
             panel.running_call.set(None);

@@ -104,6 +104,16 @@ impl Controller {
         self.owner.as_ref().map_or_else(Owner::new, Owner::child)
     }
 
+    /// Every open tab's connection.
+    fn connections(&self) -> Vec<Rc<Connection>> {
+        self.live
+            .tabs
+            .borrow()
+            .values()
+            .filter_map(|tab| tab.connection.clone())
+            .collect()
+    }
+
     /// How many connections tab `server` has opened (names its current one).
     fn connections_made(&self, server: ServerId) -> u32 {
         self.live

@@ -3,14 +3,11 @@
 // rmcp marks its roots types deprecated (SEP-2577); MCP Desk still shares roots.
 #![allow(deprecated)]
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use mcp_desk_logic::roots;
 use mcp_desk_protocol::model::Root;
 
 use super::Controller;
-use crate::connection::Connection;
 
 impl Controller {
     /// Shares the root the person typed (a `file://` URI, with an optional name); says why
@@ -41,14 +38,7 @@ impl Controller {
 
     fn share_roots(&self, roots: Vec<Root>) {
         self.state.roots.set(roots.clone());
-        let connections: Vec<Rc<Connection>> = self
-            .live
-            .tabs
-            .borrow()
-            .values()
-            .filter_map(|tab| tab.connection.clone())
-            .collect();
-        for connection in connections {
+        for connection in self.connections() {
             connection.with_session(|s, now| s.set_roots(now, roots.clone()));
         }
     }

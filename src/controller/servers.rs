@@ -3,8 +3,6 @@
 // rmcp marks its logging types deprecated (SEP-2577); the page still sets the servers' log level.
 #![allow(deprecated)]
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use mcp_desk_logic::startup::StartupSettings;
 use mcp_desk_logic::{arguments, server_url};
@@ -201,14 +199,7 @@ impl Controller {
             return;
         };
         self.state.server_log_level.set(Some(level));
-        let connections: Vec<Rc<Connection>> = self
-            .live
-            .tabs
-            .borrow()
-            .values()
-            .filter_map(|tab| tab.connection.clone())
-            .collect();
-        for connection in connections {
+        for connection in self.connections() {
             connection.with_session(|s, now| s.set_log_level(now, level));
         }
     }

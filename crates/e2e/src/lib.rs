@@ -107,44 +107,70 @@ async fn open_at(site: StaticSite, fragment: &str) -> Page {
 const WAIT: Duration = Duration::from_secs(30);
 
 impl Page {
+    /// Waits until `testid`'s `attribute` is `value` exactly; if it never is, fails with what
+    /// the elements named in `shown` say (the status, the result, the log …).
+    async fn wait_for_attribute_or_show(
+        &self,
+        testid: &str,
+        attribute: &str,
+        value: &str,
+        shown: &[&str],
+    ) {
+        if let Err(e) = self
+            .browser
+            .wait_for_attribute(testid, attribute, value, WAIT)
+            .await
+        {
+            let mut why = e;
+            for id in shown {
+                let text = self.browser.all_text_of(id).await.unwrap_or_default();
+                why.push_str(&format!("\n{id}: {text}"));
+            }
+            panic!("{why}");
+        }
+    }
+
     /// Waits until the tab in front's connection is in `state` exactly (`connecting`,
     /// `connected`, `disconnected`, `error`: `data-state` of `connection-status`).
     pub async fn wait_for_connection(&self, state: &str) {
-        if let Err(e) = self
-            .browser
-            .wait_for_attribute("connection-status", "data-state", state, WAIT)
-            .await
-        {
-            let status = self
-                .browser
-                .text_of("connection-status")
-                .await
-                .unwrap_or_default();
-            panic!("{e}\nstatus: {status}");
-        }
+        self.wait_for_attribute_or_show(
+            "connection-status",
+            "data-state",
+            state,
+            &["connection-status"],
+        )
+        .await
     }
 
     /// Waits until the last tool call ended with `outcome` exactly (`ok`, `error`, `declined`,
     /// `cancelled`: `data-outcome` of `tool-result`) and returns its text.
     pub async fn wait_for_outcome(&self, outcome: &str) -> String {
-        if let Err(e) = self
-            .browser
-            .wait_for_attribute("tool-result", "data-outcome", outcome, WAIT)
-            .await
-        {
-            let result = self
-                .browser
-                .text_of("tool-result")
-                .await
-                .unwrap_or_default();
-            let log = self
-                .browser
-                .all_text_of("log-list")
-                .await
-                .unwrap_or_default();
-            panic!("{e}\nresult: {result}\nlog: {log}");
-        }
+        self.wait_for_attribute_or_show(
+            "tool-result",
+            "data-outcome",
+            outcome,
+            &["tool-result", "log-list"],
+        )
+        .await;
         self.browser.text_of("tool-result").await.unwrap()
+    }
+
+    /// Waits until `script` (a function body) returns `expected`, polling for up to 30 s;
+    /// otherwise returns what it returned last.
+    pub async fn wait_for_script(
+        &self,
+        script: &str,
+        expected: &serde_json::Value,
+    ) -> Result<(), serde_json::Value> {
+        let mut last = serde_json::Value::Null;
+        for _ in 0..300 {
+            last = self.browser.eval(script).await.unwrap();
+            if &last == expected {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(last)
     }
 
     /// Stops serving the page: nothing answers at its address any more.
@@ -154,23 +180,13 @@ impl Page {
 
     /// Waits until the CORS doctor shows exactly `diagnosis` (`data-diagnosis`).
     pub async fn wait_for_diagnosis(&self, diagnosis: &str) {
-        if let Err(e) = self
-            .browser
-            .wait_for_attribute("cors-doctor", "data-diagnosis", diagnosis, WAIT)
-            .await
-        {
-            let status = self
-                .browser
-                .text_of("connection-status")
-                .await
-                .unwrap_or_default();
-            let shown = self
-                .browser
-                .text_of("cors-doctor")
-                .await
-                .unwrap_or_default();
-            panic!("{e}\nstatus: {status}\ndoctor: {shown}");
-        }
+        self.wait_for_attribute_or_show(
+            "cors-doctor",
+            "data-diagnosis",
+            diagnosis,
+            &["connection-status", "cors-doctor"],
+        )
+        .await
     }
 
     /// The titles of the fixes the CORS doctor offers, in order.
@@ -282,20 +298,14 @@ impl Page {
 
     /// Waits until no element has this `data-testid` (up to 30 s).
     pub async fn wait_until_gone(&self, testid: &str) {
-        for _ in 0..300 {
-            let gone = self
-                .browser
-                .eval(&format!(
-                    "return document.querySelector('[data-testid={testid}]') === null;"
-                ))
-                .await
-                .unwrap();
-            if gone == serde_json::Value::Bool(true) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let script = format!("return document.querySelector('[data-testid={testid}]') === null;");
+        if self
+            .wait_for_script(&script, &serde_json::Value::Bool(true))
+            .await
+            .is_err()
+        {
+            panic!("{testid} is still shown");
         }
-        panic!("{testid} is still shown");
     }
 
     /// Clicks the element a CSS selector finds, waiting for it to appear.

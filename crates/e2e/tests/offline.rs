@@ -15,20 +15,13 @@ async fn after_one_visit_the_page_loads_without_its_site_and_the_mock_still_answ
     let mut page = open_page_under("/mcp-desk/", &demo.url(), "mock").await;
     page.wait_for_connection("connected").await;
     // The service worker has cached the build and controls the page.
-    let mut controlled = false;
-    for _ in 0..200 {
-        let value = page
-            .browser
-            .eval("return navigator.serviceWorker.controller !== null;")
-            .await
-            .unwrap();
-        if value == serde_json::json!(true) {
-            controlled = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(controlled, "no service worker took the page");
+    let controlled = page
+        .wait_for_script(
+            "return navigator.serviceWorker.controller !== null;",
+            &serde_json::json!(true),
+        )
+        .await;
+    assert!(controlled.is_ok(), "no service worker took the page");
     let address = page
         .browser
         .eval("return location.host;")

@@ -19,20 +19,17 @@ async fn wait_for_log_lines(page: &Page, source: &str, text: &str, count: usize)
         "return [...document.querySelectorAll('[data-testid=log-item][data-source={source}] .text')].filter(e => e.textContent === {}).length;",
         serde_json::Value::String(text.into())
     );
-    let mut seen = serde_json::Value::Null;
-    for _ in 0..300 {
-        seen = page.browser.eval(&script).await.unwrap();
-        if seen == serde_json::json!(count) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let log = page
-        .browser
-        .all_text_of("log-list")
+    if let Err(seen) = page
+        .wait_for_script(&script, &serde_json::json!(count))
         .await
-        .unwrap_or_default();
-    panic!("{seen} {source} log lines {text:?}, not {count}; log: {log}");
+    {
+        let log = page
+            .browser
+            .all_text_of("log-list")
+            .await
+            .unwrap_or_default();
+        panic!("{seen} {source} log lines {text:?}, not {count}; log: {log}");
+    }
 }
 
 async fn roots_shown(page: &Page) -> Vec<String> {

@@ -96,6 +96,17 @@ pub enum Triage {
     NotReachability,
 }
 
+/// Of a failed connect (`last`, after the ways `tried`), the failure to diagnose: the last,
+/// unless it says nothing of reaching the server and an earlier way could not reach it (the
+/// browser words all those alike).
+pub fn subject(last: Error, tried: Vec<Error>) -> Error {
+    let unreached = |e: &Error| matches!(e.failure, Failure::Network(_));
+    if unreached(&last) || last.hint.is_some() {
+        return last;
+    }
+    tried.into_iter().find(unreached).unwrap_or(last)
+}
+
 /// Looks at a failure of the session with `server` from the page at `page`.
 pub fn triage(page: &str, server: &str, error: &Error) -> Triage {
     if error.hint == Some(Hint::ExposeSessionId) {
@@ -405,6 +416,18 @@ mod tests {
             },
         );
         assert_eq!(triage(PAGE, server, &refused), Triage::NotReachability);
+    }
+
+    #[test]
+    fn a_failed_connect_is_diagnosed_by_the_way_that_could_not_reach_the_server() {
+        let revision = Error::new(
+            Doing::Discovering,
+            Failure::UnknownRevision("1999-01-01".into()),
+        );
+        assert_eq!(subject(revision.clone(), vec![network()]), network());
+        assert_eq!(subject(revision.clone(), vec![]), revision);
+        let hinted = revision.clone().with_hint(Some(Hint::ExposeSessionId));
+        assert_eq!(subject(hinted.clone(), vec![network()]), hinted);
     }
 
     #[test]

@@ -914,45 +914,41 @@ fn a_catch_all_page_answering_discover_is_not_a_2026_server_and_initialize_follo
     assert_eq!(body(&reqs[0])["method"], "initialize");
 }
 
+/// Calls `summarize`, has the server refuse it with HTTP 400 and the JSON-RPC error `code`
+/// and `message`, and returns the call's failure.
+fn refused_call(s: &mut ClientSession, code: i64, message: &str) -> Error {
+    let call = s.call_tool(0, "summarize", Default::default());
+    let (reqs, _) = drain(s);
+    let id = body(&reqs[0])["id"].clone();
+    let refusal = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
+    respond(
+        s,
+        reqs[0].transfer,
+        400,
+        "application/json",
+        &refusal.to_string(),
+    );
+    let (_, events) = drain(s);
+    events
+        .into_iter()
+        .find_map(|e| match e {
+            Event::ToolCallFailed { call: c, error } if c == call => Some(error),
+            _ => None,
+        })
+        .expect("the call fails")
+}
+
 #[test]
 fn a_2026_call_refused_for_want_of_a_back_channel_says_so() {
     let mut s = modern_session(vec![tool("summarize", json!({"type": "object"}))]);
-    let call = s.call_tool(0, "summarize", Default::default());
-    let (reqs, _) = drain(&mut s);
-    let id = body(&reqs[0])["id"].clone();
-    respond(
+    let error = refused_call(
         &mut s,
-        reqs[0].transfer,
-        400,
-        "application/json",
-        &json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32600, "message": "Cannot send 'sampling/createMessage': this transport context has no back-channel for server-initiated requests."}}).to_string(),
+        -32600,
+        "Cannot send 'sampling/createMessage': this transport context has no back-channel for server-initiated requests.",
     );
-    let (_, events) = drain(&mut s);
-    let error = events
-        .iter()
-        .find_map(|e| match e {
-            Event::ToolCallFailed { call: c, error } if *c == call => Some(error.clone()),
-            _ => None,
-        })
-        .expect("the call fails");
     assert_eq!(error.hint, Some(Hint::WantsBackChannel));
     assert_eq!(error.status(), Some(400));
-
     // Any other refusal of a first send is not read as one.
-    let call = s.call_tool(0, "summarize", Default::default());
-    let (reqs, _) = drain(&mut s);
-    let id = body(&reqs[0])["id"].clone();
-    respond(
-        &mut s,
-        reqs[0].transfer,
-        400,
-        "application/json",
-        &json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": "Invalid arguments"}}).to_string(),
-    );
-    let (_, events) = drain(&mut s);
-    let hint = events.iter().find_map(|e| match e {
-        Event::ToolCallFailed { call: c, error } if *c == call => Some(error.hint),
-        _ => None,
-    });
-    assert_eq!(hint, Some(None));
+    let error = refused_call(&mut s, -32602, "Invalid arguments");
+    assert_eq!(error.hint, None);
 }
