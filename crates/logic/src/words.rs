@@ -114,6 +114,8 @@ pub fn error(error: &Error) -> String {
             text.push_str(" — ");
             text.push_str(hint(h));
         }
+        // A failure in the browser's words may end its own sentence already.
+        None if text.ends_with('.') => {}
         None => text.push('.'),
     }
     text
@@ -125,7 +127,10 @@ pub fn connect_failed(last: &Error, tried: &[Error]) -> String {
     if !tried.is_empty() {
         let before: Vec<String> = tried
             .iter()
-            .map(|e| format!("{}: {}", doing(&e.doing), failure(&e.failure)))
+            .map(|e| {
+                let failure = failure(&e.failure);
+                format!("{}: {}", doing(&e.doing), failure.trim_end_matches('.'))
+            })
             .collect();
         text.push_str(&format!(" (Tried before: {}.)", before.join("; ")));
     }
@@ -302,6 +307,24 @@ mod tests {
         assert_eq!(
             answer_error(&AnswerError::NotPending),
             "This request is no longer pending (answered or cancelled)."
+        );
+    }
+
+    #[test]
+    fn a_failure_that_ends_its_own_sentence_gets_no_second_period() {
+        let e = Error::new(
+            Doing::Initializing(Revision::V2025_11_25),
+            Failure::Network("Could not reach http://h/mcp (TypeError: Failed to fetch).".into()),
+        );
+        assert_eq!(
+            connect_failed(
+                &e,
+                &[Error {
+                    doing: Doing::Discovering,
+                    ..e.clone()
+                }]
+            ),
+            "initialize (revision 2025-11-25) failed: Could not reach http://h/mcp (TypeError: Failed to fetch). (Tried before: server/discover: Could not reach http://h/mcp (TypeError: Failed to fetch).)"
         );
     }
 
