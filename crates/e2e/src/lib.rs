@@ -32,6 +32,13 @@ pub async fn start_demo() -> DemoServer {
 }
 
 /// The page open in a browser, and the site serving it.
+/// A log line a test counts (`Page::wait_for_log_lines`).
+#[derive(Debug, Clone, Copy)]
+pub enum LogLine<'a> {
+    Exact(&'a str),
+    StartingWith(&'a str),
+}
+
 pub struct Page {
     pub browser: Browser,
     site: Option<StaticSite>,
@@ -171,6 +178,31 @@ impl Page {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Err(last)
+    }
+
+    /// Waits until the log shows exactly `count` lines from `source` (`client`, `server`)
+    /// that are `line`. The log list is redrawn at most every 200 ms, so a line logged just
+    /// now may not be on screen yet: counting it without waiting raced.
+    pub async fn wait_for_log_lines(&self, source: &str, line: LogLine<'_>, count: usize) {
+        let (test, text) = match line {
+            LogLine::Exact(text) => ("t === want", text),
+            LogLine::StartingWith(text) => ("t.startsWith(want)", text),
+        };
+        let script = format!(
+            "const want = {}; return [...document.querySelectorAll('[data-testid=log-item][data-source={source}] .text')].map(e => e.textContent).filter(t => {test}).length;",
+            serde_json::Value::String(text.into())
+        );
+        if let Err(seen) = self
+            .wait_for_script(&script, &serde_json::json!(count))
+            .await
+        {
+            let log = self
+                .browser
+                .all_text_of("log-list")
+                .await
+                .unwrap_or_default();
+            panic!("{seen} {source} log lines {line:?}, not {count}; log: {log}");
+        }
     }
 
     /// Stops serving the page: nothing answers at its address any more.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{open_blank_page, open_page};
+use mcp_desk_e2e::{LogLine, open_blank_page, open_page};
 use mcp_desk_testkit::peers::{Cors, PythonSampler, StdioBridge, python_stdio_command};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -72,13 +72,12 @@ async fn a_python_sdk_session_whose_id_is_not_exposed_is_named() {
             server.url()
         )
     );
-    let log = b.all_text_of("log-list").await.unwrap();
-    assert_eq!(
-        log.matches("summarize_2025 was not called again: connecting at 2025-11-25 failed.")
-            .count(),
+    page.wait_for_log_lines(
+        "client",
+        LogLine::Exact("summarize_2025 was not called again: connecting at 2025-11-25 failed."),
         1,
-        "{log}"
-    );
+    )
+    .await;
     page.close().await;
 }
 

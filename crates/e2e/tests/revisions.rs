@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page, open_page_at};
+use mcp_desk_e2e::{LogLine, Page, open_page, open_page_at};
 use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -87,18 +87,14 @@ async fn a_python_tool_written_the_2025_way_is_carried_over_to_2025_11_25() {
         .await;
     let result = b.text_of("tool-result").await.unwrap();
     assert!(result.contains("at 2025-11-25"), "{result}");
-    let log = b.all_text_of("log-list").await.unwrap();
-    assert_eq!(
-        log.matches("Calling tool summarize_2025").count(),
-        2,
-        "{log}"
-    );
-    assert_eq!(
-        log.matches("Reconnecting to python-sampler at 2025-11-25")
-            .count(),
+    page.wait_for_log_lines("client", LogLine::Exact("Calling tool summarize_2025"), 2)
+        .await;
+    page.wait_for_log_lines(
+        "client",
+        LogLine::StartingWith("summarize_2025 asks the client for sampling the 2025 way"),
         1,
-        "{log}"
-    );
+    )
+    .await;
 
     // Remembered for that server: connecting again goes straight to 2025-11-25, with no
     // notice, and the tool works at once.
@@ -116,12 +112,8 @@ async fn a_python_tool_written_the_2025_way_is_carried_over_to_2025_11_25() {
     )
     .await;
     assert!(result.contains("at 2025-11-25"), "{result}");
-    let log = b.all_text_of("log-list").await.unwrap();
-    assert_eq!(
-        log.matches("Calling tool summarize_2025").count(),
-        3,
-        "{log}"
-    );
+    page.wait_for_log_lines("client", LogLine::Exact("Calling tool summarize_2025"), 3)
+        .await;
     page.close().await;
 }
 
@@ -214,6 +206,9 @@ async fn server_everything_over_legacy_http_sse_completes_a_sampling_round_trip(
             .unwrap()
             .contains("HTTP+SSE")
     );
+    // Both connections are on screen before the probes are counted.
+    page.wait_for_log_lines("client", LogLine::StartingWith("Connected to "), 2)
+        .await;
     let log = b.all_text_of("log-list").await.unwrap();
     let probes = log.matches("asking server/discover").count();
     assert_eq!(probes, 1, "only the first connection probed: {log}");

@@ -5,32 +5,12 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page};
+use mcp_desk_e2e::{LogLine, Page, open_page};
 use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
 const ASKED_0: &str = "The server asked for the roots; answered with 0";
 const UPDATED_0: &str = "[everything-server] Roots updated: 0 root(s) received from client";
-
-/// Waits until the log has exactly `count` lines from `source` (`client`, `server`) reading
-/// exactly `text`.
-async fn wait_for_log_lines(page: &Page, source: &str, text: &str, count: usize) {
-    let script = format!(
-        "return [...document.querySelectorAll('[data-testid=log-item][data-source={source}] .text')].filter(e => e.textContent === {}).length;",
-        serde_json::Value::String(text.into())
-    );
-    if let Err(seen) = page
-        .wait_for_script(&script, &serde_json::json!(count))
-        .await
-    {
-        let log = page
-            .browser
-            .all_text_of("log-list")
-            .await
-            .unwrap_or_default();
-        panic!("{seen} {source} log lines {text:?}, not {count}; log: {log}");
-    }
-}
 
 async fn roots_shown(page: &Page) -> Vec<String> {
     let uris = page
@@ -51,8 +31,10 @@ async fn a_shared_root_reaches_server_everything_and_so_does_its_removal() {
     page.wait_for_connection("connected").await;
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     // Declared roots: the server asks for them at once, and gets none yet.
-    wait_for_log_lines(&page, "client", ASKED_0, 1).await;
-    wait_for_log_lines(&page, "server", UPDATED_0, 1).await;
+    page.wait_for_log_lines("client", LogLine::Exact(ASKED_0), 1)
+        .await;
+    page.wait_for_log_lines("server", LogLine::Exact(UPDATED_0), 1)
+        .await;
 
     // Not a file:// URI: refused, with the reason, and nothing shared.
     b.set_value("root-uri", "https://example.com/project")
@@ -73,24 +55,21 @@ async fn a_shared_root_reaches_server_everything_and_so_does_its_removal() {
         .unwrap();
     b.set_value("root-name", "Project").await.unwrap();
     b.click("root-add").await.unwrap();
-    wait_for_log_lines(
-        &page,
+    page.wait_for_log_lines(
         "client",
-        "Telling the server the roots changed (1 now)",
+        LogLine::Exact("Telling the server the roots changed (1 now)"),
         1,
     )
     .await;
-    wait_for_log_lines(
-        &page,
+    page.wait_for_log_lines(
         "client",
-        "The server asked for the roots; answered with 1",
+        LogLine::Exact("The server asked for the roots; answered with 1"),
         1,
     )
     .await;
-    wait_for_log_lines(
-        &page,
+    page.wait_for_log_lines(
         "server",
-        "[everything-server] Roots updated: 1 root(s) received from client",
+        LogLine::Exact("[everything-server] Roots updated: 1 root(s) received from client"),
         1,
     )
     .await;
@@ -107,15 +86,16 @@ async fn a_shared_root_reaches_server_everything_and_so_does_its_removal() {
 
     page.click_css(r#"[data-testid="root-item"][data-uri="file:///home/me/project"] [data-testid="root-remove"]"#)
         .await;
-    wait_for_log_lines(
-        &page,
+    page.wait_for_log_lines(
         "client",
-        "Telling the server the roots changed (0 now)",
+        LogLine::Exact("Telling the server the roots changed (0 now)"),
         1,
     )
     .await;
-    wait_for_log_lines(&page, "client", ASKED_0, 2).await;
-    wait_for_log_lines(&page, "server", UPDATED_0, 2).await;
+    page.wait_for_log_lines("client", LogLine::Exact(ASKED_0), 2)
+        .await;
+    page.wait_for_log_lines("server", LogLine::Exact(UPDATED_0), 2)
+        .await;
     assert!(roots_shown(&page).await.is_empty());
     b.click("call-tool").await.unwrap();
     b.wait_for_text(

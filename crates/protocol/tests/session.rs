@@ -673,3 +673,37 @@ fn a_notification_list_change_refreshes_the_tools() {
     let (t, _) = drain(&mut s);
     assert_eq!(body(&sends(&t)[0])["method"], "tools/list");
 }
+
+#[test]
+fn a_server_without_a_version_is_named_without_a_dangling_space() {
+    for (version, said) in [
+        (
+            "1.2.3",
+            "Connected to test-server 1.2.3 with protocol revision 2025-11-25",
+        ),
+        (
+            "",
+            "Connected to test-server with protocol revision 2025-11-25",
+        ),
+    ] {
+        let mut s = session();
+        s.connect(0);
+        let (t, _) = drain(&mut s);
+        let mut result = init_result();
+        result["serverInfo"]["version"] = json!(version);
+        answer_json(
+            &mut s,
+            sends(&t)[0].transfer,
+            json!({"jsonrpc": "2.0", "id": 0, "result": result}),
+        );
+        let (_, events) = drain(&mut s);
+        let connected: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Log(l) if l.text.starts_with("Connected to") => Some(l.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(connected, [said]);
+    }
+}

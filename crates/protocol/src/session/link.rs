@@ -190,8 +190,8 @@ impl ClientSession {
         self.log(
             LogLevel::Info,
             format!(
-                "Connected to {} {} with protocol revision {version} (stateless)",
-                server.name, server.version
+                "Connected to {} with protocol revision {version} (stateless)",
+                named(&server)
             ),
         );
         self.link.following_hint = false;
@@ -228,8 +228,8 @@ impl ClientSession {
         self.log(
             LogLevel::Info,
             format!(
-                "Connected to {} {} with protocol revision {version}",
-                init.server_info.name, init.server_info.version
+                "Connected to {} with protocol revision {version}",
+                named(&init.server_info)
             ),
         );
         self.link.following_hint = false;
@@ -454,5 +454,15 @@ impl ClientSession {
                 self.fail_rpc(id, failure.clone());
             }
         }
+    }
+}
+
+/// A server by its name and version, as the log says it ("python-sampler" when it sends no
+/// version, not "python-sampler " with a dangling space).
+fn named(server: &Implementation) -> String {
+    if server.version.trim().is_empty() {
+        server.name.clone()
+    } else {
+        format!("{} {}", server.name, server.version)
     }
 }
