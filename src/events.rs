@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use mcp_desk_logic::{content, cors_doctor, words};
-use mcp_desk_protocol::{CallId, Error, Event, Hint, InputId, PendingSampling};
+use mcp_desk_protocol::{CallId, Error, Event, Hint, InputId, PendingElicitation, PendingSampling};
 
 use crate::state::{
     AppState, ConnectionStatus, Outcome, Progress, ServerPanel, ToolOutcome, ToolView,
@@ -17,6 +17,8 @@ pub enum Applied {
     Done,
     /// A server asks the person for sampling.
     Sampling(PendingSampling),
+    /// A server asks the person a question.
+    Elicitation(PendingElicitation),
     /// A request waiting for the person is gone, for this reason.
     SamplingGone {
         input: InputId,
@@ -130,7 +132,8 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
             }
         }
         Event::SamplingRequested(pending) => return Applied::Sampling(pending),
-        Event::SamplingCancelled { input, reason } => {
+        Event::ElicitationRequested(pending) => return Applied::Elicitation(pending),
+        Event::InputGone { input, reason } => {
             return Applied::SamplingGone {
                 input,
                 reason: words::gone(&reason),

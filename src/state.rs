@@ -11,7 +11,9 @@ use mcp_desk_logic::audit::{AuditEntry, AuditKind};
 use mcp_desk_logic::edits::RequestEdits;
 use mcp_desk_logic::providers::ProviderSettings;
 use mcp_desk_logic::rules::RuleBook;
+use mcp_desk_logic::schema_form::{Entry, Form};
 use mcp_desk_logic::server_key::ServerKey;
+use mcp_desk_protocol::elicitation::Elicitation;
 use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel, Root};
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
@@ -247,6 +249,55 @@ pub struct QueuedSampling {
     pub owner: Owner,
 }
 
+/// An elicitation waiting for the person's answer, with what they have entered so far.
+#[derive(Clone)]
+pub struct QueuedElicitation {
+    pub key: RequestKey,
+    /// The server's name (or its URL without credentials, before it named itself).
+    pub server: String,
+    /// The server's URL without the credentials it may carry.
+    pub server_shown: String,
+    pub tool: Option<String>,
+    pub elicitation: Elicitation,
+    /// Form mode: the form built from the schema, or why the schema cannot be one.
+    pub form: Option<Result<Form, String>>,
+    /// What the person entered, one per field of the form.
+    pub entries: StoredValue<Vec<RwSignal<Entry>>>,
+    /// Each field that is wrong, by field name, from the last try to accept.
+    pub field_errors: RwSignal<Vec<(String, String)>>,
+    /// Why the answer did not go (fields to fix, a server no longer waiting).
+    pub error: RwSignal<Option<String>>,
+    /// Owns the signals above; they go with the last copy of the request.
+    pub owner: Owner,
+}
+
+/// A request waiting for the person: both kinds share one queue, oldest first.
+// A queue holds a handful of requests: their size does not matter, boxing would only add a
+// pointer to follow on every read.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub enum Queued {
+    Sampling(QueuedSampling),
+    Elicitation(QueuedElicitation),
+}
+
+impl Queued {
+    pub fn key(&self) -> RequestKey {
+        match self {
+            Queued::Sampling(s) => s.key,
+            Queued::Elicitation(e) => e.key,
+        }
+    }
+
+    /// The queue item's `data-kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Queued::Sampling(_) => "sampling",
+            Queued::Elicitation(_) => "elicitation",
+        }
+    }
+}
+
 /// The person's work on one request: edits, who answers, the answer so far.
 #[derive(Clone, Copy)]
 pub struct Review {
@@ -362,8 +413,8 @@ pub struct AppState {
     pub active: RwSignal<ServerId>,
     /// The server log level the person asked for.
     pub server_log_level: RwSignal<Option<LoggingLevel>>,
-    /// Requests waiting for the person, oldest first.
-    pub queue: RwSignal<Vec<QueuedSampling>>,
+    /// Requests waiting for the person (sampling and elicitation), oldest first.
+    pub queue: RwSignal<Vec<Queued>>,
     /// Requests a rule is answering without review (they join the queue if the rule fails).
     pub by_rule: StoredValue<Vec<QueuedSampling>>,
     /// The request the dialog shows; `None` = the oldest.
@@ -409,26 +460,41 @@ impl AppState {
         self.salt.with_value(|salt| ServerKey::of(url, salt))
     }
 
-    /// A request waiting for the person or being answered by a rule.
+    /// A sampling request waiting for the person or being answered by a rule.
     pub fn request(&self, key: RequestKey) -> Option<QueuedSampling> {
         self.queue
-            .with_untracked(|q| q.iter().find(|item| item.key == key).cloned())
+            .with_untracked(|q| {
+                q.iter().find_map(|item| match item {
+                    Queued::Sampling(s) if s.key == key => Some(s.clone()),
+                    _ => None,
+                })
+            })
             .or_else(|| {
                 self.by_rule
                     .with_value(|r| r.iter().find(|item| item.key == key).cloned())
             })
     }
 
+    /// An elicitation waiting for the person.
+    pub fn elicitation(&self, key: RequestKey) -> Option<QueuedElicitation> {
+        self.queue.with_untracked(|q| {
+            q.iter().find_map(|item| match item {
+                Queued::Elicitation(e) if e.key == key => Some(e.clone()),
+                _ => None,
+            })
+        })
+    }
+
     /// Whether the person sees the request in the queue.
     pub fn is_queued(&self, key: RequestKey) -> bool {
         self.queue
-            .with_untracked(|q| q.iter().any(|item| item.key == key))
+            .with_untracked(|q| q.iter().any(|item| item.key() == key))
     }
 
     /// Takes a request off the queue (the queue redraws only if it was there) or out of a
     /// rule's hands, and out of focus, so a later request with the same key does not jump the
     /// queue.
-    pub fn take_request(&self, key: RequestKey) -> Option<QueuedSampling> {
+    pub fn take_request(&self, key: RequestKey) -> Option<Queued> {
         if self.focused.get_untracked() == Some(key) {
             self.focused.set(None);
         }
@@ -437,11 +503,11 @@ impl AppState {
             Some(r.remove(at))
         });
         if let Some(Some(item)) = by_rule {
-            return Some(item);
+            return Some(Queued::Sampling(item));
         }
         let at = self
             .queue
-            .with_untracked(|q| q.iter().position(|item| item.key == key))?;
+            .with_untracked(|q| q.iter().position(|item| item.key() == key))?;
         self.queue.try_update(|q| q.remove(at))
     }
 
@@ -450,8 +516,8 @@ impl AppState {
         let focused = self.focused.get();
         self.queue.with(|q| {
             focused
-                .filter(|f| q.iter().any(|item| item.key == *f))
-                .or_else(|| q.first().map(|item| item.key))
+                .filter(|f| q.iter().any(|item| item.key() == *f))
+                .or_else(|| q.first().map(Queued::key))
         })
     }
 
@@ -473,7 +539,7 @@ impl AppState {
             .with_untracked(|servers| servers.iter().find(|p| p.id == id).copied())
     }
 
-    /// Records what happened to a sampling request in the audit trail, now.
+    /// Records what happened to a request in the audit trail, now.
     pub fn record(&self, server: &str, kind: AuditKind, detail: Value) {
         let now = clock::wall_ms();
         self.audit.update(|trail| {

@@ -73,3 +73,16 @@ pub fn on_hide(f: impl Fn() + 'static) {
     // It lives as long as the page.
     callback.forget();
 }
+
+/// Opens `url` in a new tab that cannot reach back to this page (`noopener`) and is not told
+/// where it came from (`noreferrer`); false when the browser refused.
+pub fn open_in_new_tab(url: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    // With `noopener` the browser returns no handle even when it opened the tab; only an
+    // error says it did not.
+    window
+        .open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer")
+        .is_ok()
+}

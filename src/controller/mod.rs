@@ -5,12 +5,13 @@
 //! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
 //! carried over to 2025-11-25), [`bridge`] (connecting once a stdio server's bridge answers),
 //! [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
-//! calls, answers, rules answering), [`roots`] (the roots the person shares), [`settings`]
-//! (rules, providers, the audit trail).
+//! calls, answers, rules answering), [`elicitation`] (a server's questions for the person),
+//! [`roots`] (the roots the person shares), [`settings`] (rules, providers, the audit trail).
 
 mod back_channel;
 mod bridge;
 mod doctor;
+mod elicitation;
 mod review;
 mod roots;
 mod servers;
@@ -141,6 +142,7 @@ impl Controller {
         match events::apply(&self.state, &panel, endpoint, event) {
             Applied::Done => {}
             Applied::Sampling(pending) => self.receive_sampling(server, endpoint, pending),
+            Applied::Elicitation(pending) => self.receive_elicitation(server, endpoint, pending),
             Applied::SamplingGone { input, reason } => {
                 self.request_gone(self.key_of(server, input), reason)
             }

@@ -19,7 +19,7 @@ use super::Controller;
 use crate::browser::clock;
 use crate::connection::Connection;
 use crate::llm_call;
-use crate::state::{NoticeKind, QueuedSampling, RequestKey, Review, ServerId};
+use crate::state::{NoticeKind, Queued, QueuedSampling, RequestKey, Review, ServerId};
 
 /// Who asked for a model call or an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +56,11 @@ impl Controller {
             AuditKind::Request,
             json!({"request": key.input.0, "tool": tool, "params": pending.params}),
         );
-        let waiting = state
-            .queue
-            .with_untracked(|q| q.iter().filter(|i| i.key.server == server).count());
+        let waiting = state.queue.with_untracked(|q| {
+            q.iter()
+                .filter(|i| matches!(i, Queued::Sampling(s) if s.key.server == server))
+                .count()
+        });
         // Deciding only counts usage against budgets, which no view shows: no redraw.
         let decision = state
             .rules
@@ -114,7 +116,7 @@ impl Controller {
         if asker == Some(Asker::Rule { send: true }) {
             state.by_rule.update_value(|r| r.push(item));
         } else {
-            state.queue.update(|q| q.push(item));
+            state.queue.update(|q| q.push(Queued::Sampling(item)));
         }
         if let Some(asker) = asker {
             self.start_generation(key, asker);
@@ -127,8 +129,10 @@ impl Controller {
     pub(super) fn request_gone(&self, key: RequestKey, reason: String) {
         let state = self.state;
         let queued = state.is_queued(key);
-        let Some(item) = state.take_request(key) else {
-            return;
+        let item = match state.take_request(key) {
+            Some(Queued::Sampling(item)) => item,
+            Some(Queued::Elicitation(item)) => return self.elicitation_gone(&item, reason),
+            None => return,
         };
         state.record(
             &item.server_shown,
@@ -228,7 +232,7 @@ impl Controller {
 
     /// The connection that still waits for an answer to `key` (not a later connection of the
     /// same tab, which numbers its requests afresh).
-    fn waiting_connection(&self, key: RequestKey) -> Option<std::rc::Rc<Connection>> {
+    pub(super) fn waiting_connection(&self, key: RequestKey) -> Option<std::rc::Rc<Connection>> {
         if self.key_of(key.server, key.input) != key {
             return None;
         }
@@ -524,7 +528,7 @@ impl Controller {
             let at = r.iter().position(|i| i.key == item.key)?;
             Some(r.remove(at))
         }) {
-            state.queue.update(|q| q.push(waiting));
+            state.queue.update(|q| q.push(Queued::Sampling(waiting)));
         }
         state.notify(NoticeKind::RuleFailed, text.clone());
         state.push_log(LogLevel::Warning, LogSource::Client, text);

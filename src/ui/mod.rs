@@ -6,6 +6,8 @@
 mod audit_log;
 mod connect;
 mod cors_doctor;
+mod dialog_keys;
+mod elicitation_dialog;
 mod log;
 mod provider_settings;
 mod roots;
@@ -29,7 +31,7 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="top">
             <h1>"MCP Desk"</h1>
-            <p class="tagline">"Connect to an MCP server, call its tools, and review every sampling request before an LLM sees it."</p>
+            <p class="tagline">"Connect to an MCP server, call its tools, review every sampling request before an LLM sees it, and answer the questions servers ask you."</p>
         </header>
         <main class="layout">
             <div class="column">
@@ -43,6 +45,7 @@ pub fn App() -> impl IntoView {
             <div class="column">
                 <sampling_queue::SamplingQueue/>
                 <sampling_dialog::SamplingDialogSlot/>
+                <elicitation_dialog::ElicitationDialogSlot/>
                 <log::LogPanel/>
                 <audit_log::AuditPanel/>
             </div>

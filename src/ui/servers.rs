@@ -19,7 +19,7 @@ pub fn ServerTabs() -> impl IntoView {
         let waiting = move || {
             state
                 .queue
-                .with(|q| q.iter().filter(|item| item.key.server == id).count())
+                .with(|q| q.iter().filter(|item| item.key().server == id).count())
         };
         let in_front = move || state.active.get() == id;
         let status = move || panel.status.get();

@@ -193,12 +193,24 @@ pub fn declined(tool: &str, input: &str) -> String {
 /// What the page does when a 2026-07-28 call of `tool` was refused because the tool sends its
 /// request the 2025 way (`error`, as the server said it).
 pub fn falling_back(tool: &str, server: &str, error: &Error) -> String {
+    let message = error.rpc().map(|e| e.message.to_ascii_lowercase());
+    let message = message.as_deref().unwrap_or("");
+    // What the tool asked for, when the server's words name the method.
+    let asks = if message.contains("elicitation/create") {
+        "a question (elicitation)"
+    } else if message.contains("roots/list") {
+        "the roots"
+    } else if message.contains("sampling/createmessage") {
+        "sampling"
+    } else {
+        "input"
+    };
     let said = error
         .rpc()
         .map(|e| format!(" (the server said: {})", e.message))
         .unwrap_or_default();
     format!(
-        "{tool} asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel{said}. Reconnecting to {server} at 2025-11-25, which it also speaks, and calling {tool} again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
+        "{tool} asks the client for {asks} the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel{said}. Reconnecting to {server} at 2025-11-25, which it also speaks, and calling {tool} again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
     )
 }
 
@@ -330,17 +342,37 @@ mod tests {
 
     #[test]
     fn falling_back_quotes_the_server_and_says_what_happens_next() {
-        let e = Error::new(
-            call(0),
-            Failure::Status {
-                status: 400,
-                excerpt: String::new(),
-                rpc: Some(ErrorData::new(ErrorCode(-32600), "No back-channel.", None)),
-            },
-        );
+        let refused = |message: &str| {
+            Error::new(
+                call(0),
+                Failure::Status {
+                    status: 400,
+                    excerpt: String::new(),
+                    rpc: Some(ErrorData::new(ErrorCode(-32600), message.to_owned(), None)),
+                },
+            )
+        };
         assert_eq!(
-            falling_back("summarize", "py", &e),
-            "summarize asks the client for sampling the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel (the server said: No back-channel.). Reconnecting to py at 2025-11-25, which it also speaks, and calling summarize again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
+            falling_back("summarize", "py", &refused("No back-channel.")),
+            "summarize asks the client for input the 2025 way, on the tool call's own stream, and a 2026-07-28 call has no such back-channel (the server said: No back-channel.). Reconnecting to py at 2025-11-25, which it also speaks, and calling summarize again with the same arguments. This server is met at 2025-11-25 from now on in this browser tab."
         );
+        for (method, asks) in [
+            ("sampling/createMessage", "for sampling the 2025 way"),
+            (
+                "elicitation/create",
+                "for a question (elicitation) the 2025 way",
+            ),
+            ("roots/list", "for the roots the 2025 way"),
+        ] {
+            let said = falling_back(
+                "t",
+                "py",
+                &refused(&format!("Cannot send '{method}': no back-channel")),
+            );
+            assert!(
+                said.starts_with(&format!("t asks the client {asks}, ")),
+                "{said}"
+            );
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::model::{CallToolResult, CreateMessageRequestParams, Implementation, T
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(pub u64);
 
-/// One request from the server waiting for the person (today: a sampling request).
+/// One request from the server waiting for the person: a sampling request or an elicitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InputId(pub u64);
 
@@ -27,6 +27,14 @@ pub struct PendingSampling {
     pub input: InputId,
     /// The request exactly as the server sent it.
     pub params: CreateMessageRequestParams,
+    pub related_call: Option<RelatedCall>,
+}
+
+/// An `elicitation/create` waiting for the person's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingElicitation {
+    pub input: InputId,
+    pub elicitation: crate::elicitation::Elicitation,
     pub related_call: Option<RelatedCall>,
 }
 
@@ -140,8 +148,9 @@ pub enum Event {
         message: Option<String>,
     },
     SamplingRequested(PendingSampling),
-    /// A pending sampling request is gone without an answer from the person.
-    SamplingCancelled {
+    ElicitationRequested(PendingElicitation),
+    /// A request waiting for the person (sampling or elicitation) is gone without their answer.
+    InputGone {
         input: InputId,
         reason: Gone,
     },

@@ -9,6 +9,7 @@
 //! Payload types are rmcp's (`rmcp::model`, re-exported as [`model`]); rmcp marks its
 //! sampling and logging types deprecated (SEP-2577), which the modules that use them allow.
 
+pub mod elicitation;
 pub mod error;
 pub mod event;
 pub mod http;
@@ -25,8 +26,8 @@ pub mod stateless;
 
 pub use error::{AnswerError, Doing, Error, Failure, Hint};
 pub use event::{
-    CallId, Closed, Event, Gone, InputId, LogEntry, LogLevel, LogSource, PendingSampling,
-    RelatedCall,
+    CallId, Closed, Event, Gone, InputId, LogEntry, LogLevel, LogSource, PendingElicitation,
+    PendingSampling, RelatedCall,
 };
 pub use http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
 pub use negotiation::Transport;

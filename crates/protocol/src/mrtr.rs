@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use crate::elicitation::{self, Elicitation};
 use crate::model::{CallToolRequestParams, CreateMessageRequestParams, InputResponses};
 
 /// A round may not go on for ever: a server asking this many times in a row is stopped.
@@ -27,7 +28,7 @@ pub fn is_input_required(result: &Value) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Asked {
     Sampling(Box<CreateMessageRequestParams>),
-    Elicitation,
+    Elicitation(Elicitation),
     Roots,
 }
 
@@ -68,7 +69,11 @@ pub fn decode_input_required(result: &Value) -> Result<InputRequired, String> {
                         format!("its sampling request {key:?} is malformed: {e}")
                     })?,
                 )),
-                "elicitation/create" => Asked::Elicitation,
+                "elicitation/create" => Asked::Elicitation(
+                    elicitation::decode(&params).map_err(|e| {
+                        format!("its elicitation request {key:?} is malformed: {e}")
+                    })?,
+                ),
                 "roots/list" => Asked::Roots,
                 other => {
                     return Err(format!(
@@ -177,7 +182,9 @@ mod tests {
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(decoded.inputs[0].1, Asked::Roots);
         assert!(matches!(decoded.inputs[1].1, Asked::Sampling(ref p) if p.max_tokens == 50));
-        assert_eq!(decoded.inputs[2].1, Asked::Elicitation);
+        assert!(
+            matches!(&decoded.inputs[2].1, Asked::Elicitation(e) if e.message == "name?" && e.mode.name() == "form")
+        );
     }
 
     #[test]

@@ -9,8 +9,9 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    ClientCapabilities, ErrorData, Implementation, JsonObject, LoggingLevel, RootsCapabilities,
-    SamplingCapability,
+    ClientCapabilities, ElicitationCapability, ErrorData, FormElicitationCapability,
+    Implementation, JsonObject, LoggingLevel, RootsCapabilities, SamplingCapability,
+    UrlElicitationCapability,
 };
 use crate::revision::Revision;
 
@@ -20,8 +21,9 @@ pub const META_CLIENT_INFO: &str = "io.modelcontextprotocol/clientInfo";
 pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 /// The client's capabilities, the same in `initialize` and in every 2026 envelope: sampling,
-/// with tools (the providers map MCP tools onto their tool calling), and roots, announcing
-/// changes (S25 client/roots.mdx).
+/// with tools (the providers map MCP tools onto their tool calling), roots, announcing
+/// changes (S25 client/roots.mdx), and elicitation in both modes (S25 client/elicitation.mdx,
+/// "Capabilities"; a 2025-06-18 server reads it as form mode, and one older ignores it).
 pub fn client_capabilities() -> ClientCapabilities {
     let mut sampling = SamplingCapability::default();
     sampling.tools = Some(JsonObject::new());
@@ -30,6 +32,11 @@ pub fn client_capabilities() -> ClientCapabilities {
     let mut capabilities = ClientCapabilities::default();
     capabilities.sampling = Some(sampling);
     capabilities.roots = Some(roots);
+    capabilities.elicitation = Some(
+        ElicitationCapability::new()
+            .with_form(FormElicitationCapability::new())
+            .with_url(UrlElicitationCapability::new()),
+    );
     capabilities
 }
 
@@ -268,7 +275,7 @@ mod tests {
         assert_eq!(meta[META_PROTOCOL_VERSION], "2026-07-28");
         assert_eq!(
             meta[META_CLIENT_CAPABILITIES],
-            json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
+            json!({"elicitation": {"form": {}, "url": {}}, "roots": {"listChanged": true}, "sampling": {"tools": {}}})
         );
         assert_eq!(meta[META_CLIENT_INFO]["name"], "mcp-desk");
         assert_eq!(

@@ -114,10 +114,9 @@ fn a_dropped_call_stream_resumes_with_last_event_id_and_keeps_the_pending_sampli
     );
     let (reqs, _, events) = drain(&mut s);
     assert!(
-        !events.iter().any(|e| matches!(
-            e,
-            Event::ToolCallFailed { .. } | Event::SamplingCancelled { .. }
-        )),
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { .. } | Event::InputGone { .. })),
         "{events:?}"
     );
     // Nothing goes out before the server's retry has passed.
@@ -264,7 +263,7 @@ fn a_server_cancelling_its_sampling_request_removes_it_with_a_reason() {
     let cancel = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 3, "reason": "timeout"}});
     s.on_body(0, get, event("2", &cancel).as_bytes());
     let (_, _, events) = drain(&mut s);
-    assert!(events.contains(&Event::SamplingCancelled {
+    assert!(events.contains(&Event::InputGone {
         input,
         reason: Gone::ServerCancelled(Some("timeout".into()))
     }));
@@ -306,7 +305,7 @@ fn a_call_that_ends_while_its_sampling_request_waits_takes_the_request_out_of_th
     let cancelled = events
         .iter()
         .position(|e| {
-            *e == Event::SamplingCancelled {
+            *e == Event::InputGone {
                 input,
                 reason: Gone::CallEnded { tool: "t".into() },
             }
@@ -342,13 +341,13 @@ fn a_call_that_fails_or_is_cancelled_takes_its_sampling_requests_along_but_not_o
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == failing))
+            .any(|e| matches!(e, Event::InputGone { input: i, .. } if *i == failing))
     );
 
     let (call, _, cancelled) = sampling_during_call(&mut s, 9);
     s.cancel_call(0, call, "changed my mind");
     let (_, _, events) = drain(&mut s);
-    assert!(events.contains(&Event::SamplingCancelled {
+    assert!(events.contains(&Event::InputGone {
         input: cancelled,
         reason: Gone::CallCancelled
     }));
@@ -356,7 +355,7 @@ fn a_call_that_fails_or_is_cancelled_takes_its_sampling_requests_along_but_not_o
     assert!(
         !events
             .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == unrelated)),
+            .any(|e| matches!(e, Event::InputGone { input: i, .. } if *i == unrelated)),
         "a request that belongs to no call stays"
     );
     let answer = CreateMessageResult::new(SamplingMessage::assistant_text("ok"), "m".into());
@@ -390,9 +389,7 @@ fn a_call_stream_that_breaks_beyond_resuming_leaves_its_sampling_request_answera
     );
     // A broken connection is not a cancellation: the server may still wait for the answer.
     assert!(
-        !events
-            .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { .. })),
+        !events.iter().any(|e| matches!(e, Event::InputGone { .. })),
         "{events:?}"
     );
     assert!(s.is_pending(input));

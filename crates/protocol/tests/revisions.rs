@@ -3,6 +3,7 @@
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
+use mcp_desk_protocol::elicitation::Answer;
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
     ClientSession, Doing, Error, Event, Failure, Hint, HttpMethod, HttpRequest, ResponseHead,
@@ -136,7 +137,7 @@ fn negotiation_starts_with_server_discover_carrying_the_2026_envelope() {
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientCapabilities"],
-        json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
+        json!({"elicitation": {"form": {}, "url": {}}, "roots": {"listChanged": true}, "sampling": {"tools": {}}})
     );
     assert_eq!(
         meta["io.modelcontextprotocol/clientInfo"]["name"],
@@ -388,7 +389,7 @@ fn rejecting_a_sampling_input_ends_the_call_as_declined_without_a_retry() {
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { input, .. } if *input == inputs[1]))
+            .any(|e| matches!(e, Event::InputGone { input, .. } if *input == inputs[1]))
     );
     assert!(s.answer_sampling(0, inputs[1], &answer()).is_err());
 }
@@ -447,29 +448,82 @@ fn a_refused_retry_says_the_request_state_was_not_accepted() {
     );
 }
 
+/// An elicitation input waits for the person beside a sampling one; each answer (accept
+/// with content, decline, cancel) goes back as the spec's `ElicitResult` in `inputResponses`,
+/// and a decline does not end the call the way a rejected sampling input does.
 #[test]
-fn inputs_the_client_does_not_offer_are_declined_and_a_state_only_round_retries_at_once() {
+fn elicitation_inputs_wait_for_the_person_and_every_action_is_sent_back() {
+    for (answer, sent) in [
+        (
+            Answer::Accept(Some(json!({"name": "Ada"}).as_object().unwrap().clone())),
+            json!({"action": "accept", "content": {"name": "Ada"}}),
+        ),
+        (Answer::Decline, json!({"action": "decline"})),
+        (Answer::Cancel, json!({"action": "cancel"})),
+    ] {
+        let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
+        s.call_tool(0, "t", Default::default());
+        let (reqs, _) = drain(&mut s);
+        respond_result(
+            &mut s,
+            &reqs[0],
+            json!({"resultType": "input_required", "requestState": "s",
+                   "inputRequests": {"who": {"method": "elicitation/create", "params": {"mode": "form", "message": "name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}}, "r": {"method": "roots/list"}}}),
+        );
+        let (reqs, events) = drain(&mut s);
+        assert!(reqs.is_empty(), "the call waits for the person");
+        let pending: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::ElicitationRequested(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].elicitation.message, "name?");
+        assert_eq!(
+            pending[0].related_call.as_ref().map(|c| c.tool.as_str()),
+            Some("t")
+        );
+        // A sampling answer is not an elicitation answer: the input still waits.
+        assert!(s.reject_sampling(0, pending[0].input).is_err());
+        s.answer_elicitation(0, pending[0].input, &answer).unwrap();
+        let (reqs, _) = drain(&mut s);
+        let params = &body(&reqs[0])["params"];
+        assert_eq!(params["name"], "t");
+        assert_eq!(params["inputResponses"]["who"], sent);
+        assert_eq!(params["inputResponses"]["r"], json!({"roots": []}));
+        assert_eq!(params["requestState"], "s");
+        // The envelope declares both modes.
+        assert_eq!(
+            params["_meta"]["io.modelcontextprotocol/clientCapabilities"]["elicitation"],
+            json!({"form": {}, "url": {}})
+        );
+    }
+}
+
+#[test]
+fn a_malformed_elicitation_input_fails_the_call_with_the_reason() {
     let mut s = modern_session(vec![tool("t", json!({"type": "object"}))]);
-    s.call_tool(0, "t", Default::default());
+    let call = s.call_tool(0, "t", Default::default());
     let (reqs, _) = drain(&mut s);
     respond_result(
         &mut s,
         &reqs[0],
-        json!({"resultType": "input_required", "requestState": "s",
-               "inputRequests": {"who": {"method": "elicitation/create", "params": {"mode": "form", "message": "name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}}, "r": {"method": "roots/list"}}}),
+        json!({"resultType": "input_required",
+               "inputRequests": {"u": {"method": "elicitation/create", "params": {"mode": "url", "message": "go"}}}}),
     );
-    let (reqs, events) = drain(&mut s);
-    assert!(
-        !events
-            .iter()
-            .any(|e| matches!(e, Event::SamplingRequested(_)))
-    );
-    let params = &body(&reqs[0])["params"];
+    let (_, events) = drain(&mut s);
+    let failed = events.iter().find_map(|e| match e {
+        Event::ToolCallFailed { call: c, error } if *c == call => Some(error.failure.clone()),
+        _ => None,
+    });
     assert_eq!(
-        params["inputResponses"]["who"],
-        json!({"action": "decline"})
+        failed,
+        Some(Failure::Unusable(
+            "its input_required result is unusable: its elicitation request \"u\" is malformed: it asks to open a URL but has no url".into()
+        ))
     );
-    assert_eq!(params["inputResponses"]["r"], json!({"roots": []}));
 }
 
 #[test]
@@ -775,9 +829,7 @@ fn an_http_sse_server_is_reached_through_its_endpoint_event() {
     );
     let (_, events) = drain(&mut s);
     assert!(
-        !events
-            .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { .. })),
+        !events.iter().any(|e| matches!(e, Event::InputGone { .. })),
         "{events:?}"
     );
     s.answer_sampling(0, pending.input, &answer()).unwrap();
@@ -859,7 +911,7 @@ fn cancelling_a_call_waiting_for_input_at_2026_drops_its_inputs_and_tells_nobody
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { input: i, .. } if *i == input))
+            .any(|e| matches!(e, Event::InputGone { input: i, .. } if *i == input))
     );
     assert!(
         events

@@ -2,6 +2,7 @@
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
+use mcp_desk_protocol::elicitation::{Answer, Mode};
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
     AnswerError, ClientSession, Doing, Error, Event, Failure, Gone, HttpMethod, HttpRequest,
@@ -125,7 +126,7 @@ fn connect_posts_initialize_declaring_sampling() {
     assert_eq!(b["params"]["protocolVersion"], "2025-11-25");
     assert_eq!(
         b["params"]["capabilities"],
-        json!({"roots": {"listChanged": true}, "sampling": {"tools": {}}})
+        json!({"elicitation": {"form": {}, "url": {}}, "roots": {"listChanged": true}, "sampling": {"tools": {}}})
     );
     assert_eq!(b["params"]["clientInfo"]["name"], "mcp-desk");
 }
@@ -433,7 +434,7 @@ fn a_server_cancel_withdraws_the_pending_request() {
         Event::SamplingRequested(p) => Some(p.input),
         _ => None,
     });
-    assert!(events.contains(&Event::SamplingCancelled {
+    assert!(events.contains(&Event::InputGone {
         input: input.unwrap(),
         reason: Gone::ServerCancelled(Some("timeout".into()))
     }));
@@ -473,7 +474,7 @@ fn ping_is_answered_and_unknown_requests_are_refused() {
     s.on_body(
         0,
         get,
-        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "elicitation/create"})).as_bytes(),
+        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "tasks/list"})).as_bytes(),
     );
     let (t, _) = drain(&mut s);
     let replies: Vec<Value> = sends(&t).iter().map(body).collect();
@@ -638,11 +639,7 @@ fn disconnect_aborts_everything_fails_what_waits_and_deletes_the_session() {
             .iter()
             .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call))
     );
-    assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::SamplingCancelled { .. }))
-    );
+    assert!(events.iter().any(|e| matches!(e, Event::InputGone { .. })));
     assert!(
         events
             .iter()
@@ -706,4 +703,129 @@ fn a_server_without_a_version_is_named_without_a_dangling_space() {
             .collect();
         assert_eq!(connected, [said]);
     }
+}
+
+/// Logs of a drained batch of events, as text.
+fn logs(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Log(l) => Some(l.text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A URL elicitation on the call's stream (2025-11-25): it waits for the person tied to the
+/// call; accepting posts `{action: "accept"}` with no content; the server's completion notice
+/// for that id is heard, one for an id this client never opened is ignored.
+#[test]
+fn a_url_elicitation_round_trips_and_only_its_own_completion_is_heard() {
+    let (mut s, _get, _list) = ready_session();
+    let (call, transfer, _) = start_call(&mut s);
+    s.on_response(0, transfer, sse_head());
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&json!({"jsonrpc": "2.0", "id": 5, "method": "elicitation/create", "params": {
+            "mode": "url", "message": "Link your account", "url": "https://auth.example/connect?e=1",
+            "elicitationId": "el-1"}}))
+        .as_bytes(),
+    );
+    let (t, events) = drain(&mut s);
+    assert!(sends(&t).is_empty());
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ElicitationRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("ElicitationRequested");
+    assert_eq!(pending.elicitation.message, "Link your account");
+    assert_eq!(
+        pending.elicitation.mode,
+        Mode::Url {
+            url: "https://auth.example/connect?e=1".into(),
+            id: Some("el-1".into())
+        }
+    );
+    assert_eq!(pending.related_call.map(|c| c.call), Some(call));
+    // Not a sampling request: a sampling answer leaves it waiting.
+    assert!(s.answer_sampling(0, pending.input, &answer("no")).is_err());
+    s.answer_elicitation(0, pending.input, &Answer::Accept(None))
+        .unwrap();
+    let (t, _) = drain(&mut s);
+    assert_eq!(
+        body(&sends(&t)[0]),
+        json!({"jsonrpc": "2.0", "id": 5, "result": {"action": "accept"}})
+    );
+    for (id, said) in [
+        (
+            "other",
+            "Ignored the completion of elicitation other: not one this client opened.",
+        ),
+        (
+            "el-1",
+            "The server says the page it asked you to open (elicitation el-1) is done.",
+        ),
+        (
+            "el-1",
+            "Ignored the completion of elicitation el-1: not one this client opened.",
+        ),
+    ] {
+        s.on_body(
+            0,
+            transfer,
+            sse_event(&json!({"jsonrpc": "2.0", "method": "notifications/elicitation/complete", "params": {"elicitationId": id}}))
+                .as_bytes(),
+        );
+        let (_, events) = drain(&mut s);
+        assert_eq!(logs(&events), [said]);
+    }
+}
+
+/// A form elicitation without `mode` (2025-06-18) is a form; one that cannot be shown is
+/// refused with -32602 and the reason, and the call goes on.
+#[test]
+fn a_form_elicitation_is_queued_and_a_malformed_one_is_refused_with_the_reason() {
+    let (mut s, _get, _list) = ready_session();
+    let (_call, transfer, _) = start_call(&mut s);
+    s.on_response(0, transfer, sse_head());
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&json!({"jsonrpc": "2.0", "id": 6, "method": "elicitation/create", "params": {
+            "message": "Your name?", "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}}}))
+        .as_bytes(),
+    );
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&json!({"jsonrpc": "2.0", "id": 7, "method": "elicitation/create", "params": {"mode": "url", "message": "go"}}))
+            .as_bytes(),
+    );
+    let (t, events) = drain(&mut s);
+    let pending: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ElicitationRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].elicitation.mode.name(), "form");
+    let replies: Vec<Value> = sends(&t).iter().map(body).collect();
+    assert_eq!(
+        replies,
+        [
+            json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32602, "message": "Invalid elicitation request: it asks to open a URL but has no url"}})
+        ]
+    );
+    s.answer_elicitation(0, pending[0].input, &Answer::Decline)
+        .unwrap();
+    let (t, _) = drain(&mut s);
+    assert_eq!(
+        body(&sends(&t)[0]),
+        json!({"jsonrpc": "2.0", "id": 6, "result": {"action": "decline"}})
+    );
 }

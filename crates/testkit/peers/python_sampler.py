@@ -7,7 +7,9 @@ Tools that ask the client for something:
   multi-round-trip way), then finishes when the client calls again with the answer;
 - `summarize_within` is `summarize_2025` with a deadline: the SDK cancels the request
   (`notifications/cancelled`) when the client has not answered in `seconds`;
-- `roots_mrtr` asks for the client's roots inside `input_required` (2026-07-28) and lists them.
+- `roots_mrtr` asks for the client's roots inside `input_required` (2026-07-28) and lists them;
+- `signup_mrtr` asks the person a form question inside `input_required` (2026-07-28), beside
+  the roots, and says what came back (the action, and the content when accepted).
 
 How a page on another origin may reach it (the second argument): `full` wraps the app in
 Starlette's CORSMiddleware exposing the session id, as our README says to; `no-expose` does so
@@ -26,6 +28,8 @@ from mcp.shared.exceptions import NoBackChannelError
 from mcp.shared.message import ServerMessageMetadata
 from mcp_types import (
     CreateMessageRequest,
+    ElicitRequest,
+    ElicitRequestFormParams,
     ListRootsRequest,
     CreateMessageRequestParams,
     CreateMessageResult,
@@ -99,6 +103,32 @@ async def roots_mrtr(ctx: Context) -> str | InputRequiredResult:
         listed = ", ".join(f"{r.name or 'unnamed'} at {r.uri}" for r in roots) or "none"
         return f"{len(roots)} root(s) at {ctx.protocol_version}: {listed}"
     return InputRequiredResult(input_requests={"roots": ListRootsRequest()}, request_state="roots-1")
+
+
+@server.tool()
+async def signup_mrtr(ctx: Context) -> str | InputRequiredResult:
+    """Asks the person for a name and a plan, and the client for its roots, in one round."""
+    responses = ctx.input_responses or {}
+    if "who" in responses:
+        answer = responses["who"]
+        roots = len(responses["roots"].roots) if "roots" in responses else "no"
+        content = ", ".join(f"{k}={v}" for k, v in sorted((answer.content or {}).items()))
+        return f"{answer.action} at {ctx.protocol_version} with {roots} root(s): {content or 'no content'}"
+    question = ElicitRequest(
+        params=ElicitRequestFormParams(
+            message="Who is signing up?",
+            requested_schema={
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "title": "Name", "minLength": 2},
+                    "plan": {"type": "string", "oneOf": [{"const": "free", "title": "Free"}, {"const": "team", "title": "Team"}]},
+                    "seats": {"type": "integer", "minimum": 1, "maximum": 50, "default": 1},
+                },
+                "required": ["name", "plan"],
+            },
+        )
+    )
+    return InputRequiredResult(input_requests={"who": question, "roots": ListRootsRequest()}, request_state="signup-1")
 
 
 def main() -> None:

@@ -70,6 +70,45 @@ impl ServerEverything {
     }
 }
 
+/// One of the example servers the official TypeScript SDK ships
+/// (`@modelcontextprotocol/sdk/dist/esm/examples/server/<name>.js`), running until dropped.
+/// Some set no CORS headers: tests reach those through [`crate::fault_proxy::FaultProxy`]'s
+/// forwarding path, as a real deployment puts a CORS front before them.
+pub struct TsExample {
+    _child: Child,
+    port: u16,
+    _logs: TempDir,
+}
+
+impl TsExample {
+    /// Starts example `name` (e.g. `elicitationFormExample`) on a free port.
+    pub async fn start(name: &str) -> Result<TsExample, String> {
+        let entry = peers_dir().join(format!(
+            "node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/{name}.js"
+        ));
+        if !entry.is_file() {
+            return Err(format!(
+                "the TypeScript SDK's {name} is not installed at {}: run `cargo xtask test`, which installs it",
+                entry.display()
+            ));
+        }
+        let port = crate::free_port();
+        let mut command = Command::new("node");
+        command.arg(&entry).env("PORT", port.to_string());
+        let (child, logs) = spawn_listening(name, command, port).await?;
+        Ok(TsExample {
+            _child: child,
+            port,
+            _logs: logs,
+        })
+    }
+
+    /// The endpoint a client connects to.
+    pub fn url(&self) -> String {
+        format!("http://localhost:{}/mcp", self.port)
+    }
+}
+
 /// Starts `command` with its output in a log file; waits until it listens on `port`.
 async fn spawn_listening(
     name: &str,

@@ -1,16 +1,17 @@
 //! The sampling review dialog for the request in front of the queue, in parts that each fit
 //! on a screen: [`request`] (checkpoint 1: what the server asked, editable where the spec lets
 //! a client change it), [`message`] (one message of it), [`answer`] (who answers, the model
-//! call, the completion: checkpoint 2), [`keys`] (keyboard and focus). The request's state —
+//! call, the completion: checkpoint 2); keyboard and focus are [`super::dialog_keys`]'s. The
+//! request's state —
 //! edits, choice of model, the answer so far — lives with the request, not with the dialog.
 
 mod answer;
-mod keys;
 mod message;
 mod request;
 
 use leptos::prelude::*;
 
+use super::dialog_keys as keys;
 use crate::controller::Controller;
 use crate::state::{AppState, QueuedSampling};
 
@@ -34,7 +35,14 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
     let review = item.review;
     let dialog_ref = NodeRef::<leptos::html::Section>::new();
     let heading_ref = keys::focus_on_arrival();
-    let on_keydown = keys::on_keydown(controller.clone(), key, dialog_ref);
+    let on_keydown = {
+        let (approve, reject) = (controller.clone(), controller.clone());
+        keys::on_keydown(
+            move || approve.approve(key),
+            move || reject.reject(key),
+            dialog_ref,
+        )
+    };
     let approve = {
         let controller = controller.clone();
         move |_| controller.approve(key)

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::ClientSession;
+use super::inputs::ServerInput;
 use super::link::Phase;
 use super::requests::Pending;
 use crate::error::{Doing, Error, Failure};
@@ -250,18 +251,11 @@ impl ClientSession {
             keys,
         );
         let mut sampling = Vec::new();
+        let mut elicitations = Vec::new();
         for (key, input) in asked.inputs {
             match input {
                 Asked::Sampling(params) => sampling.push((key, params)),
-                // Not declared in this request's clientCapabilities, so a conforming server
-                // does not ask (S26 basic/patterns/mrtr.mdx); one that does is declined.
-                Asked::Elicitation => {
-                    self.log(
-                        LogLevel::Warning,
-                        format!("The server asked for elicitation (input {key:?}), which MCP Desk does not offer yet; declined."),
-                    );
-                    state.answer(&key, json!({"action": "decline"}));
-                }
+                Asked::Elicitation(elicitation) => elicitations.push((key, elicitation)),
                 Asked::Roots => {
                     self.log(
                         LogLevel::Info,
@@ -278,15 +272,23 @@ impl ClientSession {
         self.log(
             LogLevel::Info,
             format!(
-                "The call of {} needs input (round {round}): {} sampling request(s)",
+                "The call of {} needs input (round {round}): {} sampling request(s), {} elicitation(s)",
                 related.tool,
-                sampling.len()
+                sampling.len(),
+                elicitations.len()
             ),
         );
         for (key, params) in sampling {
             self.add_input(
-                super::inputs::ServerInput::Round { call, key },
+                ServerInput::Round { call, key },
                 *params,
+                Some(related.clone()),
+            );
+        }
+        for (key, elicitation) in elicitations {
+            self.add_elicitation(
+                ServerInput::Round { call, key },
+                elicitation,
                 Some(related.clone()),
             );
         }

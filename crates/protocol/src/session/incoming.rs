@@ -184,6 +184,7 @@ impl ClientSession {
                 ),
             },
             "notifications/tools/list_changed" => self.list_tools(),
+            "notifications/elicitation/complete" => self.elicitation_completed(&params),
             other => self.log(LogLevel::Debug, format!("Notification {other}: {params}")),
         }
     }

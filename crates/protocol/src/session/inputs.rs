@@ -1,17 +1,21 @@
-//! Server requests waiting for the person: a `sampling/createMessage` request on a stream (up
-//! to 2025-11-25) or an input of an `input_required` result (2026-07-28) — the same to the app
-//! ([`Event::SamplingRequested`]), answered the way each came. One table holds them; one
+//! Server requests waiting for the person — sampling (`sampling/createMessage`) and elicitation
+//! (`elicitation/create`) — as a request on a stream (up to 2025-11-25) or an input of an
+//! `input_required` result (2026-07-28): the same to the app ([`Event::SamplingRequested`],
+//! [`Event::ElicitationRequested`]), answered the way each came. One table holds them; one
 //! function takes away every one a tool call leaves behind ([`ClientSession::remove_for_call`]).
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde_json::Value;
 
 use super::ClientSession;
+use crate::elicitation::{self, Answer, Elicitation, Mode};
 use crate::error::AnswerError;
-use crate::event::{CallId, Event, Gone, InputId, LogLevel, PendingSampling, RelatedCall};
+use crate::event::{
+    CallId, Event, Gone, InputId, LogLevel, PendingElicitation, PendingSampling, RelatedCall,
+};
 use crate::jsonrpc::{self, codes};
 use crate::model::{CreateMessageRequestParams, CreateMessageResult, ErrorCode, RequestId, Role};
 use crate::negotiation::Transport;
@@ -54,12 +58,39 @@ impl ServerInput {
     }
 }
 
+/// What a waiting input asks of the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Asks {
+    Sampling,
+    /// With the `elicitationId` of a URL elicitation, whose completion may be announced.
+    Elicitation {
+        url_id: Option<String>,
+    },
+}
+
+impl Asks {
+    fn name(&self) -> &'static str {
+        match self {
+            Asks::Sampling => "sampling",
+            Asks::Elicitation { .. } => "elicitation",
+        }
+    }
+
+    fn same_kind(&self, other: &Asks) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Inputs {
-    pub waiting: BTreeMap<InputId, ServerInput>,
+    pub waiting: BTreeMap<InputId, (Asks, ServerInput)>,
     next: u64,
     /// Ids of the server requests already seen (a resumed stream replays them).
     pub seen: VecDeque<RequestId>,
+    /// The `elicitationId`s of URL elicitations the person accepted: a
+    /// `notifications/elicitation/complete` naming another is ignored (S25
+    /// client/elicitation.mdx, "Completion Notifications": clients MUST ignore unknown ids).
+    pub opened_urls: BTreeSet<String>,
 }
 
 impl ClientSession {
@@ -77,7 +108,7 @@ impl ClientSession {
         if result.model.trim().is_empty() {
             return Err(AnswerError::NoModel);
         }
-        match self.take_input(input)? {
+        match self.take_input(input, &Asks::Sampling)? {
             ServerInput::Request { id, .. } => {
                 self.log(
                     LogLevel::Info,
@@ -103,7 +134,7 @@ impl ClientSession {
     /// sent again and ends as declined.
     pub fn reject_sampling(&mut self, now: u64, input: InputId) -> Result<(), AnswerError> {
         self.at(now);
-        match self.take_input(input)? {
+        match self.take_input(input, &Asks::Sampling)? {
             ServerInput::Request { id, .. } => {
                 self.log(LogLevel::Info, format!("Rejecting sampling request {id}"));
                 let body =
@@ -125,7 +156,7 @@ impl ClientSession {
         reason: &str,
     ) -> Result<(), AnswerError> {
         self.at(now);
-        match self.take_input(input)? {
+        match self.take_input(input, &Asks::Sampling)? {
             ServerInput::Request { id, .. } => {
                 self.log(
                     LogLevel::Warning,
@@ -139,12 +170,86 @@ impl ClientSession {
         Ok(())
     }
 
-    fn take_input(&mut self, input: InputId) -> Result<ServerInput, AnswerError> {
+    /// Sends the person's answer to an elicitation: up to 2025-11-25 as the request's
+    /// result, at 2026-07-28 as the input's response — decline and cancel too, since an
+    /// elicitation has an action for each (S26 basic/patterns/mrtr.mdx: "Elicitation declines
+    /// use action"), so the call goes again either way.
+    pub fn answer_elicitation(
+        &mut self,
+        now: u64,
+        input: InputId,
+        answer: &Answer,
+    ) -> Result<(), AnswerError> {
+        self.at(now);
+        let action = answer.action();
+        let url_id = match self.inputs.waiting.get(&input) {
+            Some((Asks::Elicitation { url_id }, _)) => url_id.clone(),
+            _ => None,
+        };
+        let from = self.take_input(input, &Asks::Elicitation { url_id: None })?;
+        // The person agreed to open the page: its completion is now one to hear.
+        if let (Answer::Accept(_), Some(id)) = (answer, url_id) {
+            self.inputs.opened_urls.insert(id);
+        }
+        match from {
+            ServerInput::Request { id, .. } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answering elicitation request {id}: {action}"),
+                );
+                let body = jsonrpc::result(&id, answer.result());
+                self.send_reply(body, format!("answer to elicitation request {id}"));
+            }
+            ServerInput::Round { call, key } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answered elicitation input {key:?}: {action}"),
+                );
+                self.answer_round(call, &key, answer.result());
+            }
+        }
+        Ok(())
+    }
+
+    /// `notifications/elicitation/complete`: said in the log for a URL the person accepted
+    /// to open; any other id is ignored.
+    pub(super) fn elicitation_completed(&mut self, params: &Value) {
+        let Some(id) = elicitation::completed_id(params) else {
+            return self.log(
+                LogLevel::Warning,
+                format!("Ignored an elicitation completion without an elicitationId: {params}"),
+            );
+        };
+        if self.inputs.opened_urls.remove(id) {
+            self.log(
+                LogLevel::Info,
+                format!(
+                    "The server says the page it asked you to open (elicitation {id}) is done."
+                ),
+            );
+        } else {
+            self.log(
+                LogLevel::Debug,
+                format!("Ignored the completion of elicitation {id}: not one this client opened."),
+            );
+        }
+    }
+
+    fn take_input(&mut self, input: InputId, asks: &Asks) -> Result<ServerInput, AnswerError> {
         if !self.is_ready() {
             self.inputs.waiting.remove(&input);
             return Err(AnswerError::SessionClosed);
         }
-        let taken = self
+        // An answer of the wrong kind leaves the input waiting for the right one.
+        if self
+            .inputs
+            .waiting
+            .get(&input)
+            .is_none_or(|(a, _)| !a.same_kind(asks))
+        {
+            return Err(AnswerError::NotPending);
+        }
+        let (_, taken) = self
             .inputs
             .waiting
             .remove(&input)
@@ -162,16 +267,14 @@ impl ClientSession {
         }
     }
 
-    /// Puts a server request in front of the person.
+    /// Puts a sampling request in front of the person.
     pub(super) fn add_input(
         &mut self,
         from: ServerInput,
         params: CreateMessageRequestParams,
         related_call: Option<RelatedCall>,
     ) {
-        let input = InputId(self.inputs.next);
-        self.inputs.next += 1;
-        self.inputs.waiting.insert(input, from);
+        let input = self.wait_for_person(Asks::Sampling, from);
         self.events
             .push_back(Event::SamplingRequested(PendingSampling {
                 input,
@@ -180,10 +283,38 @@ impl ClientSession {
             }));
     }
 
+    /// Puts an elicitation in front of the person. Rules never answer one: it is a question
+    /// for the person (S25 client/elicitation.mdx, "User Interaction Model").
+    pub(super) fn add_elicitation(
+        &mut self,
+        from: ServerInput,
+        elicitation: Elicitation,
+        related_call: Option<RelatedCall>,
+    ) {
+        let url_id = match &elicitation.mode {
+            Mode::Url { id, .. } => id.clone(),
+            Mode::Form { .. } => None,
+        };
+        let input = self.wait_for_person(Asks::Elicitation { url_id }, from);
+        self.events
+            .push_back(Event::ElicitationRequested(PendingElicitation {
+                input,
+                elicitation,
+                related_call,
+            }));
+    }
+
+    fn wait_for_person(&mut self, asks: Asks, from: ServerInput) -> InputId {
+        let input = InputId(self.inputs.next);
+        self.inputs.next += 1;
+        self.inputs.waiting.insert(input, (asks, from));
+        input
+    }
+
     /// Whether a tool call's clock is paused: one of its requests waits for the person, or
     /// a request tied to no call does (it may be this call's, sent on another stream).
     pub(super) fn call_waits_for_person(&self, call: CallId) -> bool {
-        self.inputs.waiting.values().any(|i| match i.pauses() {
+        self.inputs.waiting.values().any(|(_, i)| match i.pauses() {
             Some(paused) => paused == call,
             None => true,
         })
@@ -196,12 +327,12 @@ impl ClientSession {
             .inputs
             .waiting
             .iter()
-            .filter(|(_, i)| i.call() == Some(call))
+            .filter(|(_, (_, i))| i.call() == Some(call))
             .map(|(k, _)| *k)
             .collect();
         for input in gone {
             self.inputs.waiting.remove(&input);
-            self.events.push_back(Event::SamplingCancelled {
+            self.events.push_back(Event::InputGone {
                 input,
                 reason: reason.clone(),
             });
@@ -211,7 +342,7 @@ impl ClientSession {
     /// Every request waiting for the person goes (the session ended or expired).
     pub(super) fn remove_all_inputs(&mut self, reason: Gone) {
         for (input, _) in std::mem::take(&mut self.inputs.waiting) {
-            self.events.push_back(Event::SamplingCancelled {
+            self.events.push_back(Event::InputGone {
                 input,
                 reason: reason.clone(),
             });
@@ -224,20 +355,20 @@ impl ClientSession {
             .inputs
             .waiting
             .iter()
-            .find(|(_, i)| matches!(i, ServerInput::Request { id, .. } if id == request))
-            .map(|(k, _)| *k);
-        if let Some(input) = found {
-            if let Some(gone) = self.inputs.waiting.remove(&input) {
+            .find(|(_, (_, i))| matches!(i, ServerInput::Request { id, .. } if id == request))
+            .map(|(k, (asks, _))| (*k, asks.name()));
+        if let Some((input, asks)) = found {
+            if let Some((_, gone)) = self.inputs.waiting.remove(&input) {
                 self.input_left(&gone);
             }
             self.log(
                 LogLevel::Warning,
                 format!(
-                    "The server cancelled sampling request {request}: {}",
+                    "The server cancelled {asks} request {request}: {}",
                     reason.as_deref().unwrap_or("no reason given")
                 ),
             );
-            self.events.push_back(Event::SamplingCancelled {
+            self.events.push_back(Event::InputGone {
                 input,
                 reason: Gone::ServerCancelled(reason),
             });
@@ -267,43 +398,27 @@ impl ClientSession {
             "sampling/createMessage" => {
                 match serde_json::from_value::<CreateMessageRequestParams>(params) {
                     Ok(params) => {
-                        self.log(
-                            LogLevel::Info,
-                            match &related_call {
-                                Some(c) => format!(
-                                    "The server asks for sampling during the call of {}",
-                                    c.tool
-                                ),
-                                None => "The server asks for sampling".into(),
-                            },
-                        );
-                        // On HTTP+SSE the call is a guess (one stream carries all): shown to
-                        // the person, and pausing its clock, but not bound to the call's end.
-                        let related = related_call.as_ref().map(|c| c.call);
-                        let (call, guess) = match self.link.transport {
-                            Transport::LegacySse => (None, related),
-                            _ => (related, None),
-                        };
-                        self.add_input(
-                            ServerInput::Request { id, call, guess },
-                            params,
-                            related_call,
-                        );
+                        self.log_asked("sampling", &related_call);
+                        let from = self.request_input(id, &related_call);
+                        self.add_input(from, params, related_call);
                     }
-                    Err(e) => {
-                        self.log(
-                            LogLevel::Error,
-                            format!("Refused a malformed sampling request from the server: {e}"),
-                        );
-                        let body = jsonrpc::error(
-                            &id,
-                            ErrorCode::INVALID_PARAMS,
-                            &format!("Invalid sampling request: {e}"),
-                        );
-                        self.send_reply(body, format!("refusal of sampling request {id}"));
-                    }
+                    Err(e) => self.refuse_malformed(&id, "sampling", &e.to_string()),
                 }
             }
+            "elicitation/create" => match elicitation::decode(&params) {
+                Ok(elicitation) => {
+                    self.log_asked(
+                        match elicitation.mode {
+                            Mode::Form { .. } => "elicitation (a form)",
+                            Mode::Url { .. } => "elicitation (a URL to open)",
+                        },
+                        &related_call,
+                    );
+                    let from = self.request_input(id, &related_call);
+                    self.add_elicitation(from, elicitation, related_call);
+                }
+                Err(e) => self.refuse_malformed(&id, "elicitation", &e),
+            },
             "roots/list" => self.answer_roots(&id),
             "ping" => {
                 let body = jsonrpc::result(&id, serde_json::json!({}));
@@ -322,5 +437,41 @@ impl ClientSession {
                 self.send_reply(body, format!("refusal of {other}"));
             }
         }
+    }
+
+    fn log_asked(&mut self, what: &str, related_call: &Option<RelatedCall>) {
+        self.log(
+            LogLevel::Info,
+            match related_call {
+                Some(c) => format!("The server asks for {what} during the call of {}", c.tool),
+                None => format!("The server asks for {what}"),
+            },
+        );
+    }
+
+    /// Where a server request came from. On HTTP+SSE the call is a guess (one stream carries
+    /// all): shown to the person, and pausing its clock, but not bound to the call's end.
+    fn request_input(&self, id: RequestId, related_call: &Option<RelatedCall>) -> ServerInput {
+        let related = related_call.as_ref().map(|c| c.call);
+        let (call, guess) = match self.link.transport {
+            Transport::LegacySse => (None, related),
+            _ => (related, None),
+        };
+        ServerInput::Request { id, call, guess }
+    }
+
+    /// Refuses a `what` request whose params cannot be used, saying why in the log and to the
+    /// server (-32602).
+    fn refuse_malformed(&mut self, id: &RequestId, what: &str, why: &str) {
+        self.log(
+            LogLevel::Error,
+            format!("Refused a malformed {what} request from the server: {why}"),
+        );
+        let body = jsonrpc::error(
+            id,
+            ErrorCode::INVALID_PARAMS,
+            &format!("Invalid {what} request: {why}"),
+        );
+        self.send_reply(body, format!("refusal of {what} request {id}"));
     }
 }

@@ -1,13 +1,11 @@
-//! The dialog's keyboard: Ctrl+Enter (⌘+Enter) approves — a plain Enter never does, so a stray
-//! key cannot send an answer a rule pre-filled — Esc outside a text field rejects, and Tab
-//! stays inside the dialog. When the dialog appears, focus lands on its heading (unless the
+//! The review dialogs' keyboard (sampling and elicitation alike): Ctrl+Enter (⌘+Enter)
+//! confirms — a plain Enter never does, so a stray key cannot send an answer a rule pre-filled
+//! — Esc outside a text field dismisses (rejects a sampling request, cancels a question), and
+//! Tab stays inside the dialog. When a dialog appears, focus lands on its heading (unless the
 //! person is typing elsewhere).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-use crate::controller::Controller;
-use crate::state::RequestKey;
 
 /// The heading's ref; focuses it when the dialog appears, unless focus is in a form field.
 pub fn focus_on_arrival() -> NodeRef<leptos::html::H2> {
@@ -31,10 +29,10 @@ pub fn focus_on_arrival() -> NodeRef<leptos::html::H2> {
     heading_ref
 }
 
-/// The dialog's `keydown` handler.
+/// A dialog's `keydown` handler: `confirm` on Ctrl+Enter, `dismiss` on Esc.
 pub fn on_keydown(
-    controller: Controller,
-    key: RequestKey,
+    confirm: impl Fn() + 'static,
+    dismiss: impl Fn() + 'static,
     dialog: NodeRef<leptos::html::Section>,
 ) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
     move |ev: leptos::ev::KeyboardEvent| {
@@ -47,12 +45,12 @@ pub fn on_keydown(
         match ev.key().as_str() {
             "Enter" if ev.ctrl_key() || ev.meta_key() => {
                 ev.prevent_default();
-                controller.approve(key);
+                confirm();
             }
             // Not while typing: an Esc meant for the text must not throw the request away.
             "Escape" if !in_text => {
                 ev.prevent_default();
-                controller.reject(key);
+                dismiss();
             }
             "Tab" => {
                 if let Some(section) = dialog.get() {

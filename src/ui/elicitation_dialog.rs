@@ -1,0 +1,237 @@
+//! The dialog for the question in front of the queue (elicitation): who asks and why, then a
+//! form generated from the requested schema — each field's error beside it — or, in URL mode,
+//! the full URL with its host set apart and any warning, opened only when the person says so.
+//! Accept, decline, cancel; Esc and closing are a cancel. Everything the server sent is shown
+//! as text.
+
+use leptos::prelude::*;
+use mcp_desk_logic::schema_form::{Entry, Field, Kind, TextFormat};
+use mcp_desk_logic::url_consent;
+use mcp_desk_protocol::elicitation::Mode;
+
+use super::dialog_keys as keys;
+use crate::controller::Controller;
+use crate::state::{AppState, QueuedElicitation};
+
+/// Shows the dialog when the front of the queue is a question.
+#[component]
+pub fn ElicitationDialogSlot() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let front = Memo::new(move |_| state.front_request());
+    move || {
+        front
+            .get()
+            .and_then(|key| state.elicitation(key))
+            .map(|item| view! { <ElicitationDialog item/> })
+    }
+}
+
+#[component]
+fn ElicitationDialog(item: QueuedElicitation) -> impl IntoView {
+    let controller = expect_context::<Controller>();
+    let key = item.key;
+    let dialog_ref = NodeRef::<leptos::html::Section>::new();
+    let heading_ref = keys::focus_on_arrival();
+    let on_keydown = {
+        let (accept, cancel) = (controller.clone(), controller.clone());
+        keys::on_keydown(
+            move || accept.accept_elicitation(key),
+            move || cancel.cancel_elicitation(key),
+            dialog_ref,
+        )
+    };
+    let (accept, decline, cancel) = (controller.clone(), controller.clone(), controller.clone());
+    let mode = item.elicitation.mode.name();
+    let body = match (&item.elicitation.mode, &item.form) {
+        (Mode::Url { url, .. }, _) => url_view(url.clone(), controller.clone(), key).into_any(),
+        (_, Some(Ok(form))) => {
+            let entries = item.entries.get_value();
+            let errors = item.field_errors;
+            form.fields
+                .iter()
+                .cloned()
+                .zip(entries)
+                .map(|(field, entry)| field_view(field, entry, errors))
+                .collect_view()
+                .into_any()
+        }
+        (_, Some(Err(why))) => view! {
+            <p class="error" data-testid="elicitation-form-error">
+                {format!("The server's form cannot be shown: {why}. Decline or cancel it.")}
+            </p>
+        }
+        .into_any(),
+        (_, None) => ().into_any(),
+    };
+    let error = item.error;
+    let accept_label = match item.form {
+        None => "Accept without opening",
+        Some(_) => "Accept and send",
+    };
+    let keep = item.clone();
+    on_cleanup(move || drop(keep));
+    view! {
+        <section
+            class="panel dialog"
+            data-testid="elicitation-dialog"
+            data-mode=mode
+            role="dialog"
+            aria-labelledby="elicitation-heading"
+            aria-describedby="elicitation-keys"
+            node_ref=dialog_ref
+            on:keydown=on_keydown
+        >
+            <h2 id="elicitation-heading" tabindex="-1" node_ref=heading_ref>"A server asks you"</h2>
+            <p id="elicitation-keys" class="hint">"Keys: Ctrl+Enter (⌘+Enter) accepts, Esc (outside a text field) cancels, Tab stays in this dialog."</p>
+            <p class="origin">
+                "From "
+                <strong data-testid="elicitation-server" title=item.server_shown.clone()>{item.server.clone()}</strong>
+                {(item.server != item.server_shown).then(|| view! { <span class="via">{format!(" ({})", item.server_shown)}</span> })}
+                {item.tool.clone().map(|tool| view! { " during the call of " <code>{tool}</code> })}
+            </p>
+            <p class="message" data-testid="elicitation-message">{item.elicitation.message.clone()}</p>
+            <div class="form">{body}</div>
+            <Show when=move || error.get().is_some()>
+                <p class="error" role="alert" data-testid="elicitation-error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <div class="actions">
+                <button type="button" class="primary" data-testid="elicitation-accept" on:click=move |_| accept.accept_elicitation(key)>{accept_label}</button>
+                <button type="button" data-testid="elicitation-decline" on:click=move |_| decline.decline_elicitation(key)>"Decline"</button>
+                <button type="button" class="danger" data-testid="elicitation-cancel" title="Dismiss without choosing (Esc)" on:click=move |_| cancel.cancel_elicitation(key)>"Cancel"</button>
+            </div>
+        </section>
+    }
+}
+
+/// URL mode: the full URL as text (never a link), its host set apart, warnings, and the one
+/// button that opens it.
+fn url_view(url: String, controller: Controller, key: crate::state::RequestKey) -> impl IntoView {
+    let look = url_consent::look(&url);
+    view! {
+        <p>"It asks you to open this page in your browser. Nothing opens until you say so."</p>
+        <p class="url" data-testid="elicitation-url">{url}</p>
+        <p>"It goes to " <strong class="host" data-testid="elicitation-host">{look.host}</strong></p>
+        {look.warnings.into_iter().map(|w| view! { <p class="warning" data-testid="elicitation-url-warning">{w}</p> }).collect_view()}
+        <button type="button" class="primary" data-testid="elicitation-open" on:click=move |_| controller.open_elicitation_url(key)>"Open in a new tab and accept"</button>
+    }
+}
+
+/// One field of the form: its label (marked when required), its input, its description and
+/// its error.
+fn field_view(
+    field: Field,
+    entry: RwSignal<Entry>,
+    errors: RwSignal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let id = format!("elicit-{}", field.name);
+    let name = field.name.clone();
+    let error = move || {
+        errors.with(|e| {
+            e.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, msg)| view! { <p class="error" data-testid="elicitation-field-error">{msg.clone()}</p> })
+        })
+    };
+    let kind = match &field.kind {
+        Kind::Text { .. } => "text",
+        Kind::Number { .. } => "number",
+        Kind::Boolean => "boolean",
+        Kind::Choice(_) => "choice",
+        Kind::Choices { .. } => "choices",
+    };
+    let input = input_view(&field, &id, entry);
+    view! {
+        <div class="field" data-testid="elicitation-field" data-name=field.name.clone() data-kind=kind>
+            <label for=id>{field.label.clone()}{field.required.then_some(" *")}</label>
+            {input}
+            {field.description.clone().map(|d| view! { <small class="hint">{d}</small> })}
+            {error}
+        </div>
+    }
+}
+
+fn input_view(field: &Field, id: &str, entry: RwSignal<Entry>) -> AnyView {
+    match &field.kind {
+        Kind::Choice(options) => view! {
+            <select id=id.to_owned()
+                prop:value=move || match entry.get() { Entry::Choice(t) => t, _ => String::new() }
+                on:change=move |ev| entry.set(Entry::Choice(event_target_value(&ev)))>
+                <option value="">"(choose)"</option>
+                {options.iter().map(|o| view! { <option value=o.value.clone()>{o.label.clone()}</option> }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        Kind::Choices { options, .. } => {
+            let boxes = options.iter().map(|o| {
+                view! {
+                    <label class="choice">
+                        {input(Input::Option(o.value.clone()), String::new(), entry)}
+                        {o.label.clone()}
+                    </label>
+                }
+            });
+            view! { <fieldset id=id.to_owned()>{boxes.collect_view()}</fieldset> }.into_any()
+        }
+        Kind::Text { format, .. } => input(Input::Text(*format), id.to_owned(), entry).into_any(),
+        Kind::Number { integer, .. } => {
+            input(Input::Number(*integer), id.to_owned(), entry).into_any()
+        }
+        Kind::Boolean => input(Input::Boolean, id.to_owned(), entry).into_any(),
+    }
+}
+
+/// What one `<input>` edits: every kind shares one view, so the page carries its code once.
+#[derive(Clone)]
+enum Input {
+    Text(Option<TextFormat>),
+    Number(bool),
+    Boolean,
+    /// One option of a multiple choice, ticked or not.
+    Option(String),
+}
+
+fn input(kind: Input, id: String, entry: RwSignal<Entry>) -> impl IntoView {
+    let (input_type, placeholder, step) = match &kind {
+        Input::Text(format) => (
+            format.map_or("text", TextFormat::input_type),
+            format.map_or("", TextFormat::example),
+            None,
+        ),
+        Input::Number(integer) => ("number", "", Some(if *integer { "1" } else { "any" })),
+        Input::Boolean | Input::Option(_) => ("checkbox", "", None),
+    };
+    let value = match &kind {
+        Input::Option(option) => Some(option.clone()),
+        _ => None,
+    };
+    let is_box = value.is_some() || matches!(kind, Input::Boolean);
+    // A box's value is its option (the property set as `value` would otherwise clear it).
+    let box_value = value.clone().unwrap_or_default();
+    let ticked = kind.clone();
+    let changed = kind;
+    view! {
+        <input id=(!id.is_empty()).then_some(id) type=input_type placeholder=placeholder step=step value=value
+            prop:value=move || match entry.get() { Entry::Text(t) if !is_box => t, _ => box_value.clone() }
+            prop:checked=move || match (&ticked, entry.get()) {
+                (Input::Boolean, Entry::Boolean(b)) => b,
+                (Input::Option(o), Entry::Choices(v)) => v.contains(o),
+                _ => false,
+            }
+            on:change=move |ev| {
+                let on = event_target_checked(&ev);
+                match &changed {
+                    Input::Boolean => entry.set(Entry::Boolean(on)),
+                    Input::Option(option) => entry.update(|e| {
+                        if let Entry::Choices(values) = e {
+                            values.retain(|v| v != option);
+                            if on {
+                                values.push(option.clone());
+                            }
+                        }
+                    }),
+                    _ => entry.set(Entry::Text(event_target_value(&ev))),
+                }
+            }
+        />
+    }
+}
