@@ -6,10 +6,14 @@
 
 use leptos::prelude::*;
 use mcp_desk_logic::{content, cors_doctor, words};
-use mcp_desk_protocol::{CallId, Error, Event, Hint, InputId, PendingElicitation, PendingSampling};
+use mcp_desk_protocol::session::Target;
+use mcp_desk_protocol::{
+    CallId, Doing, Error, Event, Hint, InputId, PendingElicitation, PendingSampling,
+};
 
 use crate::state::{
-    AppState, ConnectionStatus, Outcome, Progress, ServerPanel, ToolOutcome, ToolView,
+    AppState, ConnectionStatus, Outcome, Progress, PromptView, ReadItem, ServerPanel, ToolOutcome,
+    ToolView,
 };
 
 /// What is left for the controller after an event was applied.
@@ -33,6 +37,8 @@ pub enum Applied {
     },
     /// The server's tools were listed (a call waiting for the connection can go now).
     ToolsListed,
+    /// The resource on show changed: it is read again.
+    ReadAgain(String),
     /// Connecting failed (shown): the controller looks into why.
     ConnectFailed(Error),
     /// A call failed (shown): the controller looks into why.
@@ -85,6 +91,91 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 .collect();
             panel.tools.set(views);
             return Applied::ToolsListed;
+        }
+        Event::ResourcesListed(list) => panel.browse.resources.set(list),
+        Event::ResourceTemplatesListed(list) => panel.browse.templates.set(list),
+        Event::PromptsListed(list) => panel.browse.prompts.set(list),
+        Event::ResourceRead { uri, contents } => {
+            let browse = panel.browse;
+            // Only the read asked for last is shown (a slower earlier one is not).
+            if browse
+                .reading
+                .with_untracked(|r| r.as_deref() == Some(uri.as_str()))
+            {
+                let items = contents
+                    .iter()
+                    .map(|c| {
+                        let (uri, mime_type, shown) = content::resource_shown(c);
+                        ReadItem {
+                            uri,
+                            mime_type,
+                            shown,
+                        }
+                    })
+                    .collect();
+                browse.error.set(None);
+                browse.read.set(Some(items));
+            }
+        }
+        Event::PromptGot { name, prompt } => {
+            let messages = prompt
+                .messages
+                .iter()
+                .map(|(role, content)| (role.clone(), content::block_shown(content)))
+                .collect();
+            panel.browse.prompt_error.set(None);
+            panel.browse.prompt_result.set(Some(PromptView {
+                name,
+                description: prompt.description,
+                messages,
+            }));
+        }
+        Event::Completed {
+            target,
+            argument,
+            value,
+            values,
+        } => {
+            let browse = panel.browse;
+            // Suggestions for what the field still holds; older ones are dropped.
+            let current = match &target {
+                Target::Prompt(_) => browse
+                    .prompt_args
+                    .with_untracked(|a| a.get(&argument).cloned()),
+                Target::Template(_) => browse
+                    .template_values
+                    .with_untracked(|v| v.get(&argument).cloned()),
+            };
+            if current.unwrap_or_default() == value {
+                browse.suggestions.set(Some((target, argument, values)));
+            }
+        }
+        Event::Subscribed { uri, on } => panel.browse.subscribed.update(|s| {
+            if on {
+                s.insert(uri);
+            } else {
+                s.remove(&uri);
+            }
+        }),
+        Event::ResourceUpdated { uri } => {
+            panel
+                .browse
+                .updates
+                .update(|u| *u.entry(uri.clone()).or_default() += 1);
+            let shown = panel
+                .browse
+                .reading
+                .with_untracked(|r| r.as_deref() == Some(uri.as_str()));
+            if shown {
+                return Applied::ReadAgain(uri);
+            }
+        }
+        Event::BrowseFailed { error } => {
+            let shown_in = match error.doing {
+                Doing::GettingPrompt(_) => panel.browse.prompt_error,
+                _ => panel.browse.error,
+            };
+            shown_in.set(Some(words::error(&error)));
         }
         Event::ToolCallFinished { call, result } => {
             let (text, is_error) = content::tool_result_text(&result);

@@ -5,9 +5,12 @@
 // client and shares roots.
 #![allow(deprecated)]
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use leptos::prelude::*;
 use mcp_desk_llm::{ProviderKind, StopReason, ToolCall};
 use mcp_desk_logic::audit::{AuditEntry, AuditKind};
+use mcp_desk_logic::content::Shown;
 use mcp_desk_logic::edits::RequestEdits;
 use mcp_desk_logic::providers::ProviderSettings;
 use mcp_desk_logic::rules::RuleBook;
@@ -15,6 +18,8 @@ use mcp_desk_logic::schema_form::{Entry, Form};
 use mcp_desk_logic::server_key::ServerKey;
 use mcp_desk_protocol::elicitation::Elicitation;
 use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel, Root};
+use mcp_desk_protocol::offer::{PromptInfo, ResourceInfo, TemplateInfo};
+use mcp_desk_protocol::session::Target;
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
@@ -147,6 +152,84 @@ impl RequestKey {
     }
 }
 
+/// What a tab's server offers besides tools — resources, templates, prompts — and the
+/// person's work on them.
+#[derive(Clone, Copy)]
+pub struct Browse {
+    pub resources: RwSignal<Vec<ResourceInfo>>,
+    pub templates: RwSignal<Vec<TemplateInfo>>,
+    pub prompts: RwSignal<Vec<PromptInfo>>,
+    /// The template being filled in, and each variable's value.
+    pub template: RwSignal<Option<String>>,
+    pub template_values: RwSignal<BTreeMap<String, String>>,
+    /// The URI asked for last, and what came back (its items), or nothing yet.
+    pub reading: RwSignal<Option<String>>,
+    pub read: RwSignal<Option<Vec<ReadItem>>>,
+    /// Resources subscribed to, and how many updates each had since.
+    pub subscribed: RwSignal<BTreeSet<String>>,
+    pub updates: RwSignal<BTreeMap<String, u32>>,
+    /// The prompt picked, its arguments as typed, and what it gave last.
+    pub prompt: RwSignal<Option<String>>,
+    pub prompt_args: RwSignal<BTreeMap<String, String>>,
+    pub prompt_result: RwSignal<Option<PromptView>>,
+    /// Suggestions for the argument typed last: for what, which argument, and the values.
+    pub suggestions: RwSignal<Option<(Target, String, Vec<String>)>>,
+    /// Why the last list, read or subscription failed.
+    pub error: RwSignal<Option<String>>,
+    /// Why the last prompt could not be got.
+    pub prompt_error: RwSignal<Option<String>>,
+}
+
+impl Browse {
+    fn new() -> Self {
+        Self {
+            resources: RwSignal::new(Vec::new()),
+            templates: RwSignal::new(Vec::new()),
+            prompts: RwSignal::new(Vec::new()),
+            template: RwSignal::new(None),
+            template_values: RwSignal::new(BTreeMap::new()),
+            reading: RwSignal::new(None),
+            read: RwSignal::new(None),
+            subscribed: RwSignal::new(BTreeSet::new()),
+            updates: RwSignal::new(BTreeMap::new()),
+            prompt: RwSignal::new(None),
+            prompt_args: RwSignal::new(BTreeMap::new()),
+            prompt_result: RwSignal::new(None),
+            suggestions: RwSignal::new(None),
+            error: RwSignal::new(None),
+            prompt_error: RwSignal::new(None),
+        }
+    }
+
+    /// A new connection starts with nothing listed and nothing subscribed.
+    fn forget(&self) {
+        self.resources.set(Vec::new());
+        self.templates.set(Vec::new());
+        self.prompts.set(Vec::new());
+        self.subscribed.set(BTreeSet::new());
+        self.updates.set(BTreeMap::new());
+        self.suggestions.set(None);
+        self.error.set(None);
+        self.prompt_error.set(None);
+    }
+}
+
+/// One item of a resource read: its URI, its type, and how it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadItem {
+    pub uri: String,
+    pub mime_type: Option<String>,
+    pub shown: Shown,
+}
+
+/// A prompt as the server gave it: its description and its messages, each shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptView {
+    pub name: String,
+    pub description: Option<String>,
+    pub messages: Vec<(String, Shown)>,
+}
+
 /// One server connection as the page shows it (a tab): the connect form's URL, the
 /// connection's facts, its tools and its last call.
 #[derive(Clone, Copy)]
@@ -176,6 +259,8 @@ pub struct ServerPanel {
     pub doctor: RwSignal<Option<mcp_desk_logic::cors_doctor::Advice>>,
     /// The CORS doctor is asking the server its questions.
     pub diagnosing: RwSignal<bool>,
+    /// Resources, templates and prompts.
+    pub browse: Browse,
 }
 
 impl ServerPanel {
@@ -199,6 +284,7 @@ impl ServerPanel {
             stdio_port: RwSignal::new(mcp_desk_logic::stdio_bridge::DEFAULT_PORT.to_string()),
             doctor: RwSignal::new(None),
             diagnosing: RwSignal::new(false),
+            browse: Browse::new(),
         }
     }
 
@@ -223,6 +309,7 @@ impl ServerPanel {
         self.doctor.set(None);
         self.diagnosing.set(false);
         self.notice.set(None);
+        self.browse.forget();
         self.status.set(status);
     }
 }

@@ -74,14 +74,14 @@ pub fn on_hide(f: impl Fn() + 'static) {
     callback.forget();
 }
 
-/// Opens `url` in a new tab that cannot reach back to this page (`noopener`) and is not told
-/// where it came from (`noreferrer`); false when the browser refused.
+/// Asks the browser to open `url` in a new tab that cannot reach back to this page
+/// (`noopener`) and is not told where it came from (`noreferrer`); false when it threw.
 pub fn open_in_new_tab(url: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    // With `noopener` the browser returns no handle even when it opened the tab; only an
-    // error says it did not.
+    // With `noopener` the browser returns no handle whether or not it opened the tab (a
+    // pop-up blocker is silent too): only a thrown error says it refused.
     window
         .open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer")
         .is_ok()

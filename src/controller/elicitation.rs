@@ -3,7 +3,8 @@
 //! checked against its schema first, each error shown beside its field), declines or cancels
 //! (closing the dialog is a cancel), or when the server stops waiting. A URL is opened only
 //! when the person says so, in a new tab the page cannot look into. The audit trail records
-//! each step; URLs are recorded and logged without their query values.
+//! each step — the action and which fields were answered, never what was typed; URLs are
+//! recorded and logged without their query values.
 
 use leptos::prelude::*;
 use mcp_desk_logic::audit::AuditKind;
@@ -117,18 +118,18 @@ impl Controller {
         };
         if !page::open_in_new_tab(url) {
             return item.error.set(Some(
-                "The browser did not open a new tab (a pop-up blocker?). Copy the URL, or accept without opening.".into(),
+                "The browser refused to open a new tab. Copy the URL, or accept without opening."
+                    .into(),
             ));
         }
         self.state.push_log(
             LogLevel::Info,
             LogSource::Client,
             format!(
-                "Opened {} in a new tab, as {} asked.",
+                "Asked the browser to open {} in a new tab, as {} asked (a pop-up blocker may still stop it).",
                 redact::url(url),
                 item.server
-            ),
-        );
+            ));
         self.answer_elicitation(&item, Answer::Accept(None));
     }
 
@@ -168,10 +169,16 @@ impl Controller {
             Answer::Decline => AuditKind::Rejection,
             Answer::Cancel => AuditKind::Cancelled,
         };
+        // What the person typed stays out of the trail (kept on the device and exported): a
+        // server may ask for what it should not (a password, in the TypeScript SDK's example).
+        let fields: Vec<&String> = match &answer {
+            Answer::Accept(Some(content)) => content.keys().collect(),
+            _ => Vec::new(),
+        };
         state.record(
             &item.server_shown,
             kind,
-            json!({"request": key.input.0, "elicitation": answer.result()}),
+            json!({"request": key.input.0, "action": answer.action(), "fields": fields}),
         );
         state.take_request(key);
     }

@@ -2,7 +2,8 @@
 //! generate, stop, approve, reject, save a rule …) and every event of a connection is carried
 //! out here, on the connections and the page state. UI components call these methods and
 //! nothing lower; connections hand their events here. One file per concern:
-//! [`servers`] (tabs, connections, tool calls), [`back_channel`] (a 2025-style tool's call
+//! [`servers`] (tabs, connections, tool calls), [`browse`] (resources, templates, prompts,
+//! completions), [`back_channel`] (a 2025-style tool's call
 //! carried over to 2025-11-25), [`bridge`] (connecting once a stdio server's bridge answers),
 //! [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
 //! calls, answers, rules answering), [`elicitation`] (a server's questions for the person),
@@ -10,6 +11,7 @@
 
 mod back_channel;
 mod bridge;
+mod browse;
 mod doctor;
 mod elicitation;
 mod review;
@@ -150,6 +152,7 @@ impl Controller {
                 self.wants_back_channel(server, endpoint, call, error)
             }
             Applied::ToolsListed => self.tools_listed(server),
+            Applied::ReadAgain(uri) => self.read_resource(server, uri),
             Applied::ConnectFailed(error) => {
                 self.drop_call_again(server);
                 self.diagnose(server, endpoint, &error)

@@ -1,6 +1,7 @@
 //! The review dialogs' keyboard (sampling and elicitation alike): Ctrl+Enter (⌘+Enter)
 //! confirms — a plain Enter never does, so a stray key cannot send an answer a rule pre-filled
-//! — Esc outside a text field dismisses (rejects a sampling request, cancels a question), and
+//! — Esc outside an input or text area dismisses (rejects a sampling request, cancels a
+//! question; a focused select or button does not hold it back), and
 //! Tab stays inside the dialog. When a dialog appears, focus lands on its heading (unless the
 //! person is typing elsewhere).
 

@@ -32,10 +32,16 @@ fn ElicitationDialog(item: QueuedElicitation) -> impl IntoView {
     let key = item.key;
     let dialog_ref = NodeRef::<leptos::html::Section>::new();
     let heading_ref = keys::focus_on_arrival();
+    // In URL mode a key never gives consent: only a click on a button that says what it does.
+    let url_mode = item.form.is_none();
     let on_keydown = {
         let (accept, cancel) = (controller.clone(), controller.clone());
         keys::on_keydown(
-            move || accept.accept_elicitation(key),
+            move || {
+                if !url_mode {
+                    accept.accept_elicitation(key)
+                }
+            },
             move || cancel.cancel_elicitation(key),
             dialog_ref,
         )
@@ -82,7 +88,7 @@ fn ElicitationDialog(item: QueuedElicitation) -> impl IntoView {
             on:keydown=on_keydown
         >
             <h2 id="elicitation-heading" tabindex="-1" node_ref=heading_ref>"A server asks you"</h2>
-            <p id="elicitation-keys" class="hint">"Keys: Ctrl+Enter (⌘+Enter) accepts, Esc (outside a text field) cancels, Tab stays in this dialog."</p>
+            <p id="elicitation-keys" class="hint">{if url_mode { "Keys: Esc (outside a text field) cancels, Tab stays in this dialog; only a button opens or accepts." } else { "Keys: Ctrl+Enter (⌘+Enter) accepts, Esc (outside a text field) cancels, Tab stays in this dialog." }}</p>
             <p class="origin">
                 "From "
                 <strong data-testid="elicitation-server" title=item.server_shown.clone()>{item.server.clone()}</strong>
@@ -152,15 +158,24 @@ fn field_view(
 
 fn input_view(field: &Field, id: &str, entry: RwSignal<Entry>) -> AnyView {
     match &field.kind {
-        Kind::Choice(options) => view! {
-            <select id=id.to_owned()
-                prop:value=move || match entry.get() { Entry::Choice(t) => t, _ => String::new() }
-                on:change=move |ev| entry.set(Entry::Choice(event_target_value(&ev)))>
-                <option value="">"(choose)"</option>
-                {options.iter().map(|o| view! { <option value=o.value.clone()>{o.label.clone()}</option> }).collect_view()}
-            </select>
+        Kind::Choice(options) => {
+            // Each option says whether it is the one chosen: a `value` set on the select
+            // before its options exist would show "(choose)" while another is kept.
+            let chosen = move |value: &str| matches!(entry.get(), Entry::Choice(c) if c == value);
+            view! {
+                <select id=id.to_owned() on:change=move |ev| entry.set(Entry::Choice(event_target_value(&ev)))>
+                    <option value="" prop:selected=move || chosen("")>"(choose)"</option>
+                    {options
+                        .iter()
+                        .map(|o| {
+                            let value = o.value.clone();
+                            view! { <option value=o.value.clone() prop:selected=move || chosen(&value)>{o.label.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
         }
-        .into_any(),
         Kind::Choices { options, .. } => {
             let boxes = options.iter().map(|o| {
                 view! {
@@ -170,7 +185,7 @@ fn input_view(field: &Field, id: &str, entry: RwSignal<Entry>) -> AnyView {
                     </label>
                 }
             });
-            view! { <fieldset id=id.to_owned()>{boxes.collect_view()}</fieldset> }.into_any()
+            view! { <fieldset id=id.to_owned() aria-label=field.label.clone()>{boxes.collect_view()}</fieldset> }.into_any()
         }
         Kind::Text { format, .. } => input(Input::Text(*format), id.to_owned(), entry).into_any(),
         Kind::Number { integer, .. } => {
@@ -217,7 +232,9 @@ fn input(kind: Input, id: String, entry: RwSignal<Entry>) -> impl IntoView {
                 (Input::Option(o), Entry::Choices(v)) => v.contains(o),
                 _ => false,
             }
-            on:change=move |ev| {
+            // `input`, not `change`: a change fires only on leaving the field, and Ctrl+Enter
+            // accepts without leaving it.
+            on:input=move |ev| {
                 let on = event_target_checked(&ev);
                 match &changed {
                     Input::Boolean => entry.set(Entry::Boolean(on)),

@@ -3,18 +3,22 @@
 //! [`crate::controller::Controller`]; the only state they write is what a person types into a
 //! form. They never touch the network, storage, the audit trail or the log.
 
+mod argument;
 mod audit_log;
 mod connect;
 mod cors_doctor;
 mod dialog_keys;
 mod elicitation_dialog;
 mod log;
+mod prompts;
 mod provider_settings;
+mod resources;
 mod roots;
 mod rules;
 mod sampling_dialog;
 mod sampling_queue;
 mod servers;
+mod shown;
 mod stdio_helper;
 mod tools;
 
@@ -38,6 +42,8 @@ pub fn App() -> impl IntoView {
                 <servers::ServerTabs/>
                 <connect::ConnectPanel/>
                 <tools::ToolsPanel/>
+                <resources::ResourcesPanel/>
+                <prompts::PromptsPanel/>
                 <provider_settings::ProviderSettingsPanel/>
                 <rules::RulesPanel/>
                 <roots::RootsPanel/>

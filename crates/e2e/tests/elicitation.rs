@@ -57,6 +57,26 @@ async fn tick(page: &Page, name: &str, option: Option<&str>) {
     .await;
 }
 
+/// What each field shows, by name: a select its chosen option's label, a checkbox `true` or
+/// `false`, a list of boxes the ticked options, an input its text.
+async fn shown(page: &Page) -> Value {
+    page.browser
+        .eval(
+            "const shown = {};
+            for (const f of document.querySelectorAll('[data-testid=elicitation-field]')) {
+                const select = f.querySelector('select');
+                const boxes = [...f.querySelectorAll('input[type=checkbox]')];
+                shown[f.dataset.name] = select ? select.selectedOptions[0].textContent
+                    : f.dataset.kind === 'choices' ? boxes.filter(b => b.checked).map(b => b.value)
+                    : f.dataset.kind === 'boolean' ? boxes[0].checked
+                    : f.querySelector('input').value;
+            }
+            return shown;",
+        )
+        .await
+        .unwrap()
+}
+
 /// Each error shown beside a field, as `field: error`.
 async fn field_errors(page: &Page) -> Value {
     page.browser
@@ -122,16 +142,16 @@ async fn every_field_kind_of_server_everything_is_checked_then_sent() {
             "untitledSingleSelectEnum:choice"
         ])
     );
-    // Titles label the options; defaults are filled in.
+    // Titles label the options; what is shown is what would be sent: the defaults, and
+    // "(choose)" where there is none.
     assert_eq!(
-        page.text_css(r#"[data-name="legacyTitledEnum"] option[value="pet-2"]"#)
-            .await,
-        "Dogs"
-    );
-    assert_eq!(
-        page.text_css(r#"[data-name="titledSingleSelectEnum"] option[value="hero-3"]"#)
-            .await,
-        "Wonder Woman"
+        shown(&page).await,
+        json!({
+            "birthdate": "", "check": false, "email": "", "firstLine": "It was a dark and stormy night.",
+            "homepage": "", "integer": "42", "legacyTitledEnum": "Cats", "name": "", "number": "3.14",
+            "titledMultipleSelectEnum": ["fish-1"], "titledSingleSelectEnum": "Superman",
+            "untitledMultipleSelectEnum": ["Guitar"], "untitledSingleSelectEnum": "Monica"
+        })
     );
 
     // Nothing goes while a field is wrong; each error stands beside its field.
@@ -265,6 +285,10 @@ async fn a_url_is_shown_whole_with_its_host_and_opens_only_when_the_person_says_
     )
     .await;
     wait_for_question(&page, "url").await;
+    assert_eq!(
+        b.all_text_of("elicitation-url-warning").await.unwrap(),
+        "It is not HTTPS: what you enter there travels unencrypted."
+    );
     b.click("elicitation-open").await.unwrap();
     let result = page.wait_for_outcome("ok").await;
     assert!(
@@ -275,7 +299,9 @@ async fn a_url_is_shown_whole_with_its_host_and_opens_only_when_the_person_says_
     assert_eq!(b.client().windows().await.unwrap().len(), 2, "one new tab");
     page.wait_for_log_lines(
         "client",
-        LogLine::StartingWith(&format!("Opened {there} in a new tab, as ")),
+        LogLine::StartingWith(&format!(
+            "Asked the browser to open {there} in a new tab, as "
+        )),
         1,
     )
     .await;
@@ -319,15 +345,40 @@ async fn the_typescript_sdk_form_example_registers_a_user_once_the_form_fits() {
             "username: At least 3 characters (2 now)."
         ])
     );
-    set_field(&page, "username", "ada").await;
     set_field(&page, "password", "a long passphrase").await;
     tick(&page, "newsletter", None).await;
-    b.click("elicitation-accept").await.unwrap();
+    // Typed as a person types, then sent with Ctrl+Enter without leaving the field: what
+    // was typed last is what goes.
+    let username = b
+        .client()
+        .find(fantoccini::Locator::Css(
+            r#"[data-testid="elicitation-field"][data-name="username"] input"#,
+        ))
+        .await
+        .unwrap();
+    username.clear().await.unwrap();
+    username.send_keys("ada").await.unwrap();
+    username
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .unwrap();
     let result = page.wait_for_outcome("ok").await;
     assert_eq!(
         result,
         "Registration successful!\n\nUsername: ada\nEmail: ada@example.com\nNewsletter: Yes"
     );
+    // The trail says what was answered, never what was typed (the form asked for a password).
+    let answered = "return JSON.parse(localStorage.getItem('mcp-desk.audit') || '[]').filter(e => e.kind === 'answer').map(e => e.detail);";
+    let recorded = json!([{"request": 0, "action": "accept",
+        "fields": ["email", "newsletter", "password", "role", "username"]}]);
+    if let Err(seen) = page.wait_for_script(answered, &recorded).await {
+        panic!("the trail recorded {seen}");
+    }
+    let saved = b
+        .eval("return localStorage.getItem('mcp-desk.audit');")
+        .await
+        .unwrap();
+    assert!(!saved.as_str().unwrap().contains("a long passphrase"));
     page.close().await;
 }
 

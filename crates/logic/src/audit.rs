@@ -1,6 +1,8 @@
 //! The audit trail: every sampling request, edit, model call, answer, rejection and
-//! cancellation, with when and which server, searchable, exportable as JSON and clearable.
-//! API keys never enter it: entries are built from requests and completions only, and the
+//! cancellation — and every server question (elicitation) with the person's action and which
+//! fields they answered, never the values typed — with when and which server, searchable,
+//! exportable as JSON and clearable. API keys never enter it: entries are built from requests
+//! and completions only, and the
 //! export is checked against the keys. The page keeps it in `localStorage`; here it is read
 //! from and written to text.
 

@@ -1,11 +1,13 @@
 //! MCP content as the page shows it: text as text, everything else labelled, media only as a
-//! `data:` URL of a checked type — never as HTML. Also the sampling request's model
+//! `data:` URL of a checked type — never as HTML; a resource's contents likewise, other
+//! binaries offered as a download. Also the sampling request's model
 //! preferences in words.
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
 use mcp_desk_protocol::model::{
-    CallToolResult, ContentBlock, CreateMessageRequestParams, SamplingMessageContentBlock,
+    CallToolResult, ContentBlock, CreateMessageRequestParams, ResourceContents,
+    SamplingMessageContentBlock,
 };
 
 /// One tool-result block as text.
@@ -121,6 +123,82 @@ pub fn media_url(kind: &str, mime_type: &str, data: &str) -> Option<String> {
     (type_ok && data_ok).then(|| format!("data:{mime};base64,{}", data.replace(['\r', '\n'], "")))
 }
 
+/// How the page shows one item of a resource read (S25 server/resources.mdx "Resource
+/// Contents"): text as text; a blob as an image or audio when its type is one the page may
+/// show, else as a file to download — with its text when it is text in a blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    Text(String),
+    Image(String),
+    Audio(String),
+    Binary {
+        /// Its size, decoded.
+        bytes: usize,
+        /// A `data:` URL that downloads it and never renders (`application/octet-stream`).
+        download: Option<String>,
+        /// Its text, when its type says text and it decodes as UTF-8.
+        text: Option<String>,
+    },
+}
+
+/// One content block (of a prompt's message, say) as shown: text as text, media when its type
+/// is one the page may show, an embedded resource as its contents, anything else labelled.
+pub fn block_shown(block: &ContentBlock) -> Shown {
+    let media = match block {
+        ContentBlock::Image(i) => media_url("image", &i.mime_type, &i.data).map(Shown::Image),
+        ContentBlock::Audio(a) => media_url("audio", &a.mime_type, &a.data).map(Shown::Audio),
+        ContentBlock::Resource(r) => Some(resource_shown(&r.resource).2),
+        _ => None,
+    };
+    media.unwrap_or_else(|| Shown::Text(content_block_text(block)))
+}
+
+/// One item of a resource read, as shown: its URI, its type, and how.
+pub fn resource_shown(contents: &ResourceContents) -> (String, Option<String>, Shown) {
+    use base64::Engine as _;
+    match contents {
+        ResourceContents::TextResourceContents {
+            uri,
+            mime_type,
+            text,
+            ..
+        } => (uri.clone(), mime_type.clone(), Shown::Text(text.clone())),
+        ResourceContents::BlobResourceContents {
+            uri,
+            mime_type,
+            blob,
+            ..
+        } => {
+            let mime = mime_type.clone().unwrap_or_default();
+            let shown = if let Some(url) = media_url("image", &mime, blob) {
+                Shown::Image(url)
+            } else if let Some(url) = media_url("audio", &mime, blob) {
+                Shown::Audio(url)
+            } else {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(blob.replace(['\r', '\n'], ""))
+                    .ok();
+                let texty = mime.starts_with("text/") || mime.ends_with("json");
+                Shown::Binary {
+                    bytes: decoded.as_ref().map_or(0, Vec::len),
+                    download: decoded
+                        .as_ref()
+                        .and_then(|_| media_url("application", "application/octet-stream", blob)),
+                    text: decoded
+                        .filter(|_| texty)
+                        .and_then(|bytes| String::from_utf8(bytes).ok()),
+                }
+            };
+            (uri.clone(), mime_type.clone(), shown)
+        }
+        _ => (
+            String::new(),
+            None,
+            Shown::Text("[contents of a kind this page does not know]".into()),
+        ),
+    }
+}
+
 /// Enough rows to show a text whole (about 70 characters a row), from 3 up to 14; longer
 /// ones scroll.
 pub fn rows_for(text: &str) -> usize {
@@ -199,5 +277,50 @@ mod tests {
         assert_eq!(hints_text(&params), "claude, gpt");
         assert_eq!(priorities_text(&params), "cost 0.3");
         assert_eq!(excerpt(&params, 5), "Hello");
+    }
+
+    #[test]
+    fn resource_contents_are_text_media_or_a_download() {
+        let blob = |mime: &str, data: &str| ResourceContents::BlobResourceContents {
+            uri: "demo://b".into(),
+            mime_type: Some(mime.into()),
+            blob: data.into(),
+            meta: None,
+        };
+        assert_eq!(
+            resource_shown(&ResourceContents::text("hi", "demo://t")).2,
+            Shown::Text("hi".into())
+        );
+        assert_eq!(
+            resource_shown(&blob("image/png", "iVBORw0KGgo=")).2,
+            Shown::Image("data:image/png;base64,iVBORw0KGgo=".into())
+        );
+        // Text in a blob: its size, a download, and its text.
+        assert_eq!(
+            resource_shown(&blob("text/plain", "UmVzb3VyY2UgMQ==")).2,
+            Shown::Binary {
+                bytes: 10,
+                download: Some("data:application/octet-stream;base64,UmVzb3VyY2UgMQ==".into()),
+                text: Some("Resource 1".into()),
+            }
+        );
+        // An SVG may carry script: offered as a file, never drawn.
+        assert_eq!(
+            resource_shown(&blob("image/svg+xml", "PHN2Zz4=")).2,
+            Shown::Binary {
+                bytes: 5,
+                download: Some("data:application/octet-stream;base64,PHN2Zz4=".into()),
+                text: None,
+            }
+        );
+        // Not base64 at all: nothing to download.
+        assert_eq!(
+            resource_shown(&blob("application/zip", "not base64!")).2,
+            Shown::Binary {
+                bytes: 0,
+                download: None,
+                text: None,
+            }
+        );
     }
 }

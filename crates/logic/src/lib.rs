@@ -28,5 +28,6 @@ pub mod startup;
 pub mod stdio_bridge;
 pub mod time;
 pub mod transport_memory;
+pub mod uri_template;
 pub mod url_consent;
 pub mod words;

@@ -13,9 +13,15 @@ pub struct UrlLook {
     pub warnings: Vec<&'static str>,
 }
 
-/// Looks at an `http(s)` URL (the protocol core refuses any other).
+/// Looks at an `http(s)` URL (the protocol core refuses any other) the way a browser parses
+/// it: tabs and newlines dropped, extra slashes (or backslashes) after the scheme skipped.
 pub fn look(url: &str) -> UrlLook {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let url: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, rest) = url.split_once(':').unwrap_or(("", &url));
+    let rest = rest.trim_start_matches(['/', '\\']);
     let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
     let (user_info, host_port) = match authority.rsplit_once('@') {
         Some((user, host)) => (Some(user), host),
@@ -61,6 +67,9 @@ mod tests {
             ("https://bank.com@evil.example/login", "evil.example"),
             ("http://[::1]:3000/cb", "[::1]"),
             ("https://example.com#frag", "example.com"),
+            ("https:///evil.example/", "evil.example"),
+            ("https:\\\\evil.example\\x", "evil.example"),
+            ("https://ev\til.exa\nmple/", "evil.example"),
         ] {
             assert_eq!(look(url).host, host, "{url}");
         }

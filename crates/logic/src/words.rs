@@ -21,6 +21,12 @@ pub fn doing(doing: &Doing) -> String {
         }
         Doing::Pinging => "ping".into(),
         Doing::SettingLogLevel => "logging/setLevel".into(),
+        Doing::Listing(method) => (*method).into(),
+        Doing::ReadingResource(uri) => format!("resources/read {uri}"),
+        Doing::GettingPrompt(name) => format!("prompts/get {name}"),
+        Doing::Subscribing(uri) => format!("resources/subscribe {uri}"),
+        Doing::Unsubscribing(uri) => format!("resources/unsubscribe {uri}"),
+        Doing::Completing(argument) => format!("completion/complete for {argument}"),
     }
 }
 

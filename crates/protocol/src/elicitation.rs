@@ -57,10 +57,22 @@ pub fn decode(params: &Value) -> Result<Elicitation, String> {
                 .and_then(Value::as_str)
                 .ok_or("it asks to open a URL but has no url")?;
             // "The url parameter MUST contain a valid URL": one the page can show and open.
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
+            let after_scheme = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
+            let Some(after_scheme) = after_scheme else {
                 return Err(format!(
                     "its url {url:?} is not an http(s) URL a browser tab can open"
                 ));
+            };
+            // Browsers skip extra slashes after the scheme: the host is what follows them.
+            let host = after_scheme
+                .trim_start_matches(['/', '\\'])
+                .split(['/', '\\', '?', '#'])
+                .next()
+                .unwrap_or("");
+            if host.rsplit('@').next().is_none_or(str::is_empty) {
+                return Err(format!("its url {url:?} names no host"));
             }
             let id = match params.get("elicitationId") {
                 None | Some(Value::Null) => None,
@@ -167,6 +179,10 @@ mod tests {
             (
                 json!({"mode": "url", "message": "x", "url": "javascript:alert(1)"}),
                 "its url \"javascript:alert(1)\" is not an http(s) URL a browser tab can open",
+            ),
+            (
+                json!({"mode": "url", "message": "x", "url": "https:///"}),
+                "its url \"https:///\" names no host",
             ),
             (
                 json!({"mode": "voice", "message": "x"}),

@@ -27,6 +27,15 @@ pub enum Doing {
     },
     Pinging,
     SettingLogLevel,
+    /// A list other than the tools': `resources/list`, `resources/templates/list`,
+    /// `prompts/list`.
+    Listing(&'static str),
+    ReadingResource(String),
+    GettingPrompt(String),
+    Subscribing(String),
+    Unsubscribing(String),
+    /// `completion/complete` for this argument.
+    Completing(String),
 }
 
 /// How something failed.

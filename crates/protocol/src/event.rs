@@ -4,7 +4,10 @@
 #![allow(deprecated)]
 
 use crate::error::{Error, Failure};
-use crate::model::{CallToolResult, CreateMessageRequestParams, Implementation, Tool};
+use crate::model::{
+    CallToolResult, CreateMessageRequestParams, Implementation, ResourceContents, Tool,
+};
+use crate::offer::{GotPrompt, PromptInfo, ResourceInfo, TemplateInfo};
 
 /// A tool call the app started; stays the same across retries and rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -120,6 +123,38 @@ pub enum Event {
     },
     /// The complete tool list (all pages).
     ToolsListed(Vec<Tool>),
+    /// The complete resource list (all pages); again whenever the server says it changed.
+    ResourcesListed(Vec<ResourceInfo>),
+    ResourceTemplatesListed(Vec<TemplateInfo>),
+    PromptsListed(Vec<PromptInfo>),
+    ResourceRead {
+        uri: String,
+        contents: Vec<ResourceContents>,
+    },
+    PromptGot {
+        name: String,
+        prompt: GotPrompt,
+    },
+    /// A subscription to a resource's updates started (`on`) or ended.
+    Subscribed {
+        uri: String,
+        on: bool,
+    },
+    /// A subscribed resource changed (`notifications/resources/updated`).
+    ResourceUpdated {
+        uri: String,
+    },
+    /// Suggestions for `argument` of `target` as it read `value`.
+    Completed {
+        target: crate::session::Target,
+        argument: String,
+        value: String,
+        values: Vec<String>,
+    },
+    /// A list, read, prompt, completion or subscription failed.
+    BrowseFailed {
+        error: Error,
+    },
     ToolCallFinished {
         call: CallId,
         result: CallToolResult,

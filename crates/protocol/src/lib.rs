@@ -18,6 +18,7 @@ pub mod legacy_sse;
 pub mod mrtr;
 pub mod negotiation;
 pub mod notification;
+pub mod offer;
 pub mod redact;
 pub mod revision;
 pub mod session;

@@ -804,6 +804,13 @@ fn a_form_elicitation_is_queued_and_a_malformed_one_is_refused_with_the_reason()
         sse_event(&json!({"jsonrpc": "2.0", "id": 7, "method": "elicitation/create", "params": {"mode": "url", "message": "go"}}))
             .as_bytes(),
     );
+    // 2025-11-25: a URL elicitation without its elicitationId is refused too.
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&json!({"jsonrpc": "2.0", "id": 8, "method": "elicitation/create", "params": {"mode": "url", "message": "go", "url": "https://x.example/"}}))
+            .as_bytes(),
+    );
     let (t, events) = drain(&mut s);
     let pending: Vec<_> = events
         .iter()
@@ -818,7 +825,8 @@ fn a_form_elicitation_is_queued_and_a_malformed_one_is_refused_with_the_reason()
     assert_eq!(
         replies,
         [
-            json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32602, "message": "Invalid elicitation request: it asks to open a URL but has no url"}})
+            json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32602, "message": "Invalid elicitation request: it asks to open a URL but has no url"}}),
+            json!({"jsonrpc": "2.0", "id": 8, "error": {"code": -32602, "message": "Invalid elicitation request: it asks to open a URL but has no elicitationId"}})
         ]
     );
     s.answer_elicitation(0, pending[0].input, &Answer::Decline)

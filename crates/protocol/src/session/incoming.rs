@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::ClientSession;
+use super::browse::Listing;
 use super::exchanges::Purpose;
 use super::requests::{Pending, PendingRpc};
 use crate::error::Failure;
@@ -185,6 +186,25 @@ impl ClientSession {
             },
             "notifications/tools/list_changed" => self.list_tools(),
             "notifications/elicitation/complete" => self.elicitation_completed(&params),
+            "notifications/resources/list_changed" => {
+                self.list(Listing::Resources(Vec::new()));
+                self.list(Listing::Templates(Vec::new()));
+            }
+            "notifications/prompts/list_changed" => self.list(Listing::Prompts(Vec::new())),
+            // S25 server/resources.mdx "Subscriptions": the resource changed; read it again to
+            // see how.
+            "notifications/resources/updated" => match params.get("uri").and_then(Value::as_str) {
+                Some(uri) => {
+                    self.log(LogLevel::Info, format!("The server says {uri} changed"));
+                    self.events.push_back(Event::ResourceUpdated {
+                        uri: uri.to_owned(),
+                    });
+                }
+                None => self.log(
+                    LogLevel::Warning,
+                    format!("Ignored a resource update that names no uri: {params}"),
+                ),
+            },
             other => self.log(LogLevel::Debug, format!("Notification {other}: {params}")),
         }
     }

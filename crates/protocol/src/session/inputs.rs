@@ -6,7 +6,7 @@
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::Value;
 
@@ -22,6 +22,8 @@ use crate::negotiation::Transport;
 
 /// How many server request ids the session remembers, to ignore replays after a resume.
 const REMEMBERED_REQUESTS: usize = 1024;
+/// How many opened URL elicitations the session listens for the completion of.
+const REMEMBERED_URLS: usize = 256;
 
 /// Where a request waiting for the person came from, so the answer goes back the same way.
 #[derive(Debug, Clone)]
@@ -90,7 +92,7 @@ pub(super) struct Inputs {
     /// The `elicitationId`s of URL elicitations the person accepted: a
     /// `notifications/elicitation/complete` naming another is ignored (S25
     /// client/elicitation.mdx, "Completion Notifications": clients MUST ignore unknown ids).
-    pub opened_urls: BTreeSet<String>,
+    pub opened_urls: VecDeque<String>,
 }
 
 impl ClientSession {
@@ -171,9 +173,9 @@ impl ClientSession {
     }
 
     /// Sends the person's answer to an elicitation: up to 2025-11-25 as the request's
-    /// result, at 2026-07-28 as the input's response — decline and cancel too, since an
-    /// elicitation has an action for each (S26 basic/patterns/mrtr.mdx: "Elicitation declines
-    /// use action"), so the call goes again either way.
+    /// result, at 2026-07-28 as the input's response — decline and cancel too: an
+    /// `ElicitResult` has an action for each (S26 client/elicitation.mdx "Response Actions"),
+    /// so the call goes again either way, where a rejected sampling input ends it.
     pub fn answer_elicitation(
         &mut self,
         now: u64,
@@ -187,9 +189,13 @@ impl ClientSession {
             _ => None,
         };
         let from = self.take_input(input, &Asks::Elicitation { url_id: None })?;
-        // The person agreed to open the page: its completion is now one to hear.
+        // The person agreed to open the page: its completion is now one to hear (a few hundred
+        // at most are remembered; the oldest are forgotten first, like replayed request ids).
         if let (Answer::Accept(_), Some(id)) = (answer, url_id) {
-            self.inputs.opened_urls.insert(id);
+            if self.inputs.opened_urls.len() >= REMEMBERED_URLS {
+                self.inputs.opened_urls.pop_front();
+            }
+            self.inputs.opened_urls.push_back(id);
         }
         match from {
             ServerInput::Request { id, .. } => {
@@ -220,7 +226,9 @@ impl ClientSession {
                 format!("Ignored an elicitation completion without an elicitationId: {params}"),
             );
         };
-        if self.inputs.opened_urls.remove(id) {
+        let known = self.inputs.opened_urls.iter().position(|o| o == id);
+        if let Some(at) = known {
+            self.inputs.opened_urls.remove(at);
             self.log(
                 LogLevel::Info,
                 format!(
@@ -339,8 +347,10 @@ impl ClientSession {
         }
     }
 
-    /// Every request waiting for the person goes (the session ended or expired).
+    /// Every request waiting for the person goes (the session ended or expired), and with it
+    /// any completion of a URL the person opened.
     pub(super) fn remove_all_inputs(&mut self, reason: Gone) {
+        self.inputs.opened_urls.clear();
         for (input, _) in std::mem::take(&mut self.inputs.waiting) {
             self.events.push_back(Event::InputGone {
                 input,
@@ -406,6 +416,16 @@ impl ClientSession {
                 }
             }
             "elicitation/create" => match elicitation::decode(&params) {
+                // S25 client/elicitation.mdx "URL Mode Elicitation Requests": up to
+                // 2025-11-25 a URL elicitation MUST carry its elicitationId (2026-07-28 drops it).
+                Ok(Elicitation {
+                    mode: Mode::Url { id: None, .. },
+                    ..
+                }) => self.refuse_malformed(
+                    &id,
+                    "elicitation",
+                    "it asks to open a URL but has no elicitationId",
+                ),
                 Ok(elicitation) => {
                     self.log_asked(
                         match elicitation.mode {

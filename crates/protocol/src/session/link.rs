@@ -13,7 +13,7 @@ use crate::event::{Closed, Event, Gone, LogLevel};
 use crate::http::HttpMethod;
 use crate::jsonrpc;
 use crate::legacy_sse;
-use crate::model::{Implementation, InitializeRequestParams, InitializeResult};
+use crate::model::{Implementation, InitializeRequestParams, InitializeResult, ServerCapabilities};
 use crate::negotiation::{self, Discovery, Transport};
 use crate::redact;
 use crate::revision::Revision;
@@ -35,6 +35,48 @@ pub(super) enum Phase {
     Closed,
 }
 
+/// What a server offers, from its capabilities (`initialize`'s, or `server/discover`'s).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Offers {
+    pub tools: bool,
+    pub logging: bool,
+    pub resources: bool,
+    /// `resources.subscribe`: updates of a resource can be subscribed to.
+    pub subscribe: bool,
+    pub prompts: bool,
+    pub completions: bool,
+}
+
+impl Offers {
+    fn of(capabilities: &ServerCapabilities) -> Self {
+        Offers {
+            tools: capabilities.tools.is_some(),
+            logging: capabilities.logging.is_some(),
+            resources: capabilities.resources.is_some(),
+            subscribe: capabilities
+                .resources
+                .as_ref()
+                .is_some_and(|r| r.subscribe == Some(true)),
+            prompts: capabilities.prompts.is_some(),
+            completions: capabilities.completions.is_some(),
+        }
+    }
+
+    /// From `server/discover`'s capabilities, read by hand (2026-07-28 has no logging
+    /// capability to honour: the level rides on each request).
+    fn discovered(capabilities: &Value) -> Self {
+        let has = |name: &str| capabilities.get(name).is_some_and(|c| !c.is_null());
+        Offers {
+            tools: has("tools"),
+            logging: false,
+            resources: has("resources"),
+            subscribe: false,
+            prompts: has("prompts"),
+            completions: has("completions"),
+        }
+    }
+}
+
 /// What the session knows of its link to the server.
 #[derive(Debug, Default)]
 pub(super) struct Link {
@@ -44,8 +86,8 @@ pub(super) struct Link {
     pub session_id: Option<String>,
     /// Where POSTs go on the HTTP+SSE transport (from its `endpoint` event).
     pub legacy_endpoint: Option<String>,
-    pub has_tools: bool,
-    pub has_logging: bool,
+    /// What the server declared it offers.
+    pub offers: Offers,
     /// The ways of connecting that failed, for the error when nothing works.
     pub tried: Vec<Error>,
     /// Connecting the way that worked last time ([`super::SessionConfig::known_transport`]).
@@ -134,9 +176,10 @@ impl ClientSession {
         if let Some(level) = self.config.log_level {
             self.change_log_level(level);
         }
-        if self.link.has_tools {
+        if self.link.offers.tools {
             self.list_tools();
         }
+        self.list_offers();
         self.schedule_ping();
     }
 
@@ -147,7 +190,7 @@ impl ClientSession {
         }
         let (server_info, instructions) = match discovery {
             Discovery::Modern(info) => {
-                self.link.has_tools = info.has_tools();
+                self.link.offers = Offers::discovered(&info.capabilities);
                 (info.server_info, info.instructions)
             }
             Discovery::ModernWithoutDiscovery => {
@@ -155,7 +198,7 @@ impl ClientSession {
                     LogLevel::Warning,
                     "The server speaks 2026-07-28 but does not implement server/discover; assuming it has tools.".into(),
                 );
-                self.link.has_tools = true;
+                self.link.offers.tools = true;
                 (None, None)
             }
             Discovery::Legacy(why) => {
@@ -222,8 +265,7 @@ impl ClientSession {
                 Failure::UnknownRevision(version),
             ));
         }
-        self.link.has_tools = init.capabilities.tools.is_some();
-        self.link.has_logging = init.capabilities.logging.is_some();
+        self.link.offers = Offers::of(&init.capabilities);
         self.link.protocol_version = Some(version.clone());
         self.log(
             LogLevel::Info,

@@ -15,12 +15,13 @@
 //! handshake, how the session ends), [`exchanges`] (HTTP exchanges and their bodies),
 //! [`requests`] (the client's JSON-RPC requests and their outcomes), [`incoming`] (what the
 //! server sends), [`inputs`] (server requests waiting for the person), [`calls`] (tool calls
-//! and multi-round-trip rounds), [`resume`] (broken streams picked up again), [`roots`] (the
+//! and multi-round-trip rounds), [`browse`] (resources, templates, prompts), [`resume`] (broken streams picked up again), [`roots`] (the
 //! roots the person shares), [`timers`] (resume delays, deadlines, the ping cadence).
 // rmcp marks its logging and roots types deprecated (SEP-2577); the session still sets a
 // server's log level and shares the person's roots.
 #![allow(deprecated)]
 
+mod browse;
 mod calls;
 mod exchanges;
 mod incoming;
@@ -40,6 +41,7 @@ use crate::model::{Implementation, LoggingLevel, Root};
 use crate::negotiation::Transport;
 use crate::revision::Revision;
 
+pub use browse::Target;
 pub use timers::{CALL_IDLE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, PING_EVERY_MS, REQUEST_TIMEOUT_MS};
 
 /// Who the client is and where the server lives.
@@ -171,6 +173,43 @@ impl ClientSession {
     pub fn set_log_level(&mut self, now: u64, level: LoggingLevel) {
         self.at(now);
         self.change_log_level(level);
+    }
+
+    /// Reads the resource at `uri`: [`Event::ResourceRead`] or [`Event::BrowseFailed`].
+    pub fn read_resource(&mut self, now: u64, uri: &str) {
+        self.at(now);
+        self.read(uri.to_owned());
+    }
+
+    /// Gets prompt `name` with `arguments`: [`Event::PromptGot`] or [`Event::BrowseFailed`].
+    pub fn get_prompt(
+        &mut self,
+        now: u64,
+        name: &str,
+        arguments: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.at(now);
+        self.get_prompt_of(name.to_owned(), arguments);
+    }
+
+    /// Asks for suggestions for `argument` of `target` as typed (`value`), the other
+    /// arguments given as `context`: [`Event::Completed`]; nothing when the server offers none.
+    pub fn complete_argument(
+        &mut self,
+        now: u64,
+        target: Target,
+        argument: &str,
+        value: &str,
+        context: serde_json::Map<String, serde_json::Value>,
+    ) {
+        self.at(now);
+        self.complete(target, argument.to_owned(), value.to_owned(), context);
+    }
+
+    /// Subscribes to the updates of the resource at `uri` (`on`), or stops.
+    pub fn subscribe_resource(&mut self, now: u64, uri: &str, on: bool) {
+        self.at(now);
+        self.subscribe(uri.to_owned(), on);
     }
 
     /// Ends the session: aborts open exchanges, fails what is pending, DELETEs the session.

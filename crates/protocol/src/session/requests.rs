@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::ClientSession;
+use super::browse::Browse;
 use super::exchanges::{ACCEPT_BOTH, Purpose};
 use super::link::Phase;
 use crate::error::{Doing, Error, Failure, Hint};
@@ -43,6 +44,8 @@ pub(super) enum Pending {
         /// 0 for the first send; n for the send carrying round n's answers.
         round: u32,
     },
+    /// Resources, templates and prompts: lists, a read, a prompt, a subscription.
+    Browse(Browse),
 }
 
 impl Pending {
@@ -58,6 +61,7 @@ impl Pending {
                 tool: related.tool.clone(),
                 round: *round,
             },
+            Pending::Browse(browse) => browse.doing(),
         }
     }
 }
@@ -156,7 +160,7 @@ impl ClientSession {
         // 2026-07-28 carries the level on every request instead.
         if self.link.transport != Transport::Stateless
             && self.link.phase == Phase::Ready
-            && self.link.has_logging
+            && self.link.offers.logging
         {
             self.send_rpc(
                 "logging/setLevel",
@@ -210,6 +214,7 @@ impl ClientSession {
                 arguments,
                 round,
             } => self.on_call_result(related, arguments, round, result),
+            Pending::Browse(browse) => self.on_browse_result(browse, result),
         }
     }
 
@@ -251,6 +256,13 @@ impl ClientSession {
                     call: related.call,
                     error,
                 });
+            }
+            Pending::Browse(_) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("{} failed: {}", rpc.method, Self::brief(&error.failure)),
+                );
+                self.events.push_back(Event::BrowseFailed { error });
             }
         }
     }

@@ -1,0 +1,314 @@
+//! Resources and prompts, in Chromium against `server-everything`: its documents listed and
+//! read as text, its templates filled in (with the server's suggestions) and read as text and
+//! as a binary, a subscription that hears the server's updates, and its prompts got with
+//! arguments — required ones checked, suggestions narrowed by the other arguments, and an
+//! embedded resource shown in a message.
+
+use std::time::Duration;
+
+use mcp_desk_e2e::{LogLine, Page, open_page};
+use mcp_desk_testkit::peers::{EverythingMode, ServerEverything, peers_dir};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn everything() -> (ServerEverything, Page) {
+    let server = ServerEverything::start(EverythingMode::StreamableHttp)
+        .await
+        .unwrap();
+    let page = open_page(&server.url(), "mock").await;
+    page.browser
+        .wait_for_testid("resource-item", WAIT)
+        .await
+        .unwrap();
+    (server, page)
+}
+
+/// The values of `attribute` of every element with `testid`, in page order.
+async fn all(page: &Page, testid: &str, attribute: &str) -> Value {
+    page.browser
+        .eval(&format!(
+            "return [...document.querySelectorAll('[data-testid={testid}]')].map(e => e.getAttribute('{attribute}'));"
+        ))
+        .await
+        .unwrap()
+}
+
+/// Types `text` into the input a CSS selector finds, key by key, as a person does.
+async fn type_into(page: &Page, selector: &str, text: &str) {
+    let input = page
+        .browser
+        .client()
+        .find(fantoccini::Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"));
+    input.send_keys(text).await.unwrap();
+}
+
+/// The text of each message of the prompt shown.
+async fn messages(page: &Page) -> Vec<String> {
+    let texts = page
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=prompt-message] .content')].map(e => e.textContent);")
+        .await
+        .unwrap();
+    serde_json::from_value(texts).unwrap()
+}
+
+/// Waits until the suggestions shown are exactly `values`.
+async fn wait_for_options(page: &Page, values: &[&str]) {
+    let script = "return [...document.querySelectorAll('[data-testid=completion-option]')].map(e => e.textContent);";
+    if let Err(seen) = page.wait_for_script(script, &json!(values)).await {
+        panic!("suggestions {seen}, not {values:?}");
+    }
+}
+
+/// Waits until the resource shown is `uri`, and returns the text of its items.
+async fn wait_for_contents(page: &Page, uri: &str) -> Vec<(String, String)> {
+    page.browser
+        .wait_for_attribute("resource-content", "data-uri", uri, WAIT)
+        .await
+        .unwrap();
+    let items = page
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=resource-content-item] .content')].map(e => [e.dataset.kind, e.textContent]);")
+        .await
+        .unwrap();
+    serde_json::from_value(items).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_and_templates_are_read_as_text_and_as_binary_and_updates_are_heard() {
+    let (_server, page) = everything().await;
+    let b = &page.browser;
+    // Every document the server ships is listed.
+    let docs = peers_dir().join("node_modules/@modelcontextprotocol/server-everything/dist/docs");
+    let mut names: Vec<String> = std::fs::read_dir(&docs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut listed: Vec<String> =
+        serde_json::from_value(all(&page, "resource-item", "data-uri").await).unwrap();
+    listed.sort();
+    let expected: Vec<String> = names
+        .iter()
+        .map(|n| format!("demo://resource/static/document/{n}"))
+        .collect();
+    assert_eq!(listed, expected);
+
+    // A document is read as the text it is.
+    let features = "demo://resource/static/document/features.md";
+    page.click_css(&format!(
+        r#"[data-testid="resource-item"][data-uri="{features}"] button.link"#
+    ))
+    .await;
+    let text = std::fs::read_to_string(docs.join("features.md")).unwrap();
+    assert_eq!(
+        wait_for_contents(&page, features).await,
+        [("text".to_owned(), text)]
+    );
+
+    // A template: the variable filled in, with the server's suggestion, then read.
+    assert_eq!(
+        all(&page, "resource-template-item", "data-uri-template").await,
+        json!([
+            "demo://resource/dynamic/text/{resourceId}",
+            "demo://resource/dynamic/blob/{resourceId}"
+        ])
+    );
+    page.click_css(r#"[data-testid="resource-template-item"][data-uri-template="demo://resource/dynamic/text/{resourceId}"] button"#)
+        .await;
+    type_into(
+        &page,
+        r#"[data-testid="resource-template-var"][data-name="resourceId"]"#,
+        "3",
+    )
+    .await;
+    wait_for_options(&page, &["3"]).await;
+    b.click("resource-read").await.unwrap();
+    let items = wait_for_contents(&page, "demo://resource/dynamic/text/3").await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].0, "text");
+    assert!(
+        items[0]
+            .1
+            .starts_with("Resource 3: This is a plaintext resource created at "),
+        "{items:?}"
+    );
+
+    // A blob: its size, its text, and a download — never rendered.
+    page.click_css(r#"[data-testid="resource-template-item"][data-uri-template="demo://resource/dynamic/blob/{resourceId}"] button"#)
+        .await;
+    type_into(
+        &page,
+        r#"[data-testid="resource-template-var"][data-name="resourceId"]"#,
+        "4",
+    )
+    .await;
+    b.click("resource-read").await.unwrap();
+    let items = wait_for_contents(&page, "demo://resource/dynamic/blob/4").await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].0, "binary");
+    assert!(
+        items[0]
+            .1
+            .contains("Resource 4: This is a base64 blob created at "),
+        "{items:?}"
+    );
+    let download = b
+        .eval(
+            "return document.querySelector('[data-testid=content-download]').getAttribute('href');",
+        )
+        .await
+        .unwrap();
+    assert!(
+        download
+            .as_str()
+            .unwrap()
+            .starts_with("data:application/octet-stream;base64,"),
+        "{download}"
+    );
+
+    // Subscribed, the server's updates are heard and counted.
+    page.click_css(&format!(
+        r#"[data-testid="resource-item"][data-uri="{features}"] [data-testid="resource-subscribe"]"#
+    ))
+    .await;
+    let pressed = format!(
+        r#"return document.querySelector('[data-testid="resource-item"][data-uri="{features}"] [data-testid="resource-subscribe"]').getAttribute('aria-pressed');"#
+    );
+    page.wait_for_script(&pressed, &json!("true"))
+        .await
+        .unwrap();
+    page.call_tool("toggle-subscriber-updates", &json!({}))
+        .await;
+    page.wait_for_outcome("ok").await;
+    page.wait_for_log_lines(
+        "client",
+        LogLine::Exact(&format!("The server says {features} changed")),
+        1,
+    )
+    .await;
+    let updates = format!(
+        r#"return document.querySelector('[data-testid="resource-item"][data-uri="{features}"] [data-testid="resource-updates"]')?.textContent ?? null;"#
+    );
+    page.wait_for_script(&updates, &json!("1 update(s)"))
+        .await
+        .unwrap();
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompts_are_got_with_their_arguments_and_the_servers_suggestions() {
+    let (_server, page) = everything().await;
+    let b = &page.browser;
+    b.wait_for_testid("prompt-item", WAIT).await.unwrap();
+    assert_eq!(
+        all(&page, "prompt-item", "data-name").await,
+        json!([
+            "simple-prompt",
+            "args-prompt",
+            "completable-prompt",
+            "resource-prompt"
+        ])
+    );
+
+    // A required argument left empty is named before anything is sent.
+    page.click_css(r#"[data-testid="prompt-item"][data-name="args-prompt"] button"#)
+        .await;
+    assert_eq!(
+        all(&page, "prompt-arg", "data-name").await,
+        json!(["city", "state"])
+    );
+    b.click("prompt-get").await.unwrap();
+    b.wait_for_exact(
+        "prompt-error",
+        "Fill in city first: the prompt needs it.",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="city"]"#,
+        "Oslo",
+    )
+    .await;
+    b.click("prompt-get").await.unwrap();
+    b.wait_for_attribute("prompt-result", "data-name", "args-prompt", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        b.eval("return [...document.querySelectorAll('[data-testid=prompt-message]')].map(e => [e.dataset.role, e.querySelector('.content').textContent]);")
+            .await
+            .unwrap(),
+        json!([["user", "What's weather in Oslo?"]])
+    );
+    page.wait_until_gone("prompt-error").await;
+
+    // Suggestions as the person types; the second narrowed by the first.
+    page.click_css(r#"[data-testid="prompt-item"][data-name="completable-prompt"] button"#)
+        .await;
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="department"]"#,
+        "En",
+    )
+    .await;
+    wait_for_options(&page, &["Engineering"]).await;
+    b.click("completion-option").await.unwrap();
+    assert_eq!(
+        b.eval(r#"return document.querySelector('[data-testid="prompt-arg"][data-name="department"]').value;"#)
+            .await
+            .unwrap(),
+        json!("Engineering")
+    );
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="name"]"#,
+        "A",
+    )
+    .await;
+    wait_for_options(&page, &["Alice"]).await;
+    b.click("completion-option").await.unwrap();
+    b.click("prompt-get").await.unwrap();
+    b.wait_for_attribute("prompt-result", "data-name", "completable-prompt", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        messages(&page).await,
+        ["Please promote Alice to the head of the Engineering team."]
+    );
+
+    // A message that embeds a resource shows the resource's contents.
+    page.click_css(r#"[data-testid="prompt-item"][data-name="resource-prompt"] button"#)
+        .await;
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="resourceType"]"#,
+        "Text",
+    )
+    .await;
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="resourceId"]"#,
+        "2",
+    )
+    .await;
+    b.click("prompt-get").await.unwrap();
+    b.wait_for_attribute("prompt-result", "data-name", "resource-prompt", WAIT)
+        .await
+        .unwrap();
+    let shown = messages(&page).await;
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert_eq!(
+        shown[0],
+        "This prompt includes the Text resource with id: 2. Please analyze the following resource:"
+    );
+    assert!(
+        shown[1].starts_with("Resource 2: This is a plaintext resource created at "),
+        "{shown:?}"
+    );
+    page.close().await;
+}
