@@ -5,7 +5,8 @@
 //! for it).
 
 use leptos::prelude::*;
-use mcp_desk_logic::{content, cors_doctor, words};
+use mcp_desk_logic::{content, cors_doctor, schema_check, words};
+use mcp_desk_protocol::model::ContentBlock;
 use mcp_desk_protocol::session::Target;
 use mcp_desk_protocol::{
     CallId, Doing, Error, Event, Hint, InputId, PendingElicitation, PendingSampling,
@@ -87,6 +88,10 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                     title: t.title.clone(),
                     description: t.description.as_ref().map(|d| d.to_string()),
                     input_schema: serde_json::Value::Object((*t.input_schema).clone()),
+                    output_schema: t
+                        .output_schema
+                        .as_ref()
+                        .map(|o| serde_json::Value::Object((**o).clone())),
                 })
                 .collect();
             panel.tools.set(views);
@@ -184,7 +189,45 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
             } else {
                 Outcome::Ok
             };
-            finish_call(panel, call, text, outcome);
+            let tool = called_tool(panel, call);
+            // Text and resource links are in the text; images, audio and embedded resources
+            // are shown as they are.
+            let media = result
+                .content
+                .iter()
+                .filter(|block| {
+                    !matches!(block, ContentBlock::Text(_) | ContentBlock::ResourceLink(_))
+                })
+                .map(content::block_shown)
+                .collect();
+            // S25 server/tools.mdx "Output Schema": structured results are checked against it.
+            let schema = panel.tools.with_untracked(|tools| {
+                tools
+                    .iter()
+                    .find(|t| t.name == tool)
+                    .and_then(|t| t.output_schema.clone())
+            });
+            let structured = result.structured_content.as_ref().map(|value| {
+                let problem = schema
+                    .as_ref()
+                    .and_then(|schema| schema_check::check(schema, value).err());
+                (
+                    serde_json::to_string_pretty(value).unwrap_or_default(),
+                    problem,
+                )
+            });
+            panel.running_call.update(|r| {
+                if r.as_ref().is_some_and(|r| r.call == call) {
+                    *r = None;
+                }
+            });
+            panel.tool_outcome.set(Some(ToolOutcome {
+                tool,
+                text,
+                outcome,
+                media,
+                structured,
+            }));
         }
         Event::ToolCallFailed { call, error } if error.hint == Some(Hint::WantsBackChannel) => {
             return Applied::WantsBackChannel { call, error };
@@ -253,17 +296,22 @@ pub fn call_failed(panel: &ServerPanel, call: CallId, error: &Error) {
 
 /// Shows a call's outcome, and clears the running call if it is `call`.
 fn finish_call(panel: &ServerPanel, call: CallId, text: String, outcome: Outcome) {
-    let running = panel.running_call.get_untracked();
-    let tool = match running {
-        Some(r) if r.call == call => {
-            panel.running_call.set(None);
-            r.tool
-        }
+    let tool = called_tool(panel, call);
+    if panel
+        .running_call
+        .with_untracked(|r| r.as_ref().is_some_and(|r| r.call == call))
+    {
+        panel.running_call.set(None);
+    }
+    panel
+        .tool_outcome
+        .set(Some(ToolOutcome::plain(tool, text, outcome)));
+}
+
+/// The tool call `call` is of: the running one, else the one picked.
+fn called_tool(panel: &ServerPanel, call: CallId) -> String {
+    match panel.running_call.get_untracked() {
+        Some(r) if r.call == call => r.tool,
         _ => panel.selected_tool.get_untracked().unwrap_or_default(),
-    };
-    panel.tool_outcome.set(Some(ToolOutcome {
-        tool,
-        text,
-        outcome,
-    }));
+    }
 }

@@ -82,6 +82,22 @@ pub struct ToolView {
     pub title: Option<String>,
     pub description: Option<String>,
     pub input_schema: Value,
+    /// What its `structuredContent` must fit, if it says.
+    pub output_schema: Option<Value>,
+}
+
+/// The picked tool's arguments as a form beside the JSON text, the two kept in step.
+#[derive(Clone)]
+pub struct ToolForm {
+    pub form: Form,
+    /// Properties the form cannot show: they are edited in the JSON.
+    pub json_only: Vec<String>,
+    /// One entry per field of the form.
+    pub entries: Vec<RwSignal<Entry>>,
+    /// A field whose entry cannot go into the JSON (or whose JSON it cannot show), and why.
+    pub errors: RwSignal<Vec<(String, String)>>,
+    /// Owns the signals above: they go when the form does.
+    pub owner: Owner,
 }
 
 /// How a tool call ended.
@@ -114,6 +130,24 @@ pub struct ToolOutcome {
     pub tool: String,
     pub text: String,
     pub outcome: Outcome,
+    /// The result's images, audio and embedded resources, shown as they are.
+    pub media: Vec<Shown>,
+    /// Its `structuredContent`, pretty-printed, and what is wrong with it against the tool's
+    /// `outputSchema` (`None`: it fits, or the tool declares none).
+    pub structured: Option<(String, Option<String>)>,
+}
+
+impl ToolOutcome {
+    /// A call that ended without a result worth more than its words.
+    pub fn plain(tool: String, text: String, outcome: Outcome) -> Self {
+        Self {
+            tool,
+            text,
+            outcome,
+            media: Vec::new(),
+            structured: None,
+        }
+    }
 }
 
 /// A running tool call.
@@ -246,6 +280,8 @@ pub struct ServerPanel {
     pub tools: RwSignal<Vec<ToolView>>,
     pub selected_tool: RwSignal<Option<String>>,
     pub tool_args: RwSignal<String>,
+    /// The picked tool's arguments as a form, when its schema gives one.
+    pub tool_form: RwSignal<Option<ToolForm>>,
     pub running_call: RwSignal<Option<RunningCall>>,
     pub progress: RwSignal<Option<Progress>>,
     pub tool_outcome: RwSignal<Option<ToolOutcome>>,
@@ -276,6 +312,7 @@ impl ServerPanel {
             tools: RwSignal::new(Vec::new()),
             selected_tool: RwSignal::new(None),
             tool_args: RwSignal::new("{}".into()),
+            tool_form: RwSignal::new(None),
             running_call: RwSignal::new(None),
             progress: RwSignal::new(None),
             tool_outcome: RwSignal::new(None),

@@ -128,11 +128,11 @@ impl Controller {
             .push_log(LogLevel::Error, LogSource::Client, text.clone());
         if let Some(panel) = self.state.panel_of(server) {
             panel.notice.set(None);
-            panel.tool_outcome.set(Some(ToolOutcome {
-                tool: tool.to_owned(),
-                text: format!("error: {text}"),
-                outcome: Outcome::Error,
-            }));
+            panel.tool_outcome.set(Some(ToolOutcome::plain(
+                tool.to_owned(),
+                format!("error: {text}"),
+                Outcome::Error,
+            )));
         }
     }
 }

@@ -2,7 +2,8 @@
 //! generate, stop, approve, reject, save a rule …) and every event of a connection is carried
 //! out here, on the connections and the page state. UI components call these methods and
 //! nothing lower; connections hand their events here. One file per concern:
-//! [`servers`] (tabs, connections, tool calls), [`browse`] (resources, templates, prompts,
+//! [`servers`] (tabs, connections, tool calls), [`tool_form`] (a tool's arguments as a form in
+//! step with the JSON), [`browse`] (resources, templates, prompts,
 //! completions), [`back_channel`] (a 2025-style tool's call
 //! carried over to 2025-11-25), [`bridge`] (connecting once a stdio server's bridge answers),
 //! [`doctor`] (why a server could not be reached), [`review`] (the review desk: requests, model
@@ -18,6 +19,7 @@ mod review;
 mod roots;
 mod servers;
 mod settings;
+mod tool_form;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

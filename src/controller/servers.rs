@@ -207,15 +207,19 @@ impl Controller {
     /// Picks a tool and fills its arguments with what its input schema suggests.
     pub fn select_tool(&self, name: &str) {
         let panel = self.state.panel_untracked();
-        let prefilled = panel.tools.with_untracked(|tools| {
+        let schema = panel.tools.with_untracked(|tools| {
             tools
                 .iter()
                 .find(|t| t.name == name)
-                .map(|t| arguments::prefill(&t.input_schema))
+                .map(|t| t.input_schema.clone())
         });
         panel.selected_tool.set(Some(name.to_owned()));
-        if let Some(prefilled) = prefilled {
-            panel.tool_args.set(prefilled);
+        match schema {
+            Some(schema) => {
+                panel.tool_args.set(arguments::prefill(&schema));
+                self.build_tool_form(&panel, &schema);
+            }
+            None => panel.tool_form.set(None),
         }
     }
 
@@ -223,11 +227,11 @@ impl Controller {
     pub fn call_tool(&self) {
         let panel = self.state.panel_untracked();
         let fail = |text: String| {
-            panel.tool_outcome.set(Some(ToolOutcome {
-                tool: panel.selected_tool.get_untracked().unwrap_or_default(),
-                text: format!("error: {text}"),
-                outcome: Outcome::Error,
-            }))
+            panel.tool_outcome.set(Some(ToolOutcome::plain(
+                panel.selected_tool.get_untracked().unwrap_or_default(),
+                format!("error: {text}"),
+                Outcome::Error,
+            )))
         };
         let Some(tool) = panel.selected_tool.get_untracked() else {
             return fail("Pick a tool first.".into());

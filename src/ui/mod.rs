@@ -9,6 +9,7 @@ mod connect;
 mod cors_doctor;
 mod dialog_keys;
 mod elicitation_dialog;
+mod form_field;
 mod log;
 mod prompts;
 mod provider_settings;

@@ -1,9 +1,21 @@
-//! The tool list, the arguments box, the call button and the last result.
+//! The tool list, the arguments as a form (when the schema gives one) in step with the JSON
+//! box, the call button and the last result: its text, its
+//! images, audio and embedded resources, and its structured content checked against the tool's
+//! output schema.
 
 use leptos::prelude::*;
 
+use super::form_field::{self, FieldIds};
+use super::shown::shown_view;
 use crate::controller::Controller;
 use crate::state::{AppState, Outcome, ToolView};
+
+/// How the tool form's fields are named for tests (`../shared/ui-contract.md`).
+const TOOL_FIELDS: FieldIds = FieldIds {
+    field: "tool-form-field",
+    error: "tool-form-error",
+    prefix: "tool-arg",
+};
 
 #[component]
 pub fn ToolsPanel() -> impl IntoView {
@@ -63,6 +75,36 @@ pub fn ToolsPanel() -> impl IntoView {
             }
         })
     };
+    let form = {
+        let controller = controller.clone();
+        move || {
+            let tool_form = state.panel().tool_form.get()?;
+            let fields = tool_form
+                .form
+                .fields
+                .iter()
+                .cloned()
+                .zip(tool_form.entries.iter().copied())
+                .enumerate()
+                .map(|(i, (field, entry))| {
+                    let controller = controller.clone();
+                    let edited = Callback::new(move |()| controller.tool_field_edited(i));
+                    form_field::field_view(
+                        field,
+                        entry,
+                        tool_form.errors,
+                        TOOL_FIELDS,
+                        Some(edited),
+                    )
+                })
+                .collect_view();
+            let json_only = (!tool_form.json_only.is_empty()).then(|| {
+                view! { <p class="hint">{format!("Edit these in the JSON below: {}.", tool_form.json_only.join(", "))}</p> }
+            });
+            Some(view! { <div class="tool-form" data-testid="tool-form">{fields}{json_only}</div> })
+        }
+    };
+    let json_edited = controller.clone();
     view! {
         <section class="panel" aria-labelledby="tools-heading">
             <h2 id="tools-heading">"Tools"</h2>
@@ -72,6 +114,7 @@ pub fn ToolsPanel() -> impl IntoView {
             <Show when=move || state.panel().tools.with(Vec::is_empty)>
                 <p class="hint">"Connect to a server to see its tools."</p>
             </Show>
+            {form}
             <label for="tool-args">
                 {move || match state.panel().selected_tool.get() {
                     Some(tool) => format!("Arguments for {tool} (JSON)"),
@@ -84,7 +127,10 @@ pub fn ToolsPanel() -> impl IntoView {
                 rows="6"
                 spellcheck="false"
                 prop:value=move || state.panel().tool_args.get()
-                on:input=move |ev| state.panel_untracked().tool_args.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    state.panel_untracked().tool_args.set(event_target_value(&ev));
+                    json_edited.tool_json_edited();
+                }
             ></textarea>
             <button
                 type="button"
@@ -106,6 +152,22 @@ pub fn ToolsPanel() -> impl IntoView {
             >
                 {move || state.panel().tool_outcome.get().map(|o| o.text).unwrap_or_default()}
             </pre>
+            {move || state.panel().tool_outcome.get().map(|o| {
+                let items = o.media.len().to_string();
+                view! {
+                <div data-testid="tool-result-media" data-items=items>
+                    {o.media.into_iter().map(shown_view).collect_view()}
+                </div>
+                {o.structured.map(|(json, problem)| {
+                    let valid = problem.is_none().to_string();
+                    view! {
+                    <div data-testid="tool-structured" data-valid=valid>
+                        <h4>"Structured content"</h4>
+                        <pre class="content">{json}</pre>
+                        {problem.map(|p| view! { <p class="status bad" data-testid="tool-structured-error">{format!("It does not fit the tool's output schema: {p}.")}</p> })}
+                    </div>
+                }})}
+            }})}
         </section>
     }
 }

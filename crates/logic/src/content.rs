@@ -20,7 +20,14 @@ pub fn content_block_text(block: &ContentBlock) -> String {
         ContentBlock::Audio(a) => {
             format!("[audio, {}, {} bytes base64]", a.mime_type, a.data.len())
         }
-        ContentBlock::Resource(_) => "[embedded resource]".into(),
+        ContentBlock::Resource(r) => {
+            let uri = match &r.resource {
+                ResourceContents::TextResourceContents { uri, .. }
+                | ResourceContents::BlobResourceContents { uri, .. } => uri.as_str(),
+                _ => "",
+            };
+            format!("[embedded resource: {uri}]")
+        }
         ContentBlock::ResourceLink(r) => format!("[resource link: {}]", r.uri),
         _ => "[content of a type this page does not show yet]".into(),
     }

@@ -21,6 +21,7 @@ pub mod edits;
 pub mod providers;
 pub mod roots;
 pub mod rules;
+pub mod schema_check;
 pub mod schema_form;
 pub mod server_key;
 pub mod server_url;

@@ -128,6 +128,31 @@ impl Form {
         Ok(Form { fields })
     }
 
+    /// A tool's arguments as a form (its `inputSchema`, JSON Schema 2020-12 kept as sent): the
+    /// properties a form can ask for, and the names of those it cannot (nested objects, lists
+    /// of anything but options, several types, `$ref`s), which stay in the JSON text.
+    pub fn of_tool(schema: &Value) -> (Form, Vec<String>) {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut fields = Vec::new();
+        let mut json_only = Vec::new();
+        for (name, property) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            match field(name, property, required.contains(&name.as_str())) {
+                Ok(field) if property.get("$ref").is_none() => fields.push(field),
+                _ => json_only.push(name.clone()),
+            }
+        }
+        (Form { fields }, json_only)
+    }
+
     /// Checks what was entered (one entry per field, in order): the answer's content, or the
     /// error of each field that is wrong, by field name.
     pub fn check(&self, entries: &[Entry]) -> Result<Map<String, Value>, Vec<(String, String)>> {
@@ -176,6 +201,28 @@ impl Field {
                     .unwrap_or_default(),
             ),
         }
+    }
+
+    /// What the field shows for `value` as arguments hold it (`None`: not given), or `None`
+    /// when it cannot show it (a number where text belongs, say).
+    pub fn entry_of(&self, value: Option<&Value>) -> Option<Entry> {
+        Some(match (&self.kind, value) {
+            (Kind::Text { .. } | Kind::Number { .. }, None) => Entry::Text(String::new()),
+            (Kind::Text { .. }, Some(Value::String(s))) => Entry::Text(s.clone()),
+            (Kind::Number { .. }, Some(Value::Number(n))) => Entry::Text(n.to_string()),
+            (Kind::Boolean, None) => Entry::Boolean(false),
+            (Kind::Boolean, Some(Value::Bool(b))) => Entry::Boolean(*b),
+            (Kind::Choice(_), None) => Entry::Choice(String::new()),
+            (Kind::Choice(_), Some(Value::String(s))) => Entry::Choice(s.clone()),
+            (Kind::Choices { .. }, None) => Entry::Choices(Vec::new()),
+            (Kind::Choices { .. }, Some(Value::Array(items))) => Entry::Choices(
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        })
     }
 
     /// The value to send for `entry` (`None`: left out, as an empty optional field is), or
@@ -694,6 +741,48 @@ mod tests {
         ] {
             assert_eq!(is_date_time(text), ok, "{text}");
         }
+    }
+
+    #[test]
+    fn a_tools_schema_gives_the_fields_it_can_and_leaves_the_rest_to_the_json() {
+        let schema = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {
+                "message": {"type": "string"},
+                "count": {"type": "integer", "minimum": 1},
+                "options": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "maybe": {"type": ["string", "null"]},
+                "shape": {"$ref": "#/$defs/shape"}
+            }, "required": ["message"], "additionalProperties": false,
+            "$defs": {"shape": {"type": "string"}}});
+        let (form, json_only) = Form::of_tool(&schema);
+        let names: Vec<&str> = form.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["count", "message"]);
+        assert_eq!(json_only, ["maybe", "options", "shape", "tags"]);
+        let count = &form.fields[0];
+        assert_eq!(
+            count.entry_of(Some(&json!(3))),
+            Some(Entry::Text("3".into()))
+        );
+        assert_eq!(count.entry_of(None), Some(Entry::Text(String::new())));
+        assert_eq!(count.entry_of(Some(&json!("three"))), None);
+        let choices = Field {
+            name: "c".into(),
+            label: "c".into(),
+            description: None,
+            required: false,
+            kind: Kind::Choices {
+                options: Vec::new(),
+                min_items: None,
+                max_items: None,
+            },
+            default: None,
+        };
+        assert_eq!(
+            choices.entry_of(Some(&json!(["a", "b"]))),
+            Some(Entry::Choices(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(choices.entry_of(Some(&json!([1]))), None);
     }
 
     #[test]
