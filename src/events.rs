@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use mcp_desk_logic::{content, cors_doctor, schema_check, words};
+use mcp_desk_protocol::elicitation;
 use mcp_desk_protocol::model::ContentBlock;
 use mcp_desk_protocol::session::Target;
 use mcp_desk_protocol::{
@@ -38,6 +39,11 @@ pub enum Applied {
     },
     /// The server's tools were listed (a call waiting for the connection can go now).
     ToolsListed,
+    /// A call needs the person to open pages first (-32042): they join the queue.
+    UrlElicitationRequired {
+        tool: String,
+        error: Error,
+    },
     /// The resource on show changed: it is read again.
     ReadAgain(String),
     /// Connecting failed (shown): the controller looks into why.
@@ -231,6 +237,20 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
         }
         Event::ToolCallFailed { call, error } if error.hint == Some(Hint::WantsBackChannel) => {
             return Applied::WantsBackChannel { call, error };
+        }
+        Event::ToolCallFailed { call, error }
+            if error
+                .rpc()
+                .is_some_and(|e| e.code.0 == elicitation::URL_ELICITATION_REQUIRED) =>
+        {
+            let tool = called_tool(panel, call);
+            finish_call(
+                panel,
+                call,
+                format!("error: {}", words::url_elicitation_required(&tool)),
+                Outcome::Error,
+            );
+            return Applied::UrlElicitationRequired { tool, error };
         }
         Event::ToolCallFailed { call, error } => {
             call_failed(panel, call, &error);

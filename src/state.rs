@@ -391,6 +391,9 @@ pub struct QueuedElicitation {
     pub field_errors: RwSignal<Vec<(String, String)>>,
     /// Why the answer did not go (fields to fix, a server no longer waiting).
     pub error: RwSignal<Option<String>>,
+    /// It came in a call's -32042 error, not as a request: no answer goes back; opening the
+    /// page (then calling again) is the point.
+    pub from_error: bool,
     /// Owns the signals above; they go with the last copy of the request.
     pub owner: Owner,
 }

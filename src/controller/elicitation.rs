@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use mcp_desk_logic::audit::AuditKind;
 use mcp_desk_logic::schema_form::{Entry, Form};
 use mcp_desk_logic::words;
-use mcp_desk_protocol::elicitation::{Answer, Mode};
+use mcp_desk_protocol::elicitation::{self, Answer, Mode};
 use mcp_desk_protocol::redact;
-use mcp_desk_protocol::{LogLevel, LogSource, PendingElicitation};
+use mcp_desk_protocol::{Error, InputId, LogLevel, LogSource, PendingElicitation};
 use serde_json::{Value, json};
 
 use super::Controller;
@@ -69,9 +69,64 @@ impl Controller {
             elicitation,
             field_errors: RwSignal::new(Vec::new()),
             error: RwSignal::new(None),
+            from_error: false,
             owner: owner.clone(),
         });
         state.queue.update(|q| q.push(Queued::Elicitation(item)));
+    }
+
+    /// A call of `tool` was refused until the person opens pages (-32042): each joins the
+    /// queue as a URL question of its own; nothing goes back to the server but the call, when
+    /// the person makes it again.
+    pub(super) fn urls_required(
+        &self,
+        server: ServerId,
+        endpoint: &str,
+        tool: &str,
+        error: &Error,
+    ) {
+        let state = self.state;
+        let (usable, refused) = elicitation::required_by(error.rpc().and_then(|e| e.data.as_ref()));
+        for why in refused {
+            state.push_log(
+                LogLevel::Warning,
+                LogSource::Client,
+                format!("Left out an elicitation of {tool}'s -32042 error: {why}"),
+            );
+        }
+        let server_shown = redact::url(endpoint);
+        let name = state
+            .panel_of(server)
+            .and_then(|p| p.server_name.get_untracked())
+            .unwrap_or_else(|| server_shown.clone());
+        for elicitation in usable {
+            let key = RequestKey {
+                server,
+                connection: u32::MAX,
+                input: InputId(self.live.local_inputs.get()),
+            };
+            self.live.local_inputs.set(key.input.0 + 1);
+            state.record(
+                &server_shown,
+                AuditKind::Request,
+                json!({"tool": tool, "elicitation": recorded(&elicitation.mode), "message": elicitation.message, "from_error": -32042}),
+            );
+            let owner = self.child_owner();
+            let item = owner.with(|| QueuedElicitation {
+                key,
+                server: name.clone(),
+                server_shown: server_shown.clone(),
+                tool: Some(tool.to_owned()),
+                elicitation,
+                form: None,
+                entries: StoredValue::new(Vec::new()),
+                field_errors: RwSignal::new(Vec::new()),
+                error: RwSignal::new(None),
+                from_error: true,
+                owner: owner.clone(),
+            });
+            state.queue.update(|q| q.push(Queued::Elicitation(item)));
+        }
     }
 
     /// The person accepts: a form's answer goes once it fits the schema; a URL's acceptance is
@@ -149,6 +204,22 @@ impl Controller {
     fn answer_elicitation(&self, item: &QueuedElicitation, answer: Answer) {
         let state = self.state;
         let key = item.key;
+        let kind = match answer {
+            Answer::Accept(_) => AuditKind::Answer,
+            Answer::Decline => AuditKind::Rejection,
+            Answer::Cancel => AuditKind::Cancelled,
+        };
+        if item.from_error {
+            // Nobody waits for an answer: the person's choice is recorded, and the call is
+            // theirs to make again.
+            state.record(
+                &item.server_shown,
+                kind,
+                json!({"action": answer.action(), "from_error": -32042}),
+            );
+            state.take_request(key);
+            return;
+        }
         let Some(connection) = self.waiting_connection(key) else {
             let why = "The server no longer waits for this question (it was cancelled, its tool call ended, or the connection closed); it left the queue.".to_owned();
             state.record(
@@ -164,11 +235,6 @@ impl Controller {
         {
             return item.error.set(Some(words::answer_error(&e)));
         }
-        let kind = match answer {
-            Answer::Accept(_) => AuditKind::Answer,
-            Answer::Decline => AuditKind::Rejection,
-            Answer::Cancel => AuditKind::Cancelled,
-        };
         // What the person typed stays out of the trail (kept on the device and exported): a
         // server may ask for what it should not (a password, in the TypeScript SDK's example).
         let fields: Vec<&String> = match &answer {

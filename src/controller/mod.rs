@@ -45,6 +45,9 @@ struct Live {
     /// The next tab's id: ids only go up, so a closed tab's requests can never be taken for a
     /// new tab's.
     next_server: Cell<u32>,
+    /// The next id for a question the page queues itself (a -32042 error's URL elicitations,
+    /// keyed under connection `u32::MAX`, which no connection reaches).
+    local_inputs: Cell<u64>,
 }
 
 /// One open tab's live parts.
@@ -155,6 +158,9 @@ impl Controller {
             }
             Applied::ToolsListed => self.tools_listed(server),
             Applied::ReadAgain(uri) => self.read_resource(server, uri),
+            Applied::UrlElicitationRequired { tool, error } => {
+                self.urls_required(server, endpoint, &tool, &error)
+            }
             Applied::ConnectFailed(error) => {
                 self.drop_call_again(server);
                 self.diagnose(server, endpoint, &error)

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use super::Controller;
 use crate::connection::Connection;
-use crate::state::{ConnectionStatus, Outcome, RunningCall, ServerId, ServerPanel, ToolOutcome};
+use crate::state::{
+    ConnectionStatus, Outcome, Queued, RequestKey, RunningCall, ServerId, ServerPanel, ToolOutcome,
+};
 
 impl Controller {
     /// Opens the tabs the start-up URL names (the first in the tab the page starts with, each
@@ -85,6 +87,18 @@ impl Controller {
     /// notice); the last tab is emptied instead of closed.
     pub fn close_server(&self, id: ServerId) {
         self.disconnect_server(id);
+        // Pages a -32042 error asked the person to open go with the tab (no session holds them).
+        let local: Vec<RequestKey> = self.state.queue.with_untracked(|q| {
+            q.iter()
+                .filter(
+                    |i| matches!(i, Queued::Elicitation(e) if e.from_error && e.key.server == id),
+                )
+                .map(Queued::key)
+                .collect()
+        });
+        for key in local {
+            self.state.take_request(key);
+        }
         let last = self.state.servers.with_untracked(|s| s.len() <= 1);
         if last {
             if let Some(panel) = self.state.panel_of(id) {

@@ -420,3 +420,40 @@ async fn the_python_sdk_at_2026_07_28_asks_inside_input_required_beside_the_root
     );
     page.close().await;
 }
+
+/// A call refused until the person opens a page (-32042): the page from the error waits in the
+/// queue as a URL question; the call ends with what to do; called again, the server asks the
+/// usual way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_url_elicitation_required_error_queues_its_page_and_the_call_goes_again() {
+    let (_server, page) = everything().await;
+    let b = &page.browser;
+    let args = json!({"url": "https://example.com/after", "errorPath": true});
+    page.call_tool("trigger-url-elicitation", &args).await;
+    assert_eq!(
+        page.wait_for_outcome("error").await,
+        "error: trigger-url-elicitation needs you to open a page first (URL elicitation required, -32042); it waits in the queue. Once you are done there, call trigger-url-elicitation again."
+    );
+    wait_for_question(&page, "url").await;
+    assert_eq!(
+        b.text_of("elicitation-url").await.unwrap(),
+        "https://modelcontextprotocol.io"
+    );
+    assert_eq!(
+        b.text_of("elicitation-message").await.unwrap(),
+        "Open this link to satisfy the prerequisite, then retry the request."
+    );
+    b.click("elicitation-accept").await.unwrap();
+    page.wait_for_queue(0).await;
+    // Called again, the server goes on and asks for its own page.
+    b.click("call-tool").await.unwrap();
+    wait_for_question(&page, "url").await;
+    assert_eq!(
+        b.text_of("elicitation-url").await.unwrap(),
+        "https://example.com/after"
+    );
+    b.click("elicitation-decline").await.unwrap();
+    let result = page.wait_for_outcome("ok").await;
+    assert_eq!(raw_result(&result), json!({"action": "decline"}));
+    page.close().await;
+}

@@ -1,6 +1,7 @@
 //! A tool call's arguments as the page first offers them, from the tool's input schema: each
 //! property's `default`, else its first of `examples`; a required property without either
-//! gets an empty value of its type (its `minimum`, for a number); an optional one without
+//! gets an empty value of its type (its `minimum`, for a number; its first option, for a
+//! choice); an optional one without
 //! either is left out, so a test knob like `answer_within_seconds` is not offered as 0.
 
 use serde_json::{Map, Value};
@@ -41,6 +42,21 @@ fn suggested(property: &Value) -> Option<Value> {
 
 /// An empty value a person fills in: `""`, the minimum (or 0), `false`, `[]`, `{}`.
 fn empty_of(property: &Value) -> Value {
+    // A choice: its first option (an empty string is none of them).
+    let first_option = property
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+        .or_else(|| {
+            property
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .and_then(|o| o.first())
+                .and_then(|o| o.get("const"))
+        });
+    if let Some(first) = first_option {
+        return first.clone();
+    }
     let kind = match property.get("type") {
         Some(Value::String(t)) => Some(t.as_str()),
         // `["string", "null"]`: the first type that is not null.
@@ -101,5 +117,17 @@ mod tests {
         }});
         assert_eq!(parsed(schema), json!({"mode": "fast"}));
         assert_eq!(parsed(json!({})), json!({}));
+    }
+
+    #[test]
+    fn a_required_choice_without_a_default_offers_its_first_option() {
+        let schema = json!({"type": "object", "properties": {
+            "location": {"type": "string", "enum": ["New York", "Chicago"]},
+            "level": {"type": "string", "oneOf": [{"const": "low"}, {"const": "high"}]}
+        }, "required": ["location", "level"]});
+        assert_eq!(
+            parsed(schema),
+            json!({"location": "New York", "level": "low"})
+        );
     }
 }

@@ -189,6 +189,13 @@ pub fn answer_error(error: &AnswerError) -> String {
     }
 }
 
+/// A call refused until the person opens a page (-32042, URL elicitation required).
+pub fn url_elicitation_required(tool: &str) -> String {
+    format!(
+        "{tool} needs you to open a page first (URL elicitation required, -32042); it waits in the queue. Once you are done there, call {tool} again."
+    )
+}
+
 /// A 2026-07-28 call the person declined by rejecting one of its inputs.
 pub fn declined(tool: &str, input: &str) -> String {
     format!(

@@ -120,6 +120,37 @@ impl Answer {
     }
 }
 
+/// JSON-RPC error code -32042 (2025-11-25, S25 client/elicitation.mdx "URL Elicitation
+/// Required Error"): the request cannot go on until the person has opened these pages.
+pub const URL_ELICITATION_REQUIRED: i32 = -32042;
+
+/// The URL elicitations a -32042 error's `data.elicitations` carries ("Any elicitations
+/// returned in the error MUST be URL mode elicitations and have an elicitationId"); any that
+/// are not are left out, and the reason why said.
+pub fn required_by(data: Option<&Value>) -> (Vec<Elicitation>, Vec<String>) {
+    let mut usable = Vec::new();
+    let mut refused = Vec::new();
+    let items = data
+        .and_then(|d| d.get("elicitations"))
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    for item in items {
+        match decode(item) {
+            Ok(
+                e @ Elicitation {
+                    mode: Mode::Url { id: Some(_), .. },
+                    ..
+                },
+            ) => usable.push(e),
+            Ok(_) => refused.push(
+                "an elicitation in the error is not a URL one with an elicitationId".to_owned(),
+            ),
+            Err(e) => refused.push(e),
+        }
+    }
+    (usable, refused)
+}
+
 /// The `elicitationId` of a `notifications/elicitation/complete`, if it names one.
 pub fn completed_id(params: &Value) -> Option<&str> {
     params.get("elicitationId").and_then(Value::as_str)
@@ -191,6 +222,20 @@ mod tests {
         ] {
             assert_eq!(decode(&params).unwrap_err(), why, "{params}");
         }
+    }
+
+    #[test]
+    fn a_url_elicitation_required_error_gives_its_url_elicitations() {
+        let data = json!({"elicitations": [
+            {"mode": "url", "elicitationId": "e1", "url": "https://x.example/connect", "message": "Connect"},
+            {"mode": "url", "url": "https://x.example/", "message": "no id"},
+            {"mode": "form", "message": "x", "requestedSchema": {}}
+        ]});
+        let (usable, refused) = required_by(Some(&data));
+        assert_eq!(usable.len(), 1);
+        assert_eq!(usable[0].message, "Connect");
+        assert_eq!(refused.len(), 2);
+        assert_eq!(required_by(None), (Vec::new(), Vec::new()));
     }
 
     #[test]
