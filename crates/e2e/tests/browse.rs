@@ -312,3 +312,50 @@ async fn prompts_are_got_with_their_arguments_and_the_servers_suggestions() {
     );
     page.close().await;
 }
+
+/// At 2026-07-28 there is no session to subscribe in: the page listens (`subscriptions/listen`)
+/// for the resource, and the Python SDK's update of it is heard and the note read again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2026_subscription_listens_and_hears_the_python_sdks_update() {
+    use mcp_desk_testkit::peers::{Cors, PythonSampler};
+    let server = PythonSampler::start(Cors::Full).await.unwrap();
+    let page = open_page(&server.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    b.wait_for_testid("resource-item", WAIT).await.unwrap();
+    let note = "note://today";
+    page.click_css(&format!(
+        r#"[data-testid="resource-item"][data-uri="{note}"] button.link"#
+    ))
+    .await;
+    assert_eq!(
+        wait_for_contents(&page, note).await,
+        [("text".to_owned(), "Edited 0 time(s).".to_owned())]
+    );
+    page.click_css(&format!(
+        r#"[data-testid="resource-item"][data-uri="{note}"] [data-testid="resource-subscribe"]"#
+    ))
+    .await;
+    let pressed = format!(
+        r#"return document.querySelector('[data-testid="resource-item"][data-uri="{note}"] [data-testid="resource-subscribe"]').getAttribute('aria-pressed');"#
+    );
+    page.wait_for_script(&pressed, &json!("true"))
+        .await
+        .unwrap();
+    page.call_tool("touch_note", &json!({})).await;
+    assert_eq!(page.wait_for_outcome("ok").await, "Edited 1 time(s).");
+    let updates = format!(
+        r#"return document.querySelector('[data-testid="resource-item"][data-uri="{note}"] [data-testid="resource-updates"]')?.textContent ?? null;"#
+    );
+    page.wait_for_script(&updates, &json!("1 update(s)"))
+        .await
+        .unwrap();
+    // The note on show is read again.
+    let text = "return document.querySelector('[data-testid=resource-content-item] .content')?.textContent ?? null;";
+    page.wait_for_script(text, &json!("Edited 1 time(s)."))
+        .await
+        .unwrap();
+    page.close().await;
+}

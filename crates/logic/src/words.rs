@@ -27,6 +27,7 @@ pub fn doing(doing: &Doing) -> String {
         Doing::Subscribing(uri) => format!("resources/subscribe {uri}"),
         Doing::Unsubscribing(uri) => format!("resources/unsubscribe {uri}"),
         Doing::Completing(argument) => format!("completion/complete for {argument}"),
+        Doing::Listening => "subscriptions/listen".into(),
     }
 }
 

@@ -36,6 +36,8 @@ pub enum Doing {
     Unsubscribing(String),
     /// `completion/complete` for this argument.
     Completing(String),
+    /// `subscriptions/listen` (2026-07-28).
+    Listening,
 }
 
 /// How something failed.

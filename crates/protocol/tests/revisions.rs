@@ -1004,3 +1004,92 @@ fn a_2026_call_refused_for_want_of_a_back_channel_says_so() {
     let error = refused_call(&mut s, -32602, "Invalid arguments");
     assert_eq!(error.hint, None);
 }
+
+/// 2026-07-28 change notifications (S26 basic/patterns/subscriptions.mdx): a server that says
+/// its lists change gets one `subscriptions/listen` stream asking for them; subscribing to a
+/// resource closes it and opens one naming the resource; the acknowledgment says what the
+/// server agreed to, and the updates on the stream are heard.
+#[test]
+fn a_2026_server_is_listened_to_and_a_subscription_is_a_new_filter() {
+    let mut s = session(None);
+    s.connect(0);
+    let (reqs, _) = drain(&mut s);
+    let mut discovered = discover_result();
+    discovered["capabilities"] = json!({"resources": {"listChanged": true}, "prompts": {}});
+    respond_result(&mut s, &reqs[0], discovered);
+    let (reqs, _) = drain(&mut s);
+    let methods: Vec<Value> = reqs.iter().map(|r| body(r)["method"].clone()).collect();
+    assert_eq!(
+        methods,
+        [
+            json!("resources/list"),
+            json!("resources/templates/list"),
+            json!("prompts/list"),
+            json!("subscriptions/listen")
+        ]
+    );
+    let first = reqs[3].clone();
+    assert_eq!(
+        body(&first)["params"]["notifications"],
+        json!({"resourcesListChanged": true})
+    );
+    // Its stream opens; no deadline ends it.
+    s.on_response(
+        0,
+        first.transfer,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
+
+    s.subscribe_resource(0, "note://today", true);
+    let (transmits, _) = {
+        let mut transmits = Vec::new();
+        while let Some(t) = s.poll_transmit() {
+            transmits.push(t);
+        }
+        (transmits, ())
+    };
+    assert!(
+        transmits
+            .iter()
+            .any(|t| matches!(t, Transmit::Abort(id) if *id == first.transfer)),
+        "the old stream is closed: {transmits:?}"
+    );
+    let second = transmits
+        .iter()
+        .find_map(|t| match t {
+            Transmit::Send(r) => Some(r.clone()),
+            Transmit::Abort(_) => None,
+        })
+        .expect("a new listen");
+    assert_eq!(
+        body(&second)["params"]["notifications"],
+        json!({"resourcesListChanged": true, "resourceSubscriptions": ["note://today"]})
+    );
+    let id = body(&second)["id"].clone();
+    s.on_response(
+        0,
+        second.transfer,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
+    let ack = json!({"jsonrpc": "2.0", "method": "notifications/subscriptions/acknowledged", "params": {
+        "_meta": {"io.modelcontextprotocol/subscriptionId": id},
+        "notifications": {"resourcesListChanged": true, "resourceSubscriptions": ["note://today"]}}});
+    let updated = json!({"jsonrpc": "2.0", "method": "notifications/resources/updated", "params": {
+        "_meta": {"io.modelcontextprotocol/subscriptionId": id}, "uri": "note://today"}});
+    s.on_body(
+        0,
+        second.transfer,
+        format!("event: message\ndata: {ack}\n\nevent: message\ndata: {updated}\n\n").as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Subscribed { uri, on: true } if uri == "note://today"))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ResourceUpdated { uri } if uri == "note://today"))
+    );
+}

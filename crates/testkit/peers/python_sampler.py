@@ -9,7 +9,9 @@ Tools that ask the client for something:
   (`notifications/cancelled`) when the client has not answered in `seconds`;
 - `roots_mrtr` asks for the client's roots inside `input_required` (2026-07-28) and lists them;
 - `signup_mrtr` asks the person a form question inside `input_required` (2026-07-28), beside
-  the roots, and says what came back (the action, and the content when accepted).
+  the roots, and says what came back (the action, and the content when accepted);
+- the resource `note://today` and the tool `touch_note`, which changes it and tells the
+  `subscriptions/listen` streams that asked for its updates (2026-07-28).
 
 How a page on another origin may reach it (the second argument): `full` wraps the app in
 Starlette's CORSMiddleware exposing the session id, as our README says to; `no-expose` does so
@@ -129,6 +131,23 @@ async def signup_mrtr(ctx: Context) -> str | InputRequiredResult:
         )
     )
     return InputRequiredResult(input_requests={"who": question, "roots": ListRootsRequest()}, request_state="signup-1")
+
+
+NOTE = {"edits": 0}
+
+
+@server.resource("note://today", name="today", mime_type="text/plain")
+def today_note() -> str:
+    """Today's note, edited by touch_note."""
+    return f"Edited {NOTE['edits']} time(s)."
+
+
+@server.tool()
+async def touch_note(ctx: Context) -> str:
+    """Edits today's note and says so to the clients listening for its updates."""
+    NOTE["edits"] += 1
+    await ctx.notify_resource_updated("note://today")
+    return f"Edited {NOTE['edits']} time(s)."
 
 
 def main() -> None:

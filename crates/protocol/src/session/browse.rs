@@ -131,19 +131,20 @@ impl ClientSession {
         self.send_browse("prompts/get", params, Browse::GetPrompt { name });
     }
 
-    /// Subscribes to (or unsubscribes from) the updates of the resource at `uri`. Only a
-    /// 2025 session can (S25 server/resources.mdx "Subscriptions"; 2026-07-28 listens with
-    /// `subscriptions/listen` instead), and only when the server offers `subscribe`.
+    /// Subscribes to (or unsubscribes from) the updates of the resource at `uri`: in a 2025
+    /// session with `resources/subscribe` when the server offers `subscribe` (S25
+    /// server/resources.mdx "Subscriptions"); at 2026-07-28 on the listen stream.
     pub(super) fn subscribe(&mut self, uri: String, on: bool) {
-        if self.link.transport == Transport::Stateless || !self.link.offers.subscribe {
+        if self.link.transport == Transport::Stateless && self.link.phase == Phase::Ready {
+            return self.listen_for(uri, on);
+        }
+        if !self.link.offers.subscribe {
             let doing = Browse::Subscribe { uri, on }.doing();
-            let why = if self.link.transport == Transport::Stateless {
-                "a 2026-07-28 connection has no session to subscribe in"
-            } else {
-                "the server does not offer resource subscriptions"
-            };
             return self.events.push_back(Event::BrowseFailed {
-                error: Error::new(doing, Failure::Unusable(why.into())),
+                error: Error::new(
+                    doing,
+                    Failure::Unusable("the server does not offer resource subscriptions".into()),
+                ),
             });
         }
         let method = if on {

@@ -191,6 +191,7 @@ impl ClientSession {
                 self.list(Listing::Templates(Vec::new()));
             }
             "notifications/prompts/list_changed" => self.list(Listing::Prompts(Vec::new())),
+            "notifications/subscriptions/acknowledged" => self.listen_acknowledged(&params),
             // S25 server/resources.mdx "Subscriptions": the resource changed; read it again to
             // see how.
             "notifications/resources/updated" => match params.get("uri").and_then(Value::as_str) {

@@ -45,6 +45,16 @@ pub(super) struct Offers {
     pub subscribe: bool,
     pub prompts: bool,
     pub completions: bool,
+    /// 2026-07-28: which lists the server says change (`listChanged`): what the listen stream
+    /// asks to hear.
+    pub changes: ListChanges,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct ListChanges {
+    pub tools: bool,
+    pub prompts: bool,
+    pub resources: bool,
 }
 
 impl Offers {
@@ -59,6 +69,7 @@ impl Offers {
                 .is_some_and(|r| r.subscribe == Some(true)),
             prompts: capabilities.prompts.is_some(),
             completions: capabilities.completions.is_some(),
+            changes: ListChanges::default(),
         }
     }
 
@@ -66,13 +77,21 @@ impl Offers {
     /// capability to honour: the level rides on each request).
     fn discovered(capabilities: &Value) -> Self {
         let has = |name: &str| capabilities.get(name).is_some_and(|c| !c.is_null());
+        let changes = |name: &str| {
+            capabilities.get(name).and_then(|c| c.get("listChanged")) == Some(&Value::Bool(true))
+        };
         Offers {
             tools: has("tools"),
             logging: false,
             resources: has("resources"),
-            subscribe: false,
+            subscribe: capabilities.pointer("/resources/subscribe") == Some(&Value::Bool(true)),
             prompts: has("prompts"),
             completions: has("completions"),
+            changes: ListChanges {
+                tools: changes("tools"),
+                prompts: changes("prompts"),
+                resources: changes("resources"),
+            },
         }
     }
 }
@@ -180,6 +199,7 @@ impl ClientSession {
             self.list_tools();
         }
         self.list_offers();
+        self.listen();
         self.schedule_ping();
     }
 

@@ -15,7 +15,8 @@
 //! handshake, how the session ends), [`exchanges`] (HTTP exchanges and their bodies),
 //! [`requests`] (the client's JSON-RPC requests and their outcomes), [`incoming`] (what the
 //! server sends), [`inputs`] (server requests waiting for the person), [`calls`] (tool calls
-//! and multi-round-trip rounds), [`browse`] (resources, templates, prompts), [`resume`] (broken streams picked up again), [`roots`] (the
+//! and multi-round-trip rounds), [`browse`] (resources, templates, prompts), [`listen`] (the
+//! 2026-07-28 stream of the server's changes), [`resume`] (broken streams picked up again), [`roots`] (the
 //! roots the person shares), [`timers`] (resume delays, deadlines, the ping cadence).
 // rmcp marks its logging and roots types deprecated (SEP-2577); the session still sets a
 // server's log level and shares the person's roots.
@@ -27,6 +28,7 @@ mod exchanges;
 mod incoming;
 mod inputs;
 mod link;
+mod listen;
 mod requests;
 mod resume;
 mod roots;
@@ -74,6 +76,7 @@ pub struct ClientSession {
     requests: requests::Requests,
     inputs: inputs::Inputs,
     calls: calls::Calls,
+    listen: listen::Listen,
     resume: resume::Resume,
     timers: timers::Timers,
     events: VecDeque<Event>,
@@ -92,6 +95,7 @@ impl ClientSession {
             requests: requests::Requests::default(),
             inputs: inputs::Inputs::default(),
             calls: calls::Calls::default(),
+            listen: listen::Listen::default(),
             resume: resume::Resume::default(),
             timers: timers::Timers::default(),
             events: VecDeque::new(),

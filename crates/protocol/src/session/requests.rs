@@ -46,6 +46,8 @@ pub(super) enum Pending {
     },
     /// Resources, templates and prompts: lists, a read, a prompt, a subscription.
     Browse(Browse),
+    /// 2026-07-28: the open stream of the server's changes (`subscriptions/listen`).
+    Listen,
 }
 
 impl Pending {
@@ -62,6 +64,7 @@ impl Pending {
                 round: *round,
             },
             Pending::Browse(browse) => browse.doing(),
+            Pending::Listen => Doing::Listening,
         }
     }
 }
@@ -215,6 +218,7 @@ impl ClientSession {
                 round,
             } => self.on_call_result(related, arguments, round, result),
             Pending::Browse(browse) => self.on_browse_result(browse, result),
+            Pending::Listen => self.listen_ended(id, None),
         }
     }
 
@@ -257,6 +261,7 @@ impl ClientSession {
                     error,
                 });
             }
+            Pending::Listen => self.listen_ended(id, Some(&error.failure)),
             Pending::Browse(_) => {
                 self.log(
                     LogLevel::Error,

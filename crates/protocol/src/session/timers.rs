@@ -51,7 +51,8 @@ impl Timers {
     /// Starts request `rpc`'s deadline (none for the handshake, which has its own).
     pub fn set_deadline(&mut self, now: u64, rpc: u64, kind: &Pending) {
         let after = match kind {
-            Pending::Discover | Pending::Initialize(_) => return,
+            // The listen stream stays open for as long as the session wants changes.
+            Pending::Discover | Pending::Initialize(_) | Pending::Listen => return,
             Pending::CallTool { .. } => CALL_IDLE_TIMEOUT_MS,
             _ => REQUEST_TIMEOUT_MS,
         };
