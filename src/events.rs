@@ -70,6 +70,9 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
             panel.protocol_version.set(Some(protocol_version));
             panel.transport.set(Some(transport.label().to_owned()));
             panel.server_name.set(Some(server.name));
+            // A new session (a reconnect, or one after the server forgot the last) holds no
+            // subscription.
+            panel.browse.subscribed.set(Default::default());
             panel.status.set(ConnectionStatus::Connected);
         }
         Event::ConnectFailed { error, tried } => {
@@ -128,7 +131,13 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 browse.read.set(Some(items));
             }
         }
-        Event::PromptGot { name, prompt } => {
+        // Only for the prompt still picked (a slower one picked before is not shown under it).
+        Event::PromptGot { name, prompt }
+            if panel
+                .browse
+                .prompt
+                .with_untracked(|p| p.as_deref() == Some(name.as_str())) =>
+        {
             let messages = prompt
                 .messages
                 .iter()
@@ -161,6 +170,7 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 browse.suggestions.set(Some((target, argument, values)));
             }
         }
+        Event::PromptGot { .. } => {}
         Event::Subscribed { uri, on } => panel.browse.subscribed.update(|s| {
             if on {
                 s.insert(uri);

@@ -235,11 +235,19 @@ impl Browse {
         }
     }
 
-    /// A new connection starts with nothing listed and nothing subscribed.
+    /// A new connection starts with nothing listed, read, picked or subscribed: what the last
+    /// server offered means nothing to the next.
     fn forget(&self) {
         self.resources.set(Vec::new());
         self.templates.set(Vec::new());
         self.prompts.set(Vec::new());
+        self.template.set(None);
+        self.template_values.set(BTreeMap::new());
+        self.reading.set(None);
+        self.read.set(None);
+        self.prompt.set(None);
+        self.prompt_args.set(BTreeMap::new());
+        self.prompt_result.set(None);
         self.subscribed.set(BTreeSet::new());
         self.updates.set(BTreeMap::new());
         self.suggestions.set(None);
@@ -346,6 +354,7 @@ impl ServerPanel {
         self.doctor.set(None);
         self.diagnosing.set(false);
         self.notice.set(None);
+        self.tool_form.set(None);
         self.browse.forget();
         self.status.set(status);
     }

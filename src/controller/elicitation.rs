@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use mcp_desk_logic::audit::AuditKind;
 use mcp_desk_logic::schema_form::{Entry, Form};
 use mcp_desk_logic::words;
-use mcp_desk_protocol::elicitation::{self, Answer, Mode};
+use mcp_desk_protocol::elicitation::{self, Answer, Elicitation, Mode};
 use mcp_desk_protocol::redact;
 use mcp_desk_protocol::{Error, InputId, LogLevel, LogSource, PendingElicitation};
 use serde_json::{Value, json};
@@ -93,6 +93,38 @@ impl Controller {
                 LogSource::Client,
                 format!("Left out an elicitation of {tool}'s -32042 error: {why}"),
             );
+        }
+        // Pages already waiting (the call made again before they were opened) wait once.
+        let waiting: Vec<String> = state.queue.with_untracked(|q| {
+            q.iter()
+                .filter_map(|i| match i {
+                    Queued::Elicitation(QueuedElicitation {
+                        elicitation:
+                            Elicitation {
+                                mode: Mode::Url { id: Some(id), .. },
+                                ..
+                            },
+                        from_error: true,
+                        ..
+                    }) => Some(id.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        let usable: Vec<Elicitation> = usable
+            .into_iter()
+            .filter(|e| !matches!(&e.mode, Mode::Url { id: Some(id), .. } if waiting.contains(id)))
+            .collect();
+        if usable.is_empty() && waiting.is_empty() {
+            // Nothing to open after all: the failure is shown as the server gave it.
+            if let Some(panel) = state.panel_of(server) {
+                panel.tool_outcome.update(|o| {
+                    if let Some(o) = o {
+                        o.text = format!("error: {}", words::error(error));
+                    }
+                });
+            }
+            return;
         }
         let server_shown = redact::url(endpoint);
         let name = state

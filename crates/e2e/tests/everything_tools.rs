@@ -162,5 +162,14 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
         })
         .collect();
     assert_eq!(outcomes, expected, "{report:#?}");
+    let refused = report
+        .iter()
+        .find(|r| r["tool"] == "simulate-research-query")
+        .and_then(|r| r["result"].as_str())
+        .unwrap();
+    assert!(
+        refused.starts_with("error: MCP error -32601: Tool simulate-research-query requires task augmentation (taskSupport: 'required')"),
+        "{refused}"
+    );
     page.close().await;
 }

@@ -213,12 +213,21 @@ impl Field {
             (Kind::Boolean, None) => Entry::Boolean(false),
             (Kind::Boolean, Some(Value::Bool(b))) => Entry::Boolean(*b),
             (Kind::Choice(_), None) => Entry::Choice(String::new()),
-            (Kind::Choice(_), Some(Value::String(s))) => Entry::Choice(s.clone()),
+            // A value that is none of the options cannot be shown as chosen.
+            (Kind::Choice(options), Some(Value::String(s)))
+                if options.iter().any(|o| o.value == *s) =>
+            {
+                Entry::Choice(s.clone())
+            }
             (Kind::Choices { .. }, None) => Entry::Choices(Vec::new()),
-            (Kind::Choices { .. }, Some(Value::Array(items))) => Entry::Choices(
+            (Kind::Choices { options, .. }, Some(Value::Array(items))) => Entry::Choices(
                 items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_owned))
+                    .map(|i| {
+                        i.as_str()
+                            .filter(|v| options.iter().any(|o| o.value == *v))
+                            .map(str::to_owned)
+                    })
                     .collect::<Option<_>>()?,
             ),
             _ => return None,
@@ -766,13 +775,17 @@ mod tests {
         );
         assert_eq!(count.entry_of(None), Some(Entry::Text(String::new())));
         assert_eq!(count.entry_of(Some(&json!("three"))), None);
+        let option = |v: &str| Choice {
+            value: v.into(),
+            label: v.into(),
+        };
         let choices = Field {
             name: "c".into(),
             label: "c".into(),
             description: None,
             required: false,
             kind: Kind::Choices {
-                options: Vec::new(),
+                options: vec![option("a"), option("b")],
                 min_items: None,
                 max_items: None,
             },
@@ -783,6 +796,8 @@ mod tests {
             Some(Entry::Choices(vec!["a".into(), "b".into()]))
         );
         assert_eq!(choices.entry_of(Some(&json!([1]))), None);
+        // A value that is none of the options is not shown as chosen (the JSON keeps it).
+        assert_eq!(choices.entry_of(Some(&json!(["z"]))), None);
     }
 
     #[test]

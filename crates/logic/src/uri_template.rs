@@ -142,7 +142,8 @@ mod tests {
     }
 
     /// The examples of RFC 6570 section 3.2, with var = "value", hello = "Hello World!",
-    /// path = "/foo/bar", x = 1024, y = 768, empty = "".
+    /// path = "/foo/bar", x = 1024, y = 768 — and one deliberate difference: an empty value is
+    /// a field left empty, so it is left out as an undefined one is (the RFC writes `empty=`).
     #[test]
     fn every_operator_expands_as_rfc_6570_says() {
         let v = values(&[

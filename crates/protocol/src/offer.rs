@@ -2,7 +2,7 @@
 //! by hand: resources, resource templates and prompts (S25 server/resources.mdx,
 //! server/prompts.mdx) with the fields the page shows, a read's contents, a prompt's messages.
 //! rmcp has types for all of them, but their derived decoding (icons, annotations, `_meta` on
-//! each) cost the page about 25 KB gzip — measured; see the README's Performance — for a
+//! each) cost the page 10.4 KB gzip more — measured; see the README's Performance — for a
 //! handful of strings. A prompt message's content is rmcp's `ContentBlock`, which tool results
 //! decode already, and a read's contents are rmcp's `ResourceContents`.
 

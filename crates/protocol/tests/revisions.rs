@@ -1093,3 +1093,41 @@ fn a_2026_server_is_listened_to_and_a_subscription_is_a_new_filter() {
             .any(|e| matches!(e, Event::ResourceUpdated { uri } if uri == "note://today"))
     );
 }
+
+/// The listen stream dying takes the subscriptions with it, said, and a click opens it again.
+#[test]
+fn a_listen_stream_that_ends_drops_its_subscriptions_and_is_opened_again() {
+    let mut s = session(None);
+    s.connect(0);
+    let (reqs, _) = drain(&mut s);
+    let mut discovered = discover_result();
+    discovered["capabilities"] = json!({"resources": {"subscribe": true}});
+    respond_result(&mut s, &reqs[0], discovered);
+    let (reqs, _) = drain(&mut s);
+    // No list changes offered: nothing to listen for yet.
+    assert!(reqs.iter().all(|r| body(r)["method"] != "subscriptions/listen"));
+    s.subscribe_resource(0, "note://a", true);
+    let (reqs, _) = drain(&mut s);
+    let listen = reqs
+        .iter()
+        .find(|r| body(r)["method"] == "subscriptions/listen")
+        .expect("a listen")
+        .clone();
+    respond(&mut s, listen.transfer, 500, "text/plain", "down");
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Subscribed { uri, on: false } if uri == "note://a"))
+    );
+    assert!(events.iter().any(|e| matches!(e, Event::BrowseFailed { error }
+        if error.failure == Failure::Unusable("the stream of the server's changes ended".into()))));
+    s.subscribe_resource(0, "note://a", true);
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(
+        reqs.iter()
+            .filter(|r| body(r)["method"] == "subscriptions/listen")
+            .count(),
+        1
+    );
+}

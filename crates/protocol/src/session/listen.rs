@@ -72,7 +72,8 @@ impl ClientSession {
         } else {
             self.listen.resources.remove(&uri)
         };
-        if changed {
+        // A stream that ended (or never opened) is opened again for any change of mind.
+        if changed || self.listen.rpc.is_none() {
             self.listen();
         }
         if !on {
@@ -84,6 +85,13 @@ impl ClientSession {
     /// server agreed to send updates of ("The client SHOULD check the acknowledged filter
     /// against what it requested").
     pub(super) fn listen_acknowledged(&mut self, params: &Value) {
+        // Only the open stream's acknowledgment counts (one withdrawn may still be in flight).
+        let stream = params
+            .pointer("/_meta/io.modelcontextprotocol~1subscriptionId")
+            .and_then(Value::as_u64);
+        if stream.is_some() && stream != self.listen.rpc {
+            return;
+        }
         let agreed: BTreeSet<String> = params
             .pointer("/notifications/resourceSubscriptions")
             .and_then(Value::as_array)
@@ -144,6 +152,22 @@ impl ClientSession {
                     Self::brief(failure)
                 ),
             ),
+        }
+        // Nothing is heard any more: the resources subscribed to say so, and a click on one
+        // opens a stream again.
+        if failure.is_some_and(|f| *f != Failure::SessionEnded) {
+            for uri in std::mem::take(&mut self.listen.resources) {
+                self.events.push_back(Event::Subscribed {
+                    uri: uri.clone(),
+                    on: false,
+                });
+                self.events.push_back(Event::BrowseFailed {
+                    error: Error::new(
+                        Doing::Subscribing(uri),
+                        Failure::Unusable("the stream of the server's changes ended".into()),
+                    ),
+                });
+            }
         }
     }
 }

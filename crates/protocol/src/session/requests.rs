@@ -262,6 +262,12 @@ impl ClientSession {
                 });
             }
             Pending::Listen => self.listen_ended(id, Some(&error.failure)),
+            // A suggestion that did not come is no failure of the person's: it is asked again
+            // with the next key.
+            Pending::Browse(Browse::Complete { .. }) => self.log(
+                LogLevel::Debug,
+                format!("No suggestions: {}", Self::brief(&error.failure)),
+            ),
             Pending::Browse(_) => {
                 self.log(
                     LogLevel::Error,
