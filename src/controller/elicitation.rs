@@ -28,11 +28,7 @@ impl Controller {
         pending: PendingElicitation,
     ) {
         let state = self.state;
-        let server_shown = redact::url(endpoint);
-        let name = state
-            .panel_of(server)
-            .and_then(|p| p.server_name.get_untracked())
-            .unwrap_or_else(|| server_shown.clone());
+        let (name, server_shown) = self.asker(server, endpoint);
         let tool = pending.related_call.map(|c| c.tool);
         let key = self.key_of(server, pending.input);
         let elicitation = pending.elicitation;
@@ -126,11 +122,7 @@ impl Controller {
             }
             return;
         }
-        let server_shown = redact::url(endpoint);
-        let name = state
-            .panel_of(server)
-            .and_then(|p| p.server_name.get_untracked())
-            .unwrap_or_else(|| server_shown.clone());
+        let (name, server_shown) = self.asker(server, endpoint);
         for elicitation in usable {
             let key = RequestKey {
                 server,

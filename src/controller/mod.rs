@@ -131,6 +131,18 @@ impl Controller {
             .map_or(0, |tab| tab.connections_made)
     }
 
+    /// How a request from tab `server`, connected to `endpoint`, names who asks: the server's
+    /// name (its URL before it named itself) and its URL without the credentials it may carry.
+    fn asker(&self, server: ServerId, endpoint: &str) -> (String, String) {
+        let shown = mcp_desk_protocol::redact::url(endpoint);
+        let name = self
+            .state
+            .panel_of(server)
+            .and_then(|p| p.server_name.get_untracked())
+            .unwrap_or_else(|| shown.clone());
+        (name, shown)
+    }
+
     /// The key of request `input` of the tab's current connection.
     fn key_of(&self, server: ServerId, input: mcp_desk_protocol::InputId) -> RequestKey {
         RequestKey {

@@ -43,12 +43,8 @@ impl Controller {
     /// queued for the person, answered by rule, or refused.
     pub fn receive_sampling(&self, server: ServerId, endpoint: &str, pending: PendingSampling) {
         let state = self.state;
-        let server_shown = mcp_desk_protocol::redact::url(endpoint);
+        let (name, server_shown) = self.asker(server, endpoint);
         let server_key = state.server_key(endpoint);
-        let name = state
-            .panel_of(server)
-            .and_then(|p| p.server_name.get_untracked())
-            .unwrap_or_else(|| server_shown.clone());
         let tool = pending.related_call.map(|c| c.tool);
         let key = self.key_of(server, pending.input);
         state.record(

@@ -91,6 +91,18 @@ async fn open_site(site: StaticSite, server: &str, provider: &str, extra: &str) 
 }
 
 /// Serves the page and opens it with no server, `provider` chosen: as a person arrives.
+/// `server-everything` over Streamable HTTP, and the page connected to it (mock provider) once
+/// it lists what `ready` (a `data-testid`, e.g. `tool-item`) shows.
+pub async fn open_everything(ready: &str) -> (mcp_desk_testkit::peers::ServerEverything, Page) {
+    use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
+    let server = ServerEverything::start(EverythingMode::StreamableHttp)
+        .await
+        .unwrap();
+    let page = open_page(&server.url(), "mock").await;
+    page.browser.wait_for_testid(ready, WAIT).await.unwrap();
+    (server, page)
+}
+
 pub async fn open_blank_page(provider: &str) -> Page {
     let site = StaticSite::serve(&dist_dir()).await.expect("static site");
     open_at(site, &format!("provider={provider}")).await

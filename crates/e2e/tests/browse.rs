@@ -6,22 +6,14 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{LogLine, Page, open_page};
-use mcp_desk_testkit::peers::{EverythingMode, ServerEverything, peers_dir};
+use mcp_desk_e2e::{LogLine, Page, open_everything, open_page};
+use mcp_desk_testkit::peers::{ServerEverything, peers_dir};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn everything() -> (ServerEverything, Page) {
-    let server = ServerEverything::start(EverythingMode::StreamableHttp)
-        .await
-        .unwrap();
-    let page = open_page(&server.url(), "mock").await;
-    page.browser
-        .wait_for_testid("resource-item", WAIT)
-        .await
-        .unwrap();
-    (server, page)
+    open_everything("resource-item").await
 }
 
 /// The values of `attribute` of every element with `testid`, in page order.

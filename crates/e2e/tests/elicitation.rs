@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use mcp_desk_e2e::{LogLine, Page, open_page};
+use mcp_desk_e2e::{LogLine, Page, open_everything, open_page};
 use mcp_desk_testkit::fault_proxy::{Fault, FaultProxy};
-use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything, TsExample};
+use mcp_desk_testkit::peers::{Cors, PythonSampler, ServerEverything, TsExample};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -102,15 +102,7 @@ fn raw_result(text: &str) -> Value {
 }
 
 async fn everything() -> (ServerEverything, Page) {
-    let server = ServerEverything::start(EverythingMode::StreamableHttp)
-        .await
-        .unwrap();
-    let page = open_page(&server.url(), "mock").await;
-    page.browser
-        .wait_for_testid("tool-item", WAIT)
-        .await
-        .unwrap();
-    (server, page)
+    open_everything("tool-item").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,22 +5,14 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page};
-use mcp_desk_testkit::peers::{EverythingMode, ServerEverything};
+use mcp_desk_e2e::{Page, open_everything};
+use mcp_desk_testkit::peers::ServerEverything;
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn everything() -> (ServerEverything, Page) {
-    let server = ServerEverything::start(EverythingMode::StreamableHttp)
-        .await
-        .unwrap();
-    let page = open_page(&server.url(), "mock").await;
-    page.browser
-        .wait_for_testid("tool-item", WAIT)
-        .await
-        .unwrap();
-    (server, page)
+    open_everything("tool-item").await
 }
 
 async fn pick(page: &Page, tool: &str) {

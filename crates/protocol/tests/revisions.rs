@@ -1105,7 +1105,10 @@ fn a_listen_stream_that_ends_drops_its_subscriptions_and_is_opened_again() {
     respond_result(&mut s, &reqs[0], discovered);
     let (reqs, _) = drain(&mut s);
     // No list changes offered: nothing to listen for yet.
-    assert!(reqs.iter().all(|r| body(r)["method"] != "subscriptions/listen"));
+    assert!(
+        reqs.iter()
+            .all(|r| body(r)["method"] != "subscriptions/listen")
+    );
     s.subscribe_resource(0, "note://a", true);
     let (reqs, _) = drain(&mut s);
     let listen = reqs
@@ -1120,8 +1123,12 @@ fn a_listen_stream_that_ends_drops_its_subscriptions_and_is_opened_again() {
             .iter()
             .any(|e| matches!(e, Event::Subscribed { uri, on: false } if uri == "note://a"))
     );
-    assert!(events.iter().any(|e| matches!(e, Event::BrowseFailed { error }
-        if error.failure == Failure::Unusable("the stream of the server's changes ended".into()))));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::BrowseFailed { error }
+        if error.failure == Failure::Unusable("the stream of the server's changes ended".into())))
+    );
     s.subscribe_resource(0, "note://a", true);
     let (reqs, _) = drain(&mut s);
     assert_eq!(
