@@ -85,31 +85,66 @@ impl Controller {
     /// The person typed `value` into `argument` of the prompt picked, or into variable
     /// `argument` of the template being filled in: kept, and suggestions asked for.
     pub fn type_argument(&self, server: ServerId, target: Target, argument: String, value: String) {
-        let Some(panel) = self.state.panel_of(server) else {
+        let Some(values) = self.set_argument(server, &target, &argument, &value) else {
             return;
         };
-        let browse = panel.browse;
+        // Asked once typing pauses (S25 server/utilities/completion.mdx "Implementation
+        // Considerations": clients SHOULD debounce rapid completion requests).
+        let controller = self.clone();
+        set_timeout(
+            move || {
+                let current = values.try_with_untracked(|v| v.get(&argument).cloned());
+                if current.flatten().as_deref() != Some(value.as_str()) {
+                    return;
+                }
+                // The other arguments already given help the server suggest (2025-06-18 on).
+                let context = values.with_untracked(|v| {
+                    let mut others = v.clone();
+                    others.remove(&argument);
+                    filled(&others)
+                });
+                if let Some(connection) = controller.connection(server) {
+                    connection.with_session(|s, now| {
+                        s.complete_argument(now, target, &argument, &value, context)
+                    });
+                }
+            },
+            SUGGEST_AFTER,
+        );
+    }
+}
+
+impl Controller {
+    /// The person picked suggestion `value` for `argument`: it is the value, and nothing more
+    /// is asked for it.
+    pub fn pick_argument(&self, server: ServerId, target: Target, argument: String, value: String) {
+        self.set_argument(server, &target, &argument, &value);
+    }
+
+    /// Keeps `value` for `argument` of `target` and clears the suggestions shown; the values
+    /// it went into.
+    fn set_argument(
+        &self,
+        server: ServerId,
+        target: &Target,
+        argument: &str,
+        value: &str,
+    ) -> Option<RwSignal<BTreeMap<String, String>>> {
+        let browse = self.state.panel_of(server)?.browse;
         let values = match target {
             Target::Prompt(_) => browse.prompt_args,
             Target::Template(_) => browse.template_values,
         };
         values.update(|v| {
-            v.insert(argument.clone(), value.clone());
+            v.insert(argument.to_owned(), value.to_owned());
         });
         browse.suggestions.set(None);
-        // The other arguments already given help the server suggest (2025-06-18 on).
-        let context = values.with_untracked(|v| {
-            let mut others = v.clone();
-            others.remove(&argument);
-            filled(&others)
-        });
-        if let Some(connection) = self.connection(server) {
-            connection.with_session(|s, now| {
-                s.complete_argument(now, target, &argument, &value, context)
-            });
-        }
+        Some(values)
     }
 }
+
+/// How long typing must pause before suggestions are asked for.
+const SUGGEST_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The values given, as JSON strings (an empty one is not given).
 fn filled(values: &BTreeMap<String, String>) -> Map<String, Value> {

@@ -42,10 +42,13 @@ pub fn field(
             controller.type_argument(server, target.clone(), for_input.clone(), text)
         }
     };
-    let typed_too = typed.clone();
+    let picked = {
+        let (controller, target, name) = (controller.clone(), target.clone(), name.clone());
+        move |value: String| controller.pick_argument(server, target.clone(), name.clone(), value)
+    };
     let (for_options, target_options) = (name.clone(), target.clone());
     let options = move || {
-        let typed = typed_too.clone();
+        let typed = picked.clone();
         browse()?.suggestions.get().and_then(|(t, argument, values)| {
             (t == target_options && argument == for_options && !values.is_empty()).then(|| {
                 values
