@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use mcp_desk_logic::{content, cors_doctor, schema_check, words};
 use mcp_desk_protocol::elicitation;
 use mcp_desk_protocol::model::ContentBlock;
-use mcp_desk_protocol::session::Target;
 use mcp_desk_protocol::{
     CallId, Doing, Error, Event, Hint, InputId, PendingElicitation, PendingSampling,
 };
@@ -112,10 +111,7 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
         Event::ResourceRead { uri, contents } => {
             let browse = panel.browse;
             // Only the read asked for last is shown (a slower earlier one is not).
-            if browse
-                .reading
-                .with_untracked(|r| r.as_deref() == Some(uri.as_str()))
-            {
+            if browse.shows(&uri) {
                 let items = contents
                     .iter()
                     .map(|c| {
@@ -158,14 +154,9 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
         } => {
             let browse = panel.browse;
             // Suggestions for what the field still holds; older ones are dropped.
-            let current = match &target {
-                Target::Prompt(_) => browse
-                    .prompt_args
-                    .with_untracked(|a| a.get(&argument).cloned()),
-                Target::Template(_) => browse
-                    .template_values
-                    .with_untracked(|v| v.get(&argument).cloned()),
-            };
+            let current = browse
+                .values_of(&target)
+                .with_untracked(|v| v.get(&argument).cloned());
             if current.unwrap_or_default() == value {
                 browse.suggestions.set(Some((target, argument, values)));
             }
@@ -183,11 +174,7 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 .browse
                 .updates
                 .update(|u| *u.entry(uri.clone()).or_default() += 1);
-            let shown = panel
-                .browse
-                .reading
-                .with_untracked(|r| r.as_deref() == Some(uri.as_str()));
-            if shown {
+            if panel.browse.shows(&uri) {
                 return Applied::ReadAgain(uri);
             }
         }
@@ -232,18 +219,17 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                     problem,
                 )
             });
-            panel.running_call.update(|r| {
-                if r.as_ref().is_some_and(|r| r.call == call) {
-                    *r = None;
-                }
-            });
-            panel.tool_outcome.set(Some(ToolOutcome {
-                tool,
-                text,
-                outcome,
-                media,
-                structured,
-            }));
+            show_outcome(
+                panel,
+                call,
+                ToolOutcome {
+                    tool,
+                    text,
+                    outcome,
+                    media,
+                    structured,
+                },
+            );
         }
         Event::ToolCallFailed { call, error } if error.hint == Some(Hint::WantsBackChannel) => {
             return Applied::WantsBackChannel { call, error };
@@ -327,15 +313,18 @@ pub fn call_failed(panel: &ServerPanel, call: CallId, error: &Error) {
 /// Shows a call's outcome, and clears the running call if it is `call`.
 fn finish_call(panel: &ServerPanel, call: CallId, text: String, outcome: Outcome) {
     let tool = called_tool(panel, call);
+    show_outcome(panel, call, ToolOutcome::plain(tool, text, outcome));
+}
+
+/// Shows how call `call` ended, and clears the running call if it is that one.
+fn show_outcome(panel: &ServerPanel, call: CallId, outcome: ToolOutcome) {
     if panel
         .running_call
         .with_untracked(|r| r.as_ref().is_some_and(|r| r.call == call))
     {
         panel.running_call.set(None);
     }
-    panel
-        .tool_outcome
-        .set(Some(ToolOutcome::plain(tool, text, outcome)));
+    panel.tool_outcome.set(Some(outcome));
 }
 
 /// The tool call `call` is of: the running one, else the one picked.

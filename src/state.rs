@@ -235,6 +235,19 @@ impl Browse {
         }
     }
 
+    /// What the person typed for `target`: a prompt's arguments, or a template's variables.
+    pub fn values_of(&self, target: &Target) -> RwSignal<BTreeMap<String, String>> {
+        match target {
+            Target::Prompt(_) => self.prompt_args,
+            Target::Template(_) => self.template_values,
+        }
+    }
+
+    /// Whether the resource at `uri` is the one read last (on show, or about to be).
+    pub fn shows(&self, uri: &str) -> bool {
+        self.reading.with_untracked(|r| r.as_deref() == Some(uri))
+    }
+
     /// A new connection starts with nothing listed, read, picked or subscribed: what the last
     /// server offered means nothing to the next.
     fn forget(&self) {

@@ -3,6 +3,7 @@
 //! asking for completions as the person types an argument or a template variable.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use mcp_desk_logic::uri_template;
@@ -10,14 +11,18 @@ use mcp_desk_protocol::session::Target;
 use serde_json::{Map, Value};
 
 use super::Controller;
-use crate::state::ServerId;
+use crate::connection::Connection;
+use crate::state::{ServerId, ServerPanel};
 
 impl Controller {
+    /// Tab `server` and its connection, while it has one.
+    fn tab(&self, server: ServerId) -> Option<(ServerPanel, Rc<Connection>)> {
+        Some((self.state.panel_of(server)?, self.connection(server)?))
+    }
+
     /// Reads the resource at `uri` for tab `server`; what it holds replaces what was shown.
     pub fn read_resource(&self, server: ServerId, uri: String) {
-        let (Some(panel), Some(connection)) =
-            (self.state.panel_of(server), self.connection(server))
-        else {
+        let Some((panel, connection)) = self.tab(server) else {
             return;
         };
         panel.browse.reading.set(Some(uri.clone()));
@@ -42,9 +47,7 @@ impl Controller {
 
     /// Subscribes to the resource's updates, or stops.
     pub fn toggle_subscription(&self, server: ServerId, uri: String) {
-        let (Some(panel), Some(connection)) =
-            (self.state.panel_of(server), self.connection(server))
-        else {
+        let Some((panel, connection)) = self.tab(server) else {
             return;
         };
         let on = !panel.browse.subscribed.with_untracked(|s| s.contains(&uri));
@@ -53,9 +56,7 @@ impl Controller {
 
     /// Gets the prompt picked, with its arguments as typed (empty ones left out).
     pub fn get_prompt(&self, server: ServerId) {
-        let (Some(panel), Some(connection)) =
-            (self.state.panel_of(server), self.connection(server))
-        else {
+        let Some((panel, connection)) = self.tab(server) else {
             return;
         };
         let Some(name) = panel.browse.prompt.get_untracked() else {
@@ -131,10 +132,7 @@ impl Controller {
         value: &str,
     ) -> Option<RwSignal<BTreeMap<String, String>>> {
         let browse = self.state.panel_of(server)?.browse;
-        let values = match target {
-            Target::Prompt(_) => browse.prompt_args,
-            Target::Template(_) => browse.template_values,
-        };
+        let values = browse.values_of(target);
         values.update(|v| {
             v.insert(argument.to_owned(), value.to_owned());
         });

@@ -37,12 +37,26 @@ impl Controller {
             AuditKind::Request,
             json!({"request": key.input.0, "tool": tool, "elicitation": recorded(&elicitation.mode), "message": elicitation.message}),
         );
+        self.queue_question(key, name, server_shown, tool, elicitation, false);
+    }
+
+    /// Puts a question in the queue, its form built from its schema (form mode); `from_error`
+    /// when it came in a -32042 error rather than as a request.
+    fn queue_question(
+        &self,
+        key: RequestKey,
+        name: String,
+        server_shown: String,
+        tool: Option<String>,
+        elicitation: Elicitation,
+        from_error: bool,
+    ) {
         let form = match &elicitation.mode {
             Mode::Form { schema } => Some(Form::of(schema)),
             Mode::Url { .. } => None,
         };
         if let Some(Err(why)) = &form {
-            state.push_log(
+            self.state.push_log(
                 LogLevel::Error,
                 LogSource::Client,
                 format!("{name} asks a question whose form cannot be shown ({why}); decline or cancel it."),
@@ -65,10 +79,12 @@ impl Controller {
             elicitation,
             field_errors: RwSignal::new(Vec::new()),
             error: RwSignal::new(None),
-            from_error: false,
+            from_error,
             owner: owner.clone(),
         });
-        state.queue.update(|q| q.push(Queued::Elicitation(item)));
+        self.state
+            .queue
+            .update(|q| q.push(Queued::Elicitation(item)));
     }
 
     /// A call of `tool` was refused until the person opens pages (-32042): each joins the
@@ -135,21 +151,14 @@ impl Controller {
                 AuditKind::Request,
                 json!({"tool": tool, "elicitation": recorded(&elicitation.mode), "message": elicitation.message, "from_error": -32042}),
             );
-            let owner = self.child_owner();
-            let item = owner.with(|| QueuedElicitation {
+            self.queue_question(
                 key,
-                server: name.clone(),
-                server_shown: server_shown.clone(),
-                tool: Some(tool.to_owned()),
+                name.clone(),
+                server_shown.clone(),
+                Some(tool.to_owned()),
                 elicitation,
-                form: None,
-                entries: StoredValue::new(Vec::new()),
-                field_errors: RwSignal::new(Vec::new()),
-                error: RwSignal::new(None),
-                from_error: true,
-                owner: owner.clone(),
-            });
-            state.queue.update(|q| q.push(Queued::Elicitation(item)));
+                true,
+            );
         }
     }
 

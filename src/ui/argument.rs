@@ -20,15 +20,9 @@ pub fn field(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let browse = move || state.panel_of(server).map(|p| p.browse);
-    let is_prompt = matches!(target, Target::Prompt(_));
-    let values = move || {
-        browse().map(|b| {
-            if is_prompt {
-                b.prompt_args
-            } else {
-                b.template_values
-            }
-        })
+    let values = {
+        let target = target.clone();
+        move || browse().map(|b| b.values_of(&target))
     };
     let (for_value, for_input) = (name.clone(), name.clone());
     let value = move || {

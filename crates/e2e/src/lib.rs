@@ -90,7 +90,6 @@ async fn open_site(site: StaticSite, server: &str, provider: &str, extra: &str) 
     open_at(site, &fragment).await
 }
 
-/// Serves the page and opens it with no server, `provider` chosen: as a person arrives.
 /// `server-everything` over Streamable HTTP, and the page connected to it (mock provider) once
 /// it lists what `ready` (a `data-testid`, e.g. `tool-item`) shows.
 pub async fn open_everything(ready: &str) -> (mcp_desk_testkit::peers::ServerEverything, Page) {
@@ -103,6 +102,25 @@ pub async fn open_everything(ready: &str) -> (mcp_desk_testkit::peers::ServerEve
     (server, page)
 }
 
+/// The Python SDK peer with `cors`, and the page connected to it at 2026-07-28 (mock
+/// provider) once it lists what `ready` (a `data-testid`, e.g. `tool-item`) shows.
+pub async fn open_python(
+    cors: mcp_desk_testkit::peers::Cors,
+    ready: &str,
+) -> (mcp_desk_testkit::peers::PythonSampler, Page) {
+    let server = mcp_desk_testkit::peers::PythonSampler::start(cors)
+        .await
+        .unwrap();
+    let page = open_page(&server.url(), "mock").await;
+    page.browser
+        .wait_for_exact("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    page.browser.wait_for_testid(ready, WAIT).await.unwrap();
+    (server, page)
+}
+
+/// Serves the page and opens it with no server, `provider` chosen: as a person arrives.
 pub async fn open_blank_page(provider: &str) -> Page {
     let site = StaticSite::serve(&dist_dir()).await.expect("static site");
     open_at(site, &format!("provider={provider}")).await

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{LogLine, Page, open_everything, open_page};
+use mcp_desk_e2e::{LogLine, Page, open_everything, open_python};
 use mcp_desk_testkit::peers::{ServerEverything, peers_dir};
 use serde_json::{Value, json};
 
@@ -309,14 +309,8 @@ async fn prompts_are_got_with_their_arguments_and_the_servers_suggestions() {
 /// for the resource, and the Python SDK's update of it is heard and the note read again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_2026_subscription_listens_and_hears_the_python_sdks_update() {
-    use mcp_desk_testkit::peers::{Cors, PythonSampler};
-    let server = PythonSampler::start(Cors::Full).await.unwrap();
-    let page = open_page(&server.url(), "mock").await;
-    let b = &page.browser;
-    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_testid("resource-item", WAIT).await.unwrap();
+    use mcp_desk_testkit::peers::Cors;
+    let (_server, page) = open_python(Cors::Full, "resource-item").await;
     let note = "note://today";
     page.click_css(&format!(
         r#"[data-testid="resource-item"][data-uri="{note}"] button.link"#

@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use mcp_desk_e2e::{LogLine, Page, open_everything, open_page};
+use mcp_desk_e2e::{LogLine, Page, open_everything, open_page, open_python};
 use mcp_desk_testkit::fault_proxy::{Fault, FaultProxy};
-use mcp_desk_testkit::peers::{Cors, PythonSampler, ServerEverything, TsExample};
+use mcp_desk_testkit::peers::{Cors, ServerEverything, TsExample};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -376,13 +376,8 @@ async fn the_typescript_sdk_form_example_registers_a_user_once_the_form_fits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_python_sdk_at_2026_07_28_asks_inside_input_required_beside_the_roots() {
-    let server = PythonSampler::start(Cors::Full).await.unwrap();
-    let page = open_page(&server.url(), "mock").await;
+    let (_server, page) = open_python(Cors::Full, "tool-item").await;
     let b = &page.browser;
-    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_testid("tool-item", WAIT).await.unwrap();
     page.call_tool("signup_mrtr", &json!({})).await;
     wait_for_question(&page, "form").await;
     assert_eq!(

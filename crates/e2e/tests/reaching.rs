@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{LogLine, open_blank_page, open_page};
+use mcp_desk_e2e::{LogLine, open_blank_page, open_page, open_python};
 use mcp_desk_testkit::peers::{Cors, PythonSampler, StdioBridge, python_stdio_command};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -50,14 +50,9 @@ async fn a_python_sdk_server_without_cors_gets_the_python_fix_with_the_page_orig
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_sdk_session_whose_id_is_not_exposed_is_named() {
-    let server = PythonSampler::start(Cors::NoExposeHeaders).await.unwrap();
-    let page = open_page(&server.url(), "mock").await;
-    let b = &page.browser;
     // 2026-07-28 has no sessions, so it works; a tool written the 2025 way needs one.
-    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let (server, page) = open_python(Cors::NoExposeHeaders, "tool-item").await;
+    let b = &page.browser;
     page.call_tool(
         "summarize_2025",
         &serde_json::json!({"text": "Bees dance."}),

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{LogLine, Page, open_page, open_page_at};
+use mcp_desk_e2e::{LogLine, Page, open_page, open_page_at, open_python};
 use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -63,13 +63,8 @@ fn falling_back_notice(tool: &str) -> String {
 /// arguments, and its sampling request reaches the dialog.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_tool_written_the_2025_way_is_carried_over_to_2025_11_25() {
-    let server = PythonSampler::start(Cors::Full).await.unwrap();
-    let page = open_page(&server.url(), "mock").await;
+    let (_server, page) = open_python(Cors::Full, "tool-item").await;
     let b = &page.browser;
-    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_testid("tool-item", WAIT).await.unwrap();
     let args = serde_json::json!({"text": "Lighthouses guide ships. Most are automated now."});
     page.call_tool("summarize_2025", &args).await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();

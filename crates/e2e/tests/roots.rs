@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{LogLine, Page, open_page};
-use mcp_desk_testkit::peers::{Cors, EverythingMode, PythonSampler, ServerEverything};
+use mcp_desk_e2e::{LogLine, Page, open_page, open_python};
+use mcp_desk_testkit::peers::{Cors, EverythingMode, ServerEverything};
 
 const WAIT: Duration = Duration::from_secs(30);
 const ASKED_0: &str = "The server asked for the roots; answered with 0";
@@ -112,13 +112,8 @@ async fn a_shared_root_reaches_server_everything_and_so_does_its_removal() {
 /// again at once with the roots the person shares, no review needed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_sdk_server_at_2026_07_28_gets_the_roots_inside_input_required() {
-    let server = PythonSampler::start(Cors::Full).await.unwrap();
-    let page = open_page(&server.url(), "mock").await;
+    let (_server, page) = open_python(Cors::Full, "tool-item").await;
     let b = &page.browser;
-    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
-        .await
-        .unwrap();
-    b.wait_for_testid("tool-item", WAIT).await.unwrap();
     b.set_value("root-uri", "file:///srv/data").await.unwrap();
     b.set_value("root-name", "Data").await.unwrap();
     b.click("root-add").await.unwrap();

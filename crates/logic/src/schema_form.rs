@@ -312,11 +312,12 @@ fn field(name: &str, property: &Value, required: bool) -> Result<Field, String> 
         Some(Value::Number(n)) => Some(n.clone()),
         _ => None,
     };
-    let kind = match property.get("type").and_then(Value::as_str) {
-        Some("string") | None if choices_of(property).is_some() => {
-            Kind::Choice(choices_of(property).unwrap_or_default())
-        }
-        Some("string") => Kind::Text {
+    let kind = match (
+        property.get("type").and_then(Value::as_str),
+        choices_of(property),
+    ) {
+        (Some("string") | None, Some(options)) => Kind::Choice(options),
+        (Some("string"), None) => Kind::Text {
             format: match property.get("format").and_then(Value::as_str) {
                 Some("email") => Some(TextFormat::Email),
                 Some("uri") => Some(TextFormat::Uri),
@@ -328,13 +329,13 @@ fn field(name: &str, property: &Value, required: bool) -> Result<Field, String> 
             min_length: count("minLength"),
             max_length: count("maxLength"),
         },
-        Some(t @ ("number" | "integer")) => Kind::Number {
+        (Some(t @ ("number" | "integer")), _) => Kind::Number {
             integer: t == "integer",
             minimum: bound("minimum"),
             maximum: bound("maximum"),
         },
-        Some("boolean") => Kind::Boolean,
-        Some("array") => Kind::Choices {
+        (Some("boolean"), _) => Kind::Boolean,
+        (Some("array"), _) => Kind::Choices {
             options: property
                 .get("items")
                 .and_then(choices_of)
@@ -342,12 +343,12 @@ fn field(name: &str, property: &Value, required: bool) -> Result<Field, String> 
             min_items: count("minItems"),
             max_items: count("maxItems"),
         },
-        Some(other) => {
+        (Some(other), _) => {
             return Err(format!(
                 "type {other:?} is not one a form can ask for (string, number, integer, boolean, or a list of options)"
             ));
         }
-        None => return Err("it has no type".into()),
+        (None, None) => return Err("it has no type".into()),
     };
     Ok(Field {
         name: name.to_owned(),
