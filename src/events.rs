@@ -264,6 +264,15 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
             format!("cancelled: {reason}"),
             Outcome::Cancelled,
         ),
+        Event::TaskStatus {
+            call,
+            status,
+            message,
+        } => panel.running_call.update(|running| {
+            if let Some(running) = running.as_mut().filter(|r| r.call == call) {
+                running.task = Some((status, message));
+            }
+        }),
         Event::Progress {
             call,
             progress,

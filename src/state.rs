@@ -20,6 +20,7 @@ use mcp_desk_protocol::elicitation::Elicitation;
 use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel, Root};
 use mcp_desk_protocol::offer::{PromptInfo, ResourceInfo, TemplateInfo};
 use mcp_desk_protocol::session::Target;
+use mcp_desk_protocol::task::TaskStatus;
 use mcp_desk_protocol::{CallId, InputId, LogLevel, LogSource, Revision};
 use serde_json::Value;
 
@@ -155,6 +156,8 @@ impl ToolOutcome {
 pub struct RunningCall {
     pub call: CallId,
     pub tool: String,
+    /// 2025-11-25: where the task running the call stands, and the server's message.
+    pub task: Option<(TaskStatus, Option<String>)>,
 }
 
 /// The last progress a server reported for a tab's call (kept after the call ends, until the

@@ -279,7 +279,11 @@ impl Controller {
         let call = connection.with_session(|s, now| s.call_tool(now, &tool, arguments));
         // A call refused at once has already reported its failure.
         if panel.tool_outcome.get_untracked().is_none() {
-            panel.running_call.set(Some(RunningCall { call, tool }));
+            panel.running_call.set(Some(RunningCall {
+                call,
+                tool,
+                task: None,
+            }));
             if let Some(tab) = self.live.tabs.borrow_mut().get_mut(&server) {
                 tab.running_arguments = Some((call, kept));
             }

@@ -58,9 +58,18 @@ pub fn ToolsPanel() -> impl IntoView {
     };
     let running = move || {
         state.panel().running_call.get().map(|running| {
+            // A task's state, as the server words it (2025-11-25 tasks).
+            let task = running.task.map(|(status, message)| {
+                view! {
+                    <span class="task" data-testid="tool-task" data-state=status.as_str()>
+                        {message.unwrap_or_else(|| status.as_str().replace('_', " "))}
+                    </span>
+                }
+            });
             view! {
                 <div class="running" data-testid="tool-running">
                     <span>{format!("Calling {}…", running.tool)}</span>
+                    {task}
                     <button
                         type="button"
                         data-testid="cancel-call"

@@ -1,9 +1,8 @@
 //! The issue's bar, in Chromium: connected to `server-everything`, every tool it offers this
 //! client (what it registers depends on the capabilities the client declares) is called from
 //! the page with the arguments the page offers, and every request it sends back — sampling,
-//! a question (elicitation, a form or a URL), the roots — is answered from the page. All but
-//! one: `simulate-research-query` must run as a task (tasks are not offered yet), and the
-//! server's refusal is shown.
+//! a question (elicitation, a form or a URL), the roots — is answered from the page.
+//! `simulate-research-query` runs as a 2025-11-25 task, its question asked through the task.
 
 use std::time::Duration;
 
@@ -22,7 +21,8 @@ const STATE: &str = "
     ];";
 
 /// Arguments the page's pre-filled ones would not do with: a URL to open (none is
-/// pre-filled), a file to gzip that needs no internet, an operation shorter than 10 s.
+/// pre-filled), a file to gzip that needs no internet, an operation shorter than 10 s, a
+/// research topic vague enough that the task asks which one is meant.
 fn arguments_for(tool: &str) -> Option<Value> {
     match tool {
         "trigger-url-elicitation" => Some(json!({"url": "https://example.com/consent"})),
@@ -31,6 +31,7 @@ fn arguments_for(tool: &str) -> Option<Value> {
         }
         "trigger-long-running-operation" => Some(json!({"duration": 1, "steps": 2})),
         "echo" => Some(json!({"message": "every tool"})),
+        "simulate-research-query" => Some(json!({"topic": "python", "ambiguous": true})),
         _ => None,
     }
 }
@@ -71,9 +72,11 @@ async fn call_and_answer(page: &Page, tool: &str) -> (String, Vec<String>, Strin
             }
             (_, Some("form")) => {
                 asked.push("form".into());
-                // A name where the form needs one; the rest as offered.
+                // A name where the form needs one, the first option where a choice is still
+                // to make; the rest as offered.
                 let _ = b
-                    .eval("const i = document.querySelector('[data-testid=elicitation-field][data-name=name] input'); if (i) { Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, 'Ada'); i.dispatchEvent(new Event('input', {bubbles: true})); }")
+                    .eval("const i = document.querySelector('[data-testid=elicitation-field][data-name=name] input'); if (i) { Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, 'Ada'); i.dispatchEvent(new Event('input', {bubbles: true})); }
+                        for (const s of document.querySelectorAll('[data-testid=elicitation-field] select')) { if (!s.value && s.options.length > 1) { Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(s, s.options[1].value); s.dispatchEvent(new Event('change', {bubbles: true})); } }")
                     .await;
                 b.click("elicitation-accept").await.unwrap();
                 page.wait_until_gone("elicitation-dialog").await;
@@ -148,28 +151,24 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
         .map(|name| {
             let asked = match name.as_str() {
                 "trigger-sampling-request" => json!(["sampling"]),
-                "trigger-elicitation-request" => json!(["form"]),
+                "trigger-elicitation-request" | "simulate-research-query" => json!(["form"]),
                 "trigger-url-elicitation" => json!(["url"]),
                 _ => json!([]),
             };
-            // The one tool that needs the client to run it as a task (`taskSupport:
-            // "required"`), which MCP Desk does not offer: the server refuses it in words.
-            let outcome = match name.as_str() {
-                "simulate-research-query" => "error",
-                _ => "ok",
-            };
-            (name.clone(), outcome.to_owned(), asked)
+            (name.clone(), "ok".to_owned(), asked)
         })
         .collect();
     assert_eq!(outcomes, expected, "{report:#?}");
-    let refused = report
+    // The task's report is shaped by the answer its question was given (the first option).
+    let research = report
         .iter()
         .find(|r| r["tool"] == "simulate-research-query")
         .and_then(|r| r["result"].as_str())
         .unwrap();
-    assert!(
-        refused.starts_with("error: MCP error -32601: Tool simulate-research-query requires task augmentation (taskSupport: 'required')"),
-        "{refused}"
+    assert_eq!(
+        research.lines().next(),
+        Some("# Research Report: python (programming)"),
+        "{research}"
     );
     page.close().await;
 }

@@ -28,6 +28,7 @@ pub fn doing(doing: &Doing) -> String {
         Doing::Unsubscribing(uri) => format!("resources/unsubscribe {uri}"),
         Doing::Completing(argument) => format!("completion/complete for {argument}"),
         Doing::Listening => "subscriptions/listen".into(),
+        Doing::CancellingTask => "tasks/cancel".into(),
     }
 }
 

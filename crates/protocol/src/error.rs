@@ -38,6 +38,8 @@ pub enum Doing {
     Completing(String),
     /// `subscriptions/listen` (2026-07-28).
     Listening,
+    /// `tasks/cancel` (2025-11-25).
+    CancellingTask,
 }
 
 /// How something failed.

@@ -175,6 +175,12 @@ pub enum Event {
         call: CallId,
         reason: String,
     },
+    /// 2025-11-25: where the task running a tool call stands, with the server's message.
+    TaskStatus {
+        call: CallId,
+        status: crate::task::TaskStatus,
+        message: Option<String>,
+    },
     /// Progress the server reported for a tool call.
     Progress {
         call: CallId,

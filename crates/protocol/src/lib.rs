@@ -24,6 +24,7 @@ pub mod revision;
 pub mod session;
 pub mod sse;
 pub mod stateless;
+pub mod task;
 
 pub use error::{AnswerError, Doing, Error, Failure, Hint};
 pub use event::{

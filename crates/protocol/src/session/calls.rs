@@ -50,7 +50,14 @@ impl ClientSession {
             return call;
         }
         let params = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments.clone());
-        self.log(LogLevel::Info, format!("Calling tool {tool}"));
+        let task = self.calls_as_task(tool);
+        self.log(
+            LogLevel::Info,
+            match task {
+                true => format!("Calling tool {tool} as a task"),
+                false => format!("Calling tool {tool}"),
+            },
+        );
         self.send_call(
             RelatedCall {
                 call,
@@ -59,20 +66,27 @@ impl ClientSession {
             params,
             arguments,
             0,
+            task,
         );
         call
     }
 
-    /// Sends a `tools/call` carrying `_meta.progressToken` = the call's id.
+    /// Sends a `tools/call` carrying `_meta.progressToken` = the call's id, as `round`'s send,
+    /// and as a task (S25 basic/utilities/tasks.mdx "Creating Tasks": the server keeps it as
+    /// long as it likes, so no `ttl` is asked for) when `task` says so.
     fn send_call(
         &mut self,
         related: RelatedCall,
         params: CallToolRequestParams,
         arguments: Map<String, Value>,
         round: u32,
+        task: bool,
     ) {
         let mut params = serde_json::to_value(params).unwrap_or(Value::Null);
         params["_meta"] = json!({"progressToken": related.call.0});
+        if task {
+            params["task"] = json!({});
+        }
         self.send_rpc(
             "tools/call",
             Some(params),
@@ -80,6 +94,7 @@ impl ClientSession {
                 related,
                 arguments,
                 round,
+                task,
             },
         );
     }
@@ -95,6 +110,11 @@ impl ClientSession {
         if mrtr::is_input_required(&result) {
             return self.on_input_required(related, arguments, round + 1, &result);
         }
+        self.finish_call(related, round, result);
+    }
+
+    /// A call's result arrived (from `tools/call`, or its task's `tasks/result`).
+    pub(super) fn finish_call(&mut self, related: RelatedCall, round: u32, result: Value) {
         self.call_ended(&related);
         let event = match serde_json::from_value::<CallToolResult>(result) {
             Ok(result) => {
@@ -140,7 +160,8 @@ impl ClientSession {
                 _ => None,
             });
         let waiting_round = self.calls.rounds.remove(&call).is_some();
-        if rpc.is_none() && !waiting_round {
+        let task = self.stop_task(call);
+        if rpc.is_none() && !waiting_round && !task {
             return;
         }
         if let Some(id) = rpc {
@@ -158,15 +179,10 @@ impl ClientSession {
     /// `notifications/cancelled` with `reason`; at 2026-07-28 closing the response stream is
     /// the cancellation (S26 basic/transports/streamable-http.mdx).
     pub(super) fn withdraw(&mut self, rpc: u64, reason: &str) {
-        let Some(pending) = self.requests.pending.remove(&rpc) else {
+        let Some(pending) = self.drop_rpc(rpc) else {
             return;
         };
-        self.resume.forget(rpc);
-        self.timers.forget_rpc(rpc);
-        for transfer in self.exchanges.of_rpc(rpc) {
-            self.exchanges.abort(transfer);
-        }
-        if let Pending::CallTool { related, .. } = &pending.kind {
+        if let Pending::CallTool { related, .. } = &pending {
             self.remove_for_call(related.call, &Gone::CallCancelled);
         }
         if self.link.transport != Transport::Stateless {
@@ -180,6 +196,17 @@ impl ClientSession {
                 jsonrpc::notification("notifications/cancelled", serde_json::to_value(note).ok());
             self.send_reply(body, "cancellation".into());
         }
+    }
+
+    /// Forgets request `rpc` and stops its exchanges, telling the server nothing.
+    pub(super) fn drop_rpc(&mut self, rpc: u64) -> Option<Pending> {
+        let pending = self.requests.pending.remove(&rpc)?;
+        self.resume.forget(rpc);
+        self.timers.forget_rpc(rpc);
+        for transfer in self.exchanges.of_rpc(rpc) {
+            self.exchanges.abort(transfer);
+        }
+        Some(pending.kind)
     }
 
     /// 2026-07-28: tools whose `x-mcp-header` marks are invalid must not be offered.
@@ -351,6 +378,7 @@ impl ClientSession {
             params,
             round.arguments,
             round.number,
+            false,
         );
     }
 }

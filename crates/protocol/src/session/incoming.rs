@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::ClientSession;
 use super::browse::Listing;
 use super::exchanges::Purpose;
-use super::requests::{Pending, PendingRpc};
+use super::requests::Pending;
 use crate::error::Failure;
 use crate::event::{CallId, Event, LogEntry, LogLevel, LogSource, RelatedCall};
 use crate::http::TransferId;
@@ -61,15 +61,13 @@ impl ClientSession {
         self.dispatch(related, message);
     }
 
-    /// The tool call request `rpc` is, if it is one.
+    /// The tool call request `rpc` carries (see [`Pending::carries`]), if any.
     pub(super) fn related_call(&self, rpc: u64) -> Option<RelatedCall> {
-        match self.requests.pending.get(&rpc) {
-            Some(PendingRpc {
-                kind: Pending::CallTool { related, .. },
-                ..
-            }) => Some(related.clone()),
-            _ => None,
-        }
+        self.requests
+            .pending
+            .get(&rpc)
+            .and_then(|p| p.kind.carries())
+            .cloned()
     }
 
     fn dispatch(&mut self, related: Option<RelatedCall>, message: Incoming) {
@@ -98,11 +96,11 @@ impl ClientSession {
                             }
                             // The server answered the call: it no longer waits for that call's
                             // requests.
-                            Pending::CallTool { related, .. } => {
-                                let related = related.clone();
-                                self.call_ended(&related);
+                            kind => {
+                                if let Some(related) = kind.carries().cloned() {
+                                    self.call_ended(&related);
+                                }
                             }
-                            _ => {}
                         }
                         self.fail_rpc(id, Failure::Rpc(error));
                     }
@@ -143,19 +141,16 @@ impl ClientSession {
             "notifications/progress" => {
                 let progress = notification::progress(&params);
                 let call = progress.as_ref().ok().and_then(|p| p.token).map(CallId);
-                let running = call.and_then(|call| {
-                    self.requests
-                        .pending
-                        .iter()
-                        .find_map(|(id, p)| match &p.kind {
-                            Pending::CallTool { related, .. } if related.call == call => Some(*id),
-                            _ => None,
-                        })
-                });
+                let rpc = call.and_then(|call| self.requests.rpc_carrying(call));
+                // A task's progress token stays valid while the task runs (S25
+                // basic/utilities/tasks.mdx "Task Progress Notifications").
+                let running = rpc.is_some() || call.is_some_and(|call| self.tasks.follows(call));
                 match (progress, call, running) {
-                    (Ok(p), Some(call), Some(rpc)) => {
+                    (Ok(p), Some(call), true) => {
                         // Progress resets the call's deadline (S25 basic/lifecycle "Timeouts").
-                        self.timers.touch(self.now, rpc);
+                        if let Some(rpc) = rpc {
+                            self.timers.touch(self.now, rpc);
+                        }
                         self.events.push_back(Event::Progress {
                             call,
                             progress: p.progress,

@@ -19,6 +19,7 @@ use crate::event::{
 use crate::jsonrpc::{self, codes};
 use crate::model::{CreateMessageRequestParams, CreateMessageResult, ErrorCode, RequestId, Role};
 use crate::negotiation::Transport;
+use crate::task;
 
 /// How many server request ids the session remembers, to ignore replays after a resume.
 const REMEMBERED_REQUESTS: usize = 1024;
@@ -37,6 +38,8 @@ pub(super) enum ServerInput {
         id: RequestId,
         call: Option<CallId>,
         guess: Option<CallId>,
+        /// The 2025-11-25 task it said it belongs to: its answer says so too.
+        task: Option<String>,
     },
     /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
     Round { call: CallId, key: String },
@@ -111,12 +114,13 @@ impl ClientSession {
             return Err(AnswerError::NoModel);
         }
         match self.take_input(input, &Asks::Sampling)? {
-            ServerInput::Request { id, .. } => {
+            ServerInput::Request { id, task, .. } => {
                 self.log(
                     LogLevel::Info,
                     format!("Answering sampling request {id} (model {})", result.model),
                 );
-                let body = jsonrpc::result(&id, serde_json::to_value(result).unwrap_or_default());
+                let value = serde_json::to_value(result).unwrap_or_default();
+                let body = jsonrpc::result(&id, marked(value, task));
                 self.send_reply(body, format!("answer to sampling request {id}"));
             }
             ServerInput::Round { call, key } => {
@@ -198,12 +202,12 @@ impl ClientSession {
             self.inputs.opened_urls.push_back(id);
         }
         match from {
-            ServerInput::Request { id, .. } => {
+            ServerInput::Request { id, task, .. } => {
                 self.log(
                     LogLevel::Info,
                     format!("Answering elicitation request {id}: {action}"),
                 );
-                let body = jsonrpc::result(&id, answer.result());
+                let body = jsonrpc::result(&id, marked(answer.result(), task));
                 self.send_reply(body, format!("answer to elicitation request {id}"));
             }
             ServerInput::Round { call, key } => {
@@ -404,12 +408,17 @@ impl ClientSession {
         if self.inputs.seen.len() > REMEMBERED_REQUESTS {
             self.inputs.seen.pop_front();
         }
+        // A task's request belongs to the task's call on whichever stream it came (S25
+        // basic/utilities/tasks.mdx "Input Required Status": on any stream, even the GET).
+        let task = task::related(&params).map(str::to_owned);
+        let related_call =
+            related_call.or_else(|| task.as_deref().and_then(|t| self.call_of_task(t)));
         match method {
             "sampling/createMessage" => {
                 match serde_json::from_value::<CreateMessageRequestParams>(params) {
                     Ok(params) => {
                         self.log_asked("sampling", &related_call);
-                        let from = self.request_input(id, &related_call);
+                        let from = self.request_input(id, &related_call, task);
                         self.add_input(from, params, related_call);
                     }
                     Err(e) => self.refuse_malformed(&id, "sampling", &e.to_string()),
@@ -434,7 +443,7 @@ impl ClientSession {
                         },
                         &related_call,
                     );
-                    let from = self.request_input(id, &related_call);
+                    let from = self.request_input(id, &related_call, task);
                     self.add_elicitation(from, elicitation, related_call);
                 }
                 Err(e) => self.refuse_malformed(&id, "elicitation", &e),
@@ -471,13 +480,23 @@ impl ClientSession {
 
     /// Where a server request came from. On HTTP+SSE the call is a guess (one stream carries
     /// all): shown to the person, and pausing its clock, but not bound to the call's end.
-    fn request_input(&self, id: RequestId, related_call: &Option<RelatedCall>) -> ServerInput {
+    fn request_input(
+        &self,
+        id: RequestId,
+        related_call: &Option<RelatedCall>,
+        task: Option<String>,
+    ) -> ServerInput {
         let related = related_call.as_ref().map(|c| c.call);
         let (call, guess) = match self.link.transport {
             Transport::LegacySse => (None, related),
             _ => (related, None),
         };
-        ServerInput::Request { id, call, guess }
+        ServerInput::Request {
+            id,
+            call,
+            guess,
+            task,
+        }
     }
 
     /// Refuses a `what` request whose params cannot be used, saying why in the log and to the
@@ -493,5 +512,14 @@ impl ClientSession {
             &format!("Invalid {what} request: {why}"),
         );
         self.send_reply(body, format!("refusal of {what} request {id}"));
+    }
+}
+
+/// An answer's result, marked with the task its request belonged to (S25
+/// basic/utilities/tasks.mdx "Associating Task-Related Messages").
+fn marked(result: Value, task: Option<String>) -> Value {
+    match task {
+        Some(task) => task::mark_related(result, &task),
+        None => result,
     }
 }

@@ -45,6 +45,10 @@ pub(super) struct Offers {
     pub subscribe: bool,
     pub prompts: bool,
     pub completions: bool,
+    /// 2025-11-25 `tasks.requests.tools.call`: a tool may be called as a task.
+    pub task_calls: bool,
+    /// 2025-11-25 `tasks.cancel`: a task may be cancelled.
+    pub task_cancel: bool,
     /// 2026-07-28: which lists the server says change (`listChanged`): what the listen stream
     /// asks to hear.
     pub changes: ListChanges,
@@ -69,8 +73,19 @@ impl Offers {
                 .is_some_and(|r| r.subscribe == Some(true)),
             prompts: capabilities.prompts.is_some(),
             completions: capabilities.completions.is_some(),
+            task_calls: false,
+            task_cancel: false,
             changes: ListChanges::default(),
         }
+    }
+
+    /// The 2025-11-25 `tasks` capability, which rmcp's capabilities do not carry (S25
+    /// basic/utilities/tasks.mdx "Server Capabilities"), read from the capabilities as sent.
+    fn with_tasks(mut self, capabilities: &Value) -> Self {
+        let has = |path: &str| capabilities.pointer(path).is_some_and(|c| !c.is_null());
+        self.task_calls = has("/tasks/requests/tools/call");
+        self.task_cancel = has("/tasks/cancel");
+        self
     }
 
     /// From `server/discover`'s capabilities, read by hand (2026-07-28 has no logging
@@ -87,6 +102,9 @@ impl Offers {
             subscribe: capabilities.pointer("/resources/subscribe") == Some(&Value::Bool(true)),
             prompts: has("prompts"),
             completions: has("completions"),
+            // 2026-07-28 has no tasks (S26 has no basic/utilities/tasks.mdx).
+            task_calls: false,
+            task_cancel: false,
             changes: ListChanges {
                 tools: changes("tools"),
                 prompts: changes("prompts"),
@@ -269,6 +287,7 @@ impl ClientSession {
     }
 
     pub(super) fn on_initialize_result(&mut self, revision: Revision, result: Value) {
+        let capabilities = result.get("capabilities").cloned().unwrap_or_default();
         let init = match serde_json::from_value::<InitializeResult>(result) {
             Ok(init) => init,
             Err(e) => {
@@ -285,7 +304,7 @@ impl ClientSession {
                 Failure::UnknownRevision(version),
             ));
         }
-        self.link.offers = Offers::of(&init.capabilities);
+        self.link.offers = Offers::of(&init.capabilities).with_tasks(&capabilities);
         self.link.protocol_version = Some(version.clone());
         self.log(
             LogLevel::Info,
@@ -490,6 +509,7 @@ impl ClientSession {
     fn abandon_everything(&mut self, failure: Failure, gone: Gone) {
         self.abort_all();
         self.fail_all_pending(&failure);
+        self.fail_all_tasks(&failure);
         for (call, round) in std::mem::take(&mut self.calls.rounds) {
             let doing = Doing::CallingTool {
                 tool: round.tool,

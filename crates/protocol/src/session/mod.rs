@@ -15,7 +15,7 @@
 //! handshake, how the session ends), [`exchanges`] (HTTP exchanges and their bodies),
 //! [`requests`] (the client's JSON-RPC requests and their outcomes), [`incoming`] (what the
 //! server sends), [`inputs`] (server requests waiting for the person), [`calls`] (tool calls
-//! and multi-round-trip rounds), [`browse`] (resources, templates, prompts), [`listen`] (the
+//! and multi-round-trip rounds), [`tasks`] (2025-11-25 tool calls run as tasks), [`browse`] (resources, templates, prompts), [`listen`] (the
 //! 2026-07-28 stream of the server's changes), [`resume`] (broken streams picked up again), [`roots`] (the
 //! roots the person shares), [`timers`] (resume delays, deadlines, the ping cadence).
 // rmcp marks its logging and roots types deprecated (SEP-2577); the session still sets a
@@ -32,6 +32,7 @@ mod listen;
 mod requests;
 mod resume;
 mod roots;
+mod tasks;
 mod timers;
 
 use std::collections::VecDeque;
@@ -76,6 +77,7 @@ pub struct ClientSession {
     requests: requests::Requests,
     inputs: inputs::Inputs,
     calls: calls::Calls,
+    tasks: tasks::Tasks,
     listen: listen::Listen,
     resume: resume::Resume,
     timers: timers::Timers,
@@ -95,6 +97,7 @@ impl ClientSession {
             requests: requests::Requests::default(),
             inputs: inputs::Inputs::default(),
             calls: calls::Calls::default(),
+            tasks: tasks::Tasks::default(),
             listen: listen::Listen::default(),
             resume: resume::Resume::default(),
             timers: timers::Timers::default(),

@@ -14,7 +14,7 @@ use super::browse::Browse;
 use super::exchanges::{ACCEPT_BOTH, Purpose};
 use super::link::Phase;
 use crate::error::{Doing, Error, Failure, Hint};
-use crate::event::{Event, LogLevel, RelatedCall};
+use crate::event::{CallId, Event, LogLevel, RelatedCall};
 use crate::http::HttpMethod;
 use crate::jsonrpc;
 use crate::model::{
@@ -23,6 +23,7 @@ use crate::model::{
 use crate::negotiation::{self, Transport};
 use crate::revision::Revision;
 use crate::stateless;
+use crate::task;
 
 /// A server that keeps handing out `nextCursor` is cut off after this many pages.
 const MAX_TOOL_PAGES: u32 = 100;
@@ -43,7 +44,20 @@ pub(super) enum Pending {
         arguments: serde_json::Map<String, Value>,
         /// 0 for the first send; n for the send carrying round n's answers.
         round: u32,
+        /// Sent as a 2025-11-25 task: the answer is the task, not the result.
+        task: bool,
     },
+    /// 2025-11-25: a task-augmented call's `tasks/get`.
+    TaskGet {
+        related: RelatedCall,
+    },
+    /// 2025-11-25: a task-augmented call's `tasks/result`, which blocks until the task is done
+    /// and carries the task's requests on its stream.
+    TaskResult {
+        related: RelatedCall,
+    },
+    /// 2025-11-25: `tasks/cancel`.
+    TaskCancel,
     /// Resources, templates and prompts: lists, a read, a prompt, a subscription.
     Browse(Browse),
     /// 2026-07-28: the open stream of the server's changes (`subscriptions/listen`).
@@ -63,8 +77,24 @@ impl Pending {
                 tool: related.tool.clone(),
                 round: *round,
             },
+            Pending::TaskGet { related } | Pending::TaskResult { related } => Doing::CallingTool {
+                tool: related.tool.clone(),
+                round: 0,
+            },
+            Pending::TaskCancel => Doing::CancellingTask,
             Pending::Browse(browse) => browse.doing(),
             Pending::Listen => Doing::Listening,
+        }
+    }
+}
+
+impl Pending {
+    /// The tool call this request carries (its `tools/call`, or its task's `tasks/result`):
+    /// messages on its stream belong to that call, and it waits while the person answers them.
+    pub fn carries(&self) -> Option<&RelatedCall> {
+        match self {
+            Pending::CallTool { related, .. } | Pending::TaskResult { related } => Some(related),
+            _ => None,
         }
     }
 }
@@ -80,6 +110,16 @@ pub(super) struct PendingRpc {
 pub(super) struct Requests {
     pub pending: BTreeMap<u64, PendingRpc>,
     next: u64,
+}
+
+impl Requests {
+    /// The request carrying call `call` now (see [`Pending::carries`]).
+    pub fn rpc_carrying(&self, call: CallId) -> Option<u64> {
+        self.pending
+            .iter()
+            .find(|(_, p)| p.kind.carries().is_some_and(|r| r.call == call))
+            .map(|(id, _)| *id)
+    }
 }
 
 impl ClientSession {
@@ -188,6 +228,11 @@ impl ClientSession {
             Pending::Discover => self.on_discovery(negotiation::judge_discover_result(&result)),
             Pending::Initialize(revision) => self.on_initialize_result(revision, result),
             Pending::ListTools { mut tools, pages } => {
+                if pages == 0 {
+                    self.tasks.required.clear();
+                }
+                // rmcp's `Tool` drops `execution`: which tools need a task is read as sent.
+                self.tasks.required.extend(task::required_by(&result));
                 match serde_json::from_value::<ListToolsResult>(result) {
                     Ok(page) => {
                         let page_tools = self.usable_tools(page.tools);
@@ -216,7 +261,16 @@ impl ClientSession {
                 related,
                 arguments,
                 round,
-            } => self.on_call_result(related, arguments, round, result),
+                task,
+            } => match task.then(|| task::created(&result)).flatten() {
+                Some(created) => self.task_created(related, created),
+                None => self.on_call_result(related, arguments, round, result),
+            },
+            Pending::TaskGet { related } => self.on_task_got(related, &result),
+            Pending::TaskResult { related } => self.on_task_result(related, result),
+            Pending::TaskCancel => {
+                self.log(LogLevel::Info, "The server cancelled the task.".into())
+            }
             Pending::Browse(browse) => self.on_browse_result(browse, result),
             Pending::Listen => self.listen_ended(id, None),
         }
@@ -261,6 +315,16 @@ impl ClientSession {
                     error,
                 });
             }
+            Pending::TaskGet { related } | Pending::TaskResult { related } => {
+                self.task_failed(&related, error.failure)
+            }
+            Pending::TaskCancel => self.log(
+                LogLevel::Warning,
+                format!(
+                    "The server did not cancel the task: {}",
+                    Self::brief(&error.failure)
+                ),
+            ),
             Pending::Listen => self.listen_ended(id, Some(&error.failure)),
             // A suggestion that did not come is no failure of the person's: it is asked again
             // with the next key.

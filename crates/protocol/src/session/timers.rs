@@ -53,7 +53,8 @@ impl Timers {
         let after = match kind {
             // The listen stream stays open for as long as the session wants changes.
             Pending::Discover | Pending::Initialize(_) | Pending::Listen => return,
-            Pending::CallTool { .. } => CALL_IDLE_TIMEOUT_MS,
+            // A task's `tasks/result` waits for the task as a call waits for its tool.
+            kind if kind.carries().is_some() => CALL_IDLE_TIMEOUT_MS,
             _ => REQUEST_TIMEOUT_MS,
         };
         self.deadlines.insert(rpc, (now + after, after));
@@ -69,11 +70,7 @@ impl Timers {
     /// The person answered a request of call `call`: the server works again, and the call's
     /// deadline starts again.
     pub fn touch_call(&mut self, now: u64, call: CallId, requests: &Requests) {
-        let rpc = requests.pending.iter().find_map(|(id, p)| match &p.kind {
-            Pending::CallTool { related, .. } if related.call == call => Some(*id),
-            _ => None,
-        });
-        if let Some(rpc) = rpc {
+        if let Some(rpc) = requests.rpc_carrying(call) {
             self.touch(now, rpc);
         }
     }
@@ -114,15 +111,17 @@ impl ClientSession {
             .chain(requests)
             .chain(self.timers.connect_by)
             .chain(self.timers.ping_at)
+            .chain(self.next_poll())
             .min()
     }
 
-    /// Whether request `rpc` is a tool call with a server request waiting for the person.
+    /// Whether request `rpc` carries a tool call with a server request waiting for the person.
     fn waits_for_person(&self, rpc: u64) -> bool {
-        match self.requests.pending.get(&rpc).map(|p| &p.kind) {
-            Some(Pending::CallTool { related, .. }) => self.call_waits_for_person(related.call),
-            _ => false,
-        }
+        self.requests
+            .pending
+            .get(&rpc)
+            .and_then(|p| p.kind.carries())
+            .is_some_and(|related| self.call_waits_for_person(related.call))
     }
 
     pub(super) fn connect_deadline(&mut self) {
@@ -162,6 +161,8 @@ impl ClientSession {
         for rpc in overdue {
             self.request_timed_out(rpc);
         }
+        // Tasks to poll.
+        self.poll_tasks();
         // The ping cadence.
         if self.timers.ping_at.is_some_and(|at| at <= now) {
             self.send_rpc::<serde_json::Value>("ping", Some(serde_json::json!({})), Pending::Ping);
@@ -213,12 +214,9 @@ impl ClientSession {
             self.timers.deadlines.remove(&rpc);
             return;
         };
-        let seconds = match pending.kind {
-            Pending::CallTool { .. } => CALL_IDLE_TIMEOUT_MS,
-            _ => REQUEST_TIMEOUT_MS,
-        } / 1000;
-        if let Pending::CallTool { related, .. } = &pending.kind {
-            let related = related.clone();
+        let doing = pending.kind.doing();
+        if let Some(related) = pending.kind.carries().cloned() {
+            let seconds = CALL_IDLE_TIMEOUT_MS / 1000;
             self.log(
                 LogLevel::Warning,
                 format!(
@@ -226,8 +224,10 @@ impl ClientSession {
                     related.tool
                 ),
             );
-            let doing = self.requests.pending[&rpc].kind.doing();
-            self.withdraw(rpc, "timeout");
+            // A task is cancelled with tasks/cancel, a plain call with notifications/cancelled.
+            if !self.stop_task(related.call) {
+                self.withdraw(rpc, "timeout");
+            }
             return self.events.push_back(crate::event::Event::ToolCallFailed {
                 call: related.call,
                 error: Error::new(doing, Failure::TimedOut { seconds }),
@@ -236,6 +236,7 @@ impl ClientSession {
         for transfer in self.exchanges.of_rpc(rpc) {
             self.exchanges.abort(transfer);
         }
+        let seconds = REQUEST_TIMEOUT_MS / 1000;
         self.fail_rpc(rpc, Failure::TimedOut { seconds });
     }
 }

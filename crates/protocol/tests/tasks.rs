@@ -1,0 +1,390 @@
+//! 2025-11-25 task-augmented tool calls, rule by rule (S25 basic/utilities/tasks.mdx): which
+//! calls go as a task, polling at the server's interval, fetching the result once input is
+//! needed, the task's elicitation belonging to the call and its answer marked with the task,
+//! cancelling with `tasks/cancel`, and what fails the call.
+
+use mcp_desk_protocol::elicitation::Answer;
+use mcp_desk_protocol::task::{RELATED_TASK, TaskStatus};
+use mcp_desk_protocol::{
+    CallId, ClientSession, Doing, Error, Event, Failure, HttpRequest, ResponseHead, Revision,
+    SessionConfig, Transmit,
+};
+use serde_json::{Map, Value, json};
+
+fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
+    let (mut sends, mut events) = (Vec::new(), Vec::new());
+    while let Some(t) = s.poll_transmit() {
+        if let Transmit::Send(r) = t {
+            sends.push(r);
+        }
+    }
+    while let Some(e) = s.poll_event() {
+        events.push(e);
+    }
+    (sends, events)
+}
+
+fn body(req: &HttpRequest) -> Value {
+    serde_json::from_str(req.body.as_deref().unwrap_or("null")).unwrap()
+}
+
+fn only<'a>(reqs: &'a [HttpRequest], method: &str) -> &'a HttpRequest {
+    let found: Vec<&HttpRequest> = reqs
+        .iter()
+        .filter(|r| body(r)["method"] == method)
+        .collect();
+    assert_eq!(found.len(), 1, "one {method} in {reqs:?}");
+    found[0]
+}
+
+/// Answers `req` with a JSON body holding `result`.
+fn answer(s: &mut ClientSession, now: u64, req: &HttpRequest, result: Value) {
+    let id = body(req)["id"].clone();
+    s.on_response(
+        now,
+        req.transfer,
+        ResponseHead::new(200)
+            .with_header("content-type", "application/json")
+            .with_header("mcp-session-id", "s-1"),
+    );
+    s.on_body(
+        now,
+        req.transfer,
+        json!({"jsonrpc": "2.0", "id": id, "result": result})
+            .to_string()
+            .as_bytes(),
+    );
+    s.on_end(now, req.transfer);
+}
+
+/// A 2025-11-25 session whose server declares `capabilities`, listing `research` (which
+/// requires a task) and `echo`.
+fn ready(capabilities: Value) -> ClientSession {
+    let mut s = ClientSession::new(SessionConfig {
+        url: "http://127.0.0.1:9/mcp".into(),
+        client_name: "mcp-desk".into(),
+        client_version: "0".into(),
+        revision: Some(Revision::V2025_11_25),
+        known_transport: None,
+        log_level: None,
+        roots: Vec::new(),
+    });
+    s.connect(0);
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        0,
+        &reqs[0],
+        json!({"protocolVersion": "2025-11-25", "capabilities": capabilities,
+               "serverInfo": {"name": "srv", "version": "1"}}),
+    );
+    let (reqs, _) = drain(&mut s);
+    s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
+    s.on_end(0, reqs[0].transfer);
+    let (reqs, _) = drain(&mut s);
+    let schema = json!({"type": "object"});
+    answer(
+        &mut s,
+        0,
+        only(&reqs, "tools/list"),
+        json!({"tools": [
+            {"name": "research", "inputSchema": schema, "execution": {"taskSupport": "required"}},
+            {"name": "echo", "inputSchema": schema}
+        ]}),
+    );
+    drain(&mut s);
+    s
+}
+
+fn with_tasks() -> Value {
+    json!({"tools": {}, "tasks": {"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}})
+}
+
+fn task(status: &str, message: &str) -> Value {
+    json!({"taskId": "t-1", "status": status, "statusMessage": message,
+           "createdAt": "2025-11-25T10:30:00Z", "lastUpdatedAt": "2025-11-25T10:30:00Z",
+           "ttl": 300000, "pollInterval": 1000})
+}
+
+fn statuses(events: &[Event]) -> Vec<(TaskStatus, Option<String>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::TaskStatus {
+                status, message, ..
+            } => Some((*status, message.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Calls `research` at 0 ms and answers with task `t-1`, working: the call and its
+/// `tools/call`'s params.
+fn research_started(s: &mut ClientSession) -> (CallId, Value) {
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(s);
+    let sent = only(&reqs, "tools/call");
+    let params = body(sent)["params"].clone();
+    answer(
+        s,
+        0,
+        sent,
+        json!({"task": task("working", "Gathering sources...")}),
+    );
+    (call, params)
+}
+
+#[test]
+fn a_tool_that_requires_a_task_is_called_as_one_and_polled_at_the_servers_interval() {
+    let mut s = ready(with_tasks());
+    let (call, params) = research_started(&mut s);
+    assert_eq!(params["task"], json!({}));
+    assert_eq!(params["_meta"]["progressToken"], json!(call.0));
+    let (_, events) = drain(&mut s);
+    assert_eq!(
+        statuses(&events),
+        [(TaskStatus::Working, Some("Gathering sources...".into()))]
+    );
+    assert_eq!(s.poll_timeout(), Some(1_000));
+    s.handle_timeout(999);
+    assert!(drain(&mut s).0.is_empty(), "not a moment early");
+    s.handle_timeout(1_000);
+    let (reqs, _) = drain(&mut s);
+    let get = only(&reqs, "tasks/get");
+    assert_eq!(body(get)["params"], json!({"taskId": "t-1"}));
+    // No second poll while one is out.
+    s.handle_timeout(5_000);
+    assert!(drain(&mut s).0.is_empty());
+    answer(&mut s, 5_000, get, task("working", "Analyzing content..."));
+    let (_, events) = drain(&mut s);
+    assert_eq!(
+        statuses(&events),
+        [(TaskStatus::Working, Some("Analyzing content...".into()))]
+    );
+    assert_eq!(s.poll_timeout(), Some(6_000));
+
+    // A plain tool goes as a plain call.
+    s.call_tool(5_000, "echo", Map::new());
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(only(&reqs, "tools/call"))["params"].get("task"), None);
+}
+
+#[test]
+fn without_the_servers_capability_no_call_goes_as_a_task() {
+    let mut s = ready(json!({"tools": {}}));
+    s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(only(&reqs, "tools/call"))["params"].get("task"), None);
+}
+
+#[test]
+fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_call() {
+    let mut s = ready(with_tasks());
+    let (call, _) = research_started(&mut s);
+    s.handle_timeout(1_000);
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        1_000,
+        only(&reqs, "tasks/get"),
+        task("input_required", "Requesting clarification..."),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert_eq!(
+        statuses(&events),
+        [(
+            TaskStatus::InputRequired,
+            Some("Requesting clarification...".into())
+        )]
+    );
+    let fetch = only(&reqs, "tasks/result");
+    assert_eq!(body(fetch)["params"], json!({"taskId": "t-1"}));
+    s.handle_timeout(10_000);
+    assert!(
+        drain(&mut s).0.is_empty(),
+        "no polling while the result is awaited"
+    );
+
+    // The question comes on the tasks/result stream, marked with the task.
+    s.on_response(
+        1_100,
+        fetch.transfer,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
+    let question = json!({"jsonrpc": "2.0", "id": 7, "method": "elicitation/create",
+        "params": {"message": "Which?", "_meta": {RELATED_TASK: {"taskId": "t-1"}},
+                   "requestedSchema": {"type": "object", "properties": {"pick": {"type": "string"}}}}});
+    s.on_body(
+        1_100,
+        fetch.transfer,
+        format!("data: {question}\n\n").as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ElicitationRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the question is asked");
+    assert_eq!(
+        pending.related_call.map(|r| (r.call, r.tool)),
+        Some((call, "research".into()))
+    );
+    let mut content = Map::new();
+    content.insert("pick".into(), json!("programming"));
+    s.answer_elicitation(1_200, pending.input, &Answer::Accept(Some(content)))
+        .unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(
+        body(&reqs[0]),
+        json!({"jsonrpc": "2.0", "id": 7, "result": {"action": "accept",
+            "content": {"pick": "programming"}, "_meta": {RELATED_TASK: {"taskId": "t-1"}}}})
+    );
+
+    // The result ends the call.
+    let done = json!({"jsonrpc": "2.0", "id": body(fetch)["id"],
+        "result": {"content": [{"type": "text", "text": "Report"}]}});
+    s.on_body(
+        2_000,
+        fetch.transfer,
+        format!("data: {done}\n\n").as_bytes(),
+    );
+    s.on_end(2_000, fetch.transfer);
+    let (_, events) = drain(&mut s);
+    let finished: Vec<CallId> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ToolCallFinished { call, result } => {
+                assert_eq!(result.content[0].as_text().unwrap().text, "Report");
+                Some(*call)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finished, [call]);
+    s.handle_timeout(20_000);
+    assert!(
+        drain(&mut s).0.is_empty(),
+        "nothing is polled once the call is done"
+    );
+}
+
+#[test]
+fn a_finished_task_is_fetched_at_once_and_its_error_is_the_calls() {
+    let mut s = ready(with_tasks());
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        0,
+        only(&reqs, "tools/call"),
+        json!({"task": task("failed", "Broke")}),
+    );
+    let (reqs, _) = drain(&mut s);
+    let fetch = only(&reqs, "tasks/result");
+    s.on_response(
+        10,
+        fetch.transfer,
+        ResponseHead::new(200).with_header("content-type", "application/json"),
+    );
+    let error = json!({"jsonrpc": "2.0", "id": body(fetch)["id"],
+        "error": {"code": -32603, "message": "Research failed"}});
+    s.on_body(10, fetch.transfer, error.to_string().as_bytes());
+    s.on_end(10, fetch.transfer);
+    let (_, events) = drain(&mut s);
+    let failed: Vec<(CallId, Doing, String)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ToolCallFailed {
+                call,
+                error:
+                    Error {
+                        doing,
+                        failure: Failure::Rpc(e),
+                        ..
+                    },
+            } => Some((*call, doing.clone(), e.message.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [(
+            call,
+            Doing::CallingTool {
+                tool: "research".into(),
+                round: 0
+            },
+            "Research failed".into()
+        )]
+    );
+    s.handle_timeout(20_000);
+    assert!(
+        drain(&mut s).0.is_empty(),
+        "nothing is polled once the call failed"
+    );
+}
+
+#[test]
+fn cancelling_a_task_sends_tasks_cancel_and_stops_polling() {
+    let mut s = ready(with_tasks());
+    let (call, _) = research_started(&mut s);
+    drain(&mut s);
+    s.cancel_call(500, call, "user cancelled");
+    let (reqs, events) = drain(&mut s);
+    let methods: Vec<Value> = reqs.iter().map(|r| body(r)["method"].clone()).collect();
+    assert_eq!(methods, [json!("tasks/cancel")]);
+    assert_eq!(body(&reqs[0])["params"], json!({"taskId": "t-1"}));
+    assert!(events.contains(&Event::ToolCallCancelled {
+        call,
+        reason: "user cancelled".into()
+    }));
+    answer(&mut s, 600, &reqs[0], task("cancelled", "Cancelled"));
+    drain(&mut s);
+    s.handle_timeout(20_000);
+    assert!(
+        drain(&mut s).0.is_empty(),
+        "nothing is polled after the cancel"
+    );
+}
+
+#[test]
+fn an_unusable_task_or_a_lost_session_fails_the_call() {
+    let mut s = ready(with_tasks());
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        0,
+        only(&reqs, "tools/call"),
+        json!({"task": {"status": "working"}}),
+    );
+    let (_, events) = drain(&mut s);
+    assert!(
+        events.contains(&Event::ToolCallFailed {
+            call,
+            error: Error::new(
+                Doing::CallingTool {
+                    tool: "research".into(),
+                    round: 0
+                },
+                Failure::Unusable(
+                    "the task it created is unusable: it has no taskId string".into()
+                )
+            ),
+        }),
+        "{events:?}"
+    );
+
+    let (call, _) = research_started(&mut s);
+    drain(&mut s);
+    s.disconnect(100);
+    let (_, events) = drain(&mut s);
+    let failed = events
+        .iter()
+        .filter(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call))
+        .count();
+    assert_eq!(failed, 1, "{events:?}");
+    assert_eq!(s.poll_timeout(), None);
+}
