@@ -199,15 +199,20 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
     );
     let fetch = only(&reqs, "tasks/result");
     assert_eq!(body(fetch)["params"], json!({"taskId": "t-1"}));
-    s.handle_timeout(10_000);
-    assert!(
-        drain(&mut s).0.is_empty(),
-        "no polling while the result is awaited"
+    // Polling goes on beside it, and a task still needing input is not fetched twice.
+    s.handle_timeout(2_000);
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        2_000,
+        only(&reqs, "tasks/get"),
+        task("input_required", "Requesting clarification..."),
     );
+    assert!(drain(&mut s).0.is_empty(), "one tasks/result only");
 
     // The question comes on the tasks/result stream, marked with the task.
     s.on_response(
-        1_100,
+        2_100,
         fetch.transfer,
         ResponseHead::new(200).with_header("content-type", "text/event-stream"),
     );
@@ -215,7 +220,7 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
         "params": {"message": "Which?", "_meta": {RELATED_TASK: {"taskId": "t-1"}},
                    "requestedSchema": {"type": "object", "properties": {"pick": {"type": "string"}}}}});
     s.on_body(
-        1_100,
+        2_100,
         fetch.transfer,
         format!("data: {question}\n\n").as_bytes(),
     );
@@ -233,9 +238,10 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
     );
     let mut content = Map::new();
     content.insert("pick".into(), json!("programming"));
-    s.answer_elicitation(1_200, pending.input, &Answer::Accept(Some(content)))
+    s.answer_elicitation(2_200, pending.input, &Answer::Accept(Some(content)))
         .unwrap();
     let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1);
     assert_eq!(
         body(&reqs[0]),
         json!({"jsonrpc": "2.0", "id": 7, "result": {"action": "accept",
@@ -387,4 +393,67 @@ fn an_unusable_task_or_a_lost_session_fails_the_call() {
         .count();
     assert_eq!(failed, 1, "{events:?}");
     assert_eq!(s.poll_timeout(), None);
+}
+
+#[test]
+fn a_result_awaited_for_long_is_kept_while_the_server_says_the_task_runs() {
+    use mcp_desk_protocol::session::CALL_IDLE_TIMEOUT_MS;
+    let mut s = ready(with_tasks());
+    let (call, _) = research_started(&mut s);
+    s.handle_timeout(1_000);
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        1_000,
+        only(&reqs, "tasks/get"),
+        task("input_required", "Which?"),
+    );
+    let (reqs, _) = drain(&mut s);
+    only(&reqs, "tasks/result");
+    // The tasks/result says nothing for longer than a call may be silent, but every poll
+    // says the task works on: the call goes on.
+    let mut now = 1_000;
+    while now < 1_000 + CALL_IDLE_TIMEOUT_MS + 10_000 {
+        now += 1_000;
+        s.handle_timeout(now);
+        let (reqs, events) = drain(&mut s);
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, Event::ToolCallFailed { .. })),
+            "at {now}: {events:?}"
+        );
+        assert!(
+            !reqs.iter().any(|r| body(r)["method"] == "tasks/cancel"),
+            "at {now}"
+        );
+        for get in reqs.iter().filter(|r| body(r)["method"] == "tasks/get") {
+            answer(&mut s, now, get, task("working", "Thinking..."));
+        }
+    }
+    s.cancel_call(now, call, "enough");
+    let (reqs, _) = drain(&mut s);
+    only(&reqs, "tasks/cancel");
+}
+
+#[test]
+fn a_task_already_done_is_not_cancelled_on_the_server() {
+    let mut s = ready(with_tasks());
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    answer(
+        &mut s,
+        0,
+        only(&reqs, "tools/call"),
+        json!({"task": task("completed", "Done")}),
+    );
+    let (reqs, _) = drain(&mut s);
+    only(&reqs, "tasks/result");
+    s.cancel_call(10, call, "changed my mind");
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "{reqs:?}");
+    assert!(events.contains(&Event::ToolCallCancelled {
+        call,
+        reason: "changed my mind".into()
+    }));
 }

@@ -169,8 +169,9 @@ impl ClientSession {
     }
 
     /// Cancels a running tool call: up to 2025-11-25 the server hears
-    /// `notifications/cancelled`; at 2026-07-28 closing the response stream is the cancel.
-    /// Sampling requests that belong to the call leave the queue.
+    /// `notifications/cancelled` (a call running as a task: `tasks/cancel`, when the server
+    /// offers it); at 2026-07-28 closing the response stream is the cancel. Sampling requests
+    /// that belong to the call leave the queue.
     pub fn cancel_call(&mut self, now: u64, call: CallId, reason: &str) {
         self.at(now);
         self.cancel(call, reason);

@@ -316,7 +316,7 @@ impl ClientSession {
                 });
             }
             Pending::TaskGet { related } | Pending::TaskResult { related } => {
-                self.task_failed(&related, error.failure)
+                self.task_failed(&related, error)
             }
             Pending::TaskCancel => self.log(
                 LogLevel::Warning,

@@ -21,9 +21,13 @@ use crate::task::{self, TaskState};
 pub(super) struct RunningTask {
     pub related: RelatedCall,
     pub id: String,
-    /// When to ask `tasks/get` next; `None` while a `tasks/get` or the `tasks/result` is out.
+    /// When to ask `tasks/get` next; `None` while a `tasks/get` is out, or once it is done.
     pub poll_at: Option<u64>,
     pub poll_ms: u64,
+    /// Its `tasks/result` was sent.
+    pub fetching: bool,
+    /// The server reported it completed, failed or cancelled.
+    pub done: bool,
 }
 
 #[derive(Debug, Default)]
@@ -89,6 +93,8 @@ impl ClientSession {
             id: state.id.clone(),
             poll_at: None,
             poll_ms: state.poll_ms,
+            fetching: false,
+            done: false,
         });
         self.task_moved(call, state);
     }
@@ -100,15 +106,22 @@ impl ClientSession {
             return;
         };
         running.poll_ms = state.poll_ms;
-        let wants_result = state.status.wants_result();
-        running.poll_at = (!wants_result).then_some(now + state.poll_ms);
+        running.done = state.status.is_terminal();
+        // Polling goes on while the result is awaited ("Retrieving Task Results": requestors
+        // may poll in parallel), until the task is done: the page shows the task move after
+        // its question is answered, and a task the server still reports keeps its
+        // `tasks/result` from timing out.
+        running.poll_at = (!running.done).then_some(now + state.poll_ms);
+        let fetch = state.status.wants_result() && !running.fetching;
+        let fetching = running.fetching;
+        running.fetching |= fetch;
         let (id, related) = (running.id.clone(), running.related.clone());
         self.events.push_back(Event::TaskStatus {
             call,
             status: state.status,
             message: state.message,
         });
-        if wants_result {
+        if fetch {
             self.log(
                 LogLevel::Info,
                 format!(
@@ -121,6 +134,8 @@ impl ClientSession {
                 Some(json!({ "taskId": id })),
                 Pending::TaskResult { related },
             );
+        } else if fetching {
+            self.timers.touch_call(now, call, &self.requests);
         }
     }
 
@@ -157,7 +172,10 @@ impl ClientSession {
             Ok(state) => self.task_moved(related.call, state),
             Err(e) => self.task_failed(
                 &related,
-                Failure::Unusable(format!("its task's state is unusable: {e}")),
+                Error::new(
+                    doing(&related),
+                    Failure::Unusable(format!("its task's state is unusable: {e}")),
+                ),
             ),
         }
     }
@@ -172,26 +190,31 @@ impl ClientSession {
     /// own, "Result Retrieval"): the call fails, and the session stops following its task. A
     /// network failure is no end of the task: requests it sent stay answerable, as a plain
     /// call's do.
-    pub(super) fn task_failed(&mut self, related: &RelatedCall, failure: Failure) {
+    pub(super) fn task_failed(&mut self, related: &RelatedCall, error: Error) {
         if self.tasks.remove(related.call).is_none() {
             return;
+        }
+        // The server answered with an error: it no longer waits for the task's requests.
+        if matches!(error.failure, Failure::Rpc(_)) {
+            self.call_ended(related);
         }
         self.log(
             LogLevel::Error,
             format!(
                 "The call of {} failed: {}",
                 related.tool,
-                Self::brief(&failure)
+                Self::brief(&error.failure)
             ),
         );
         self.events.push_back(Event::ToolCallFailed {
             call: related.call,
-            error: Error::new(doing(related), failure),
+            error,
         });
     }
 
     /// Stops following call `call`'s task, and tells the server to cancel it when it offers
-    /// `tasks/cancel` ("Task Cancellation"). Whether it was following one.
+    /// `tasks/cancel` and the task is not done yet ("Task Cancellation"). Whether it was
+    /// following one.
     pub(super) fn stop_task(&mut self, call: CallId) -> bool {
         let Some(running) = self.tasks.remove(call) else {
             return false;
@@ -212,6 +235,10 @@ impl ClientSession {
             self.drop_rpc(rpc);
         }
         self.remove_for_call(call, &Gone::CallCancelled);
+        // A task already done cannot be cancelled ("Task Cancellation": -32602).
+        if running.done {
+            return true;
+        }
         if self.link.offers.task_cancel {
             self.send_rpc(
                 "tasks/cancel",

@@ -22,8 +22,9 @@ use crate::negotiation::{Discovery, Transport};
 pub const CONNECT_TIMEOUT_MS: u64 = 30_000;
 /// A request other than a tool call (tool list, ping, log level) gets this long.
 pub const REQUEST_TIMEOUT_MS: u64 = 60_000;
-/// A tool call may be silent this long (no progress, no message on its stream) while none of
-/// its server's requests waits for the person; then it is cancelled.
+/// A tool call may be silent this long (no progress, no message on its stream, for a task no
+/// poll saying it still runs) while none of its server's requests waits for the person; then
+/// it is cancelled.
 pub const CALL_IDLE_TIMEOUT_MS: u64 = 300_000;
 /// A 2025 session pings its server this often, so a dead server shows before a person needs it.
 pub const PING_EVERY_MS: u64 = 60_000;
@@ -207,8 +208,8 @@ impl ClientSession {
         }
     }
 
-    /// A request got no answer in time: a call is cancelled (the server is told, up to
-    /// 2025-11-25) and fails; anything else fails.
+    /// A request got no answer in time: a call is cancelled (the server is told up to
+    /// 2025-11-25; a task's, when it offers `tasks/cancel`) and fails; anything else fails.
     fn request_timed_out(&mut self, rpc: u64) {
         let Some(pending) = self.requests.pending.get(&rpc) else {
             self.timers.deadlines.remove(&rpc);
