@@ -2,7 +2,8 @@
 //! read as text, its templates filled in (with the server's suggestions) and read as text and
 //! as a binary, a subscription that hears the server's updates, and its prompts got with
 //! arguments — required ones checked, suggestions narrowed by the other arguments, and an
-//! embedded resource shown in a message.
+//! embedded resource shown in a message; and against the Python SDK at 2026-07-28, a
+//! subscription heard on the listen stream, and a read and a prompt that need input first.
 
 use std::time::Duration;
 
@@ -343,5 +344,81 @@ async fn a_2026_subscription_listens_and_hears_the_python_sdks_update() {
     page.wait_for_script(text, &json!("Edited 1 time(s)."))
         .await
         .unwrap();
+    page.close().await;
+}
+
+/// At 2026-07-28 a read and a prompt may need input first (`input_required`): the Python SDK's
+/// `vault://{item}` asks the person why, its `toast_mrtr` has the client's LLM write a line.
+/// Each question waits in the queue as the read's or the prompt's, and the request goes again
+/// with the answer, which shapes what is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2026_read_and_prompt_that_need_input_first_are_answered_and_shown() {
+    use mcp_desk_testkit::peers::Cors;
+    let (_server, page) = open_python(Cors::Full, "resource-template-item").await;
+    let b = &page.browser;
+    page.click_css(
+        r#"[data-testid="resource-template-item"][data-uri-template="vault://{item}"] button"#,
+    )
+    .await;
+    type_into(
+        &page,
+        r#"[data-testid="resource-template-var"][data-name="item"]"#,
+        "gold",
+    )
+    .await;
+    b.click("resource-read").await.unwrap();
+    b.wait_for_attribute("elicitation-dialog", "data-mode", "form", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.text_css("[data-testid=elicitation-dialog] code").await,
+        "resources/read vault://gold"
+    );
+    assert_eq!(
+        b.text_of("elicitation-message").await.unwrap(),
+        "Why open gold?"
+    );
+    type_into(
+        &page,
+        r#"[data-testid="elicitation-field"][data-name="reason"] input"#,
+        "audit",
+    )
+    .await;
+    b.click("elicitation-accept").await.unwrap();
+    assert_eq!(
+        wait_for_contents(&page, "vault://gold").await,
+        [(
+            "text".to_owned(),
+            "gold opened (accept, reason: audit, state vault-1)".to_owned()
+        )]
+    );
+
+    page.click_css(r#"[data-testid="prompt-item"][data-name="toast_mrtr"] button"#)
+        .await;
+    type_into(
+        &page,
+        r#"[data-testid="prompt-arg"][data-name="guest"]"#,
+        "Ada",
+    )
+    .await;
+    b.click("prompt-get").await.unwrap();
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Mock", WAIT)
+        .await
+        .unwrap();
+    let written = b
+        .eval("return [document.querySelector('[data-testid=sampling-response]').value, document.querySelector('[data-testid=sampling-model]').value];")
+        .await
+        .unwrap();
+    let (line, model) = (written[0].as_str().unwrap(), written[1].as_str().unwrap());
+    b.click("sampling-approve").await.unwrap();
+    b.wait_for_attribute("prompt-result", "data-name", "toast_mrtr", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        messages(&page).await,
+        [format!("To Ada! {line} (by {model}, state toast-1)")]
+    );
     page.close().await;
 }

@@ -2,7 +2,8 @@
 //! client (what it registers depends on the capabilities the client declares) is called from
 //! the page with the arguments the page offers, and every request it sends back — sampling,
 //! a question (elicitation, a form or a URL), the roots — is answered from the page.
-//! `simulate-research-query` runs as a 2025-11-25 task, its question asked through the task.
+//! `simulate-research-query` runs as a 2025-11-25 task, its question asked through the task;
+//! the `-async` tools ask the page to run their sampling and question as tasks.
 
 use std::time::Duration;
 
@@ -108,7 +109,8 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
             .unwrap(),
     )
     .unwrap();
-    // The tools it registers for a client with sampling, elicitation (form and URL) and roots.
+    // The tools it registers for a client with sampling, elicitation (form and URL), roots,
+    // and tasks (sampling and elicitation run as tasks for the server).
     assert_eq!(
         names,
         [
@@ -126,8 +128,10 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
             "toggle-simulated-logging",
             "toggle-subscriber-updates",
             "trigger-elicitation-request",
+            "trigger-elicitation-request-async",
             "trigger-long-running-operation",
             "trigger-sampling-request",
+            "trigger-sampling-request-async",
             "trigger-url-elicitation",
         ]
     );
@@ -150,8 +154,12 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
         .iter()
         .map(|name| {
             let asked = match name.as_str() {
-                "trigger-sampling-request" => json!(["sampling"]),
-                "trigger-elicitation-request" | "simulate-research-query" => json!(["form"]),
+                "trigger-sampling-request" | "trigger-sampling-request-async" => {
+                    json!(["sampling"])
+                }
+                "trigger-elicitation-request"
+                | "trigger-elicitation-request-async"
+                | "simulate-research-query" => json!(["form"]),
                 "trigger-url-elicitation" => json!(["url"]),
                 _ => json!([]),
             };
@@ -169,6 +177,23 @@ async fn every_tool_server_everything_offers_is_called_and_every_request_it_send
         research.lines().next(),
         Some("# Research Report: python (programming)"),
         "{research}"
+    );
+    // The requests it asked the page to run as tasks were completed by the answers given.
+    let first_line = |tool: &str| {
+        report
+            .iter()
+            .find(|r| r["tool"] == tool)
+            .and_then(|r| r["result"].as_str())
+            .and_then(|text| text.lines().next())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        first_line("trigger-sampling-request-async").as_deref(),
+        Some("[COMPLETED] Async sampling completed!")
+    );
+    assert_eq!(
+        first_line("trigger-elicitation-request-async").as_deref(),
+        Some("[COMPLETED] User provided the requested information!")
     );
     page.close().await;
 }

@@ -61,6 +61,9 @@ pub fn failure(failure: &Failure) -> String {
         Failure::TimedOut { seconds } => format!("no answer within {seconds} s"),
         Failure::SessionExpired => "the server no longer knows this session (HTTP 404; it expired or the server restarted). MCP Desk started a new session; call the tool again".into(),
         Failure::SessionEnded => "the session ended".into(),
+        Failure::Declined { input } => format!(
+            "you rejected sampling input {input:?}; at revision 2026-07-28 the server is not told, the request is just not sent again"
+        ),
         Failure::TooManyRounds(max) => {
             format!("the server asked for more input {max} rounds in a row, so MCP Desk stopped the call")
         }

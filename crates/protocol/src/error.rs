@@ -70,6 +70,8 @@ pub enum Failure {
     SessionEnded,
     /// A 2026-07-28 server kept asking for input, this many rounds in a row.
     TooManyRounds(u32),
+    /// The person rejected 2026-07-28 input `input`, so the request was not sent again.
+    Declined { input: String },
     /// The server chose a protocol revision MCP Desk does not speak.
     UnknownRevision(String),
     /// The server supports only these revisions, none of which MCP Desk speaks.

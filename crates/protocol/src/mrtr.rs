@@ -1,11 +1,13 @@
-//! Multi-round-trip requests (2026-07-28, S26 basic/patterns/mrtr.mdx): a `tools/call`
-//! answered with `resultType: "input_required"` is fulfilled input by input, then sent again —
-//! same name and arguments, the answers as `inputResponses`, the `requestState` exactly as
-//! received — and may need further rounds. The call sent again is rmcp's
-//! (`CallToolRequestParams`, `InputResponses`), and so is a sampling input
-//! (`CreateMessageRequestParams`); the result is read here by each input's method rather than
-//! with rmcp's `InputRequiredResult`, whose `InputRequest` decodes every elicitation schema
-//! too (see the README's Performance).
+//! Multi-round-trip requests (2026-07-28, S26 basic/patterns/mrtr.mdx): a `tools/call`,
+//! `resources/read` or `prompts/get` ("Supported Requests") answered with `resultType:
+//! "input_required"` is fulfilled input by input, then sent again — the same params, the
+//! answers as `inputResponses`, the `requestState` exactly as received — and may need further
+//! rounds. The request sent again is rmcp's (`CallToolRequestParams`,
+//! `ReadResourceRequestParams`, `GetPromptRequestParams`, with `InputResponses`), and so is a
+//! sampling input (`CreateMessageRequestParams`); the result is read here by each input's
+//! method rather than with rmcp's `InputRequiredResult`, whose `InputRequest` decodes every
+//! elicitation schema too (see the README's Performance). Writing the params as JSON instead
+//! was measured: 0.2 KB more.
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
@@ -14,7 +16,10 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::elicitation::{self, Elicitation};
-use crate::model::{CallToolRequestParams, CreateMessageRequestParams, InputResponses};
+use crate::model::{
+    CallToolRequestParams, CreateMessageRequestParams, GetPromptRequestParams, InputResponses,
+    ReadResourceRequestParams,
+};
 
 /// A round may not go on for ever: a server asking this many times in a row is stopped.
 pub const MAX_ROUNDS: u32 = 10;
@@ -90,11 +95,45 @@ pub fn decode_input_required(result: &Value) -> Result<InputRequired, String> {
     })
 }
 
-/// A tool call between rounds: what to send again, and the answers gathered so far.
+/// The request a round sends again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Retried {
+    Tool {
+        name: String,
+        arguments: Map<String, Value>,
+    },
+    Read {
+        uri: String,
+    },
+    Prompt {
+        name: String,
+        arguments: Map<String, Value>,
+    },
+}
+
+impl Retried {
+    pub fn method(&self) -> &'static str {
+        match self {
+            Retried::Tool { .. } => "tools/call",
+            Retried::Read { .. } => "resources/read",
+            Retried::Prompt { .. } => "prompts/get",
+        }
+    }
+
+    /// What the person sees it as: the tool's name, or the method and what it reads or gets.
+    pub fn label(&self) -> String {
+        match self {
+            Retried::Tool { name, .. } => name.clone(),
+            Retried::Read { uri } => format!("resources/read {uri}"),
+            Retried::Prompt { name, .. } => format!("prompts/get {name}"),
+        }
+    }
+}
+
+/// A request between rounds: what to send again, and the answers gathered so far.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
-    pub tool: String,
-    pub arguments: Map<String, Value>,
+    pub retried: Retried,
     /// 1 for the answers to the first `input_required` result.
     pub number: u32,
     request_state: Option<String>,
@@ -105,15 +144,13 @@ pub struct Round {
 impl Round {
     /// A round waiting for the inputs named `keys`.
     pub fn new(
-        tool: String,
-        arguments: Map<String, Value>,
+        retried: Retried,
         number: u32,
         request_state: Option<String>,
         keys: impl IntoIterator<Item = String>,
     ) -> Self {
         Round {
-            tool,
-            arguments,
+            retried,
             number,
             request_state,
             waiting: keys.into_iter().collect(),
@@ -133,18 +170,37 @@ impl Round {
         self.waiting.is_empty()
     }
 
-    /// The call sent again (without `_meta`, which is fresh every time): the same name and
-    /// arguments, the answers, and the state exactly as received.
-    pub fn retry(&self) -> CallToolRequestParams {
-        let mut params =
-            CallToolRequestParams::new(self.tool.clone()).with_arguments(self.arguments.clone());
-        if !self.responses.is_empty() {
-            params = params.with_input_responses(self.responses.clone());
-        }
-        if let Some(state) = &self.request_state {
-            params = params.with_request_state(state.clone());
-        }
-        params
+    /// The params sent again (without `_meta`, which is fresh every time): the same as
+    /// before, the answers, and the state exactly as received (none if none came: "Client
+    /// Requirements").
+    pub fn retry(&self) -> Value {
+        let responses = (!self.responses.is_empty()).then(|| self.responses.clone());
+        let state = self.request_state.clone();
+        let params = match &self.retried {
+            Retried::Tool { name, arguments } => {
+                let mut params =
+                    CallToolRequestParams::new(name.clone()).with_arguments(arguments.clone());
+                params.input_responses = responses;
+                params.request_state = state;
+                serde_json::to_value(params)
+            }
+            Retried::Read { uri } => {
+                let mut params = ReadResourceRequestParams::new(uri.clone());
+                params.input_responses = responses;
+                params.request_state = state;
+                serde_json::to_value(params)
+            }
+            Retried::Prompt { name, arguments } => {
+                let mut params = GetPromptRequestParams::new(name.clone());
+                if !arguments.is_empty() {
+                    params.arguments = Some(arguments.clone());
+                }
+                params.input_responses = responses;
+                params.request_state = state;
+                serde_json::to_value(params)
+            }
+        };
+        params.unwrap_or(Value::Null)
     }
 }
 
@@ -212,8 +268,10 @@ mod tests {
     fn a_round_retries_once_every_input_is_answered_with_state_verbatim() {
         let args = json!({"text": "t"}).as_object().cloned().unwrap();
         let mut round = Round::new(
-            "summarize".into(),
-            args,
+            Retried::Tool {
+                name: "summarize".into(),
+                arguments: args,
+            },
             1,
             Some("opaque==state".into()),
             ["a".to_owned(), "b".to_owned()],
@@ -221,7 +279,7 @@ mod tests {
         assert!(!round.answer("a", json!({"model": "m"})));
         assert!(!round.answer("unknown", json!(1)));
         assert!(round.answer("b", json!({"roots": []})));
-        let params = serde_json::to_value(round.retry()).unwrap();
+        let params = round.retry();
         assert_eq!(
             params,
             json!({"name": "summarize", "arguments": {"text": "t"},
@@ -232,11 +290,47 @@ mod tests {
 
     #[test]
     fn a_state_only_round_retries_at_once_without_responses() {
-        let round = Round::new("t".into(), Map::new(), 1, Some("s".into()), Vec::new());
+        let tool = Retried::Tool {
+            name: "t".into(),
+            arguments: Map::new(),
+        };
+        let round = Round::new(tool, 1, Some("s".into()), Vec::new());
         assert!(round.is_complete());
         assert_eq!(
-            serde_json::to_value(round.retry()).unwrap(),
+            round.retry(),
             json!({"name": "t", "arguments": {}, "requestState": "s"})
         );
+    }
+
+    #[test]
+    fn a_read_or_a_prompt_is_sent_again_as_it_was_with_the_answers() {
+        let mut read = Round::new(
+            Retried::Read {
+                uri: "note://x".into(),
+            },
+            1,
+            None,
+            ["ok".to_owned()],
+        );
+        assert!(read.answer("ok", json!({"action": "accept"})));
+        assert_eq!(
+            read.retry(),
+            json!({"uri": "note://x", "inputResponses": {"ok": {"action": "accept"}}})
+        );
+        let arguments = json!({"who": "Ada"}).as_object().cloned().unwrap();
+        let prompt = Round::new(
+            Retried::Prompt {
+                name: "greet".into(),
+                arguments,
+            },
+            2,
+            Some("s2".into()),
+            Vec::new(),
+        );
+        assert_eq!(
+            prompt.retry(),
+            json!({"name": "greet", "arguments": {"who": "Ada"}, "requestState": "s2"})
+        );
+        assert_eq!(prompt.retried.label(), "prompts/get greet");
     }
 }

@@ -1138,3 +1138,154 @@ fn a_listen_stream_that_ends_drops_its_subscriptions_and_is_opened_again() {
         1
     );
 }
+
+fn question_input() -> Value {
+    json!({"method": "elicitation/create", "params": {"mode": "form", "message": "Sure?",
+           "requestedSchema": {"type": "object", "properties": {"sure": {"type": "boolean"}}}}})
+}
+
+#[test]
+fn a_read_needing_input_is_read_again_with_the_answers_and_the_state() {
+    let mut s = modern_session(vec![]);
+    s.read_resource(0, "note://secret");
+    let (reqs, _) = drain(&mut s);
+    let first = body(&reqs[0]);
+    assert_eq!(first["method"], "resources/read");
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "requestState": "read-1",
+               "inputRequests": {"ok": question_input()}}),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "the read waits for the person");
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ElicitationRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the question is queued");
+    assert_eq!(
+        pending.related_call.map(|c| c.tool),
+        Some("resources/read note://secret".to_owned())
+    );
+    let yes = json!({"sure": true}).as_object().cloned();
+    s.answer_elicitation(0, pending.input, &Answer::Accept(yes))
+        .unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(reqs.len(), 1);
+    let retry = body(&reqs[0]);
+    assert_eq!(retry["method"], "resources/read");
+    assert_ne!(retry["id"], first["id"], "a new JSON-RPC id");
+    assert_eq!(retry["params"]["uri"], "note://secret");
+    assert_eq!(retry["params"]["requestState"], "read-1");
+    assert_eq!(
+        retry["params"]["inputResponses"]["ok"],
+        json!({"action": "accept", "content": {"sure": true}})
+    );
+    assert_eq!(
+        retry["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"],
+        "2026-07-28"
+    );
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "complete", "contents": [{"uri": "note://secret", "text": "42"}]}),
+    );
+    let (_, events) = drain(&mut s);
+    let read: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ResourceRead { uri, .. } => Some(uri),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(read, ["note://secret"]);
+}
+
+#[test]
+fn a_prompt_whose_sampling_input_is_rejected_fails_as_declined_without_a_retry() {
+    let mut s = modern_session(vec![]);
+    let arguments = json!({"who": "Ada"}).as_object().cloned().unwrap();
+    s.get_prompt(0, "greet", arguments);
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["params"]["arguments"], json!({"who": "Ada"}));
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "inputRequests": {"line": sampling_input("a line")}}),
+    );
+    let (_, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .expect("the sampling input is queued");
+    s.reject_sampling(0, input).unwrap();
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "no retry and no error sent: {reqs:?}");
+    let failed: Vec<&Error> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::BrowseFailed { error } => Some(error),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [&Error::new(
+            Doing::GettingPrompt("greet".into()),
+            Failure::Declined {
+                input: "line".into()
+            }
+        )]
+    );
+}
+
+#[test]
+fn a_prompt_answered_is_got_again_with_its_arguments() {
+    let mut s = modern_session(vec![]);
+    let arguments = json!({"who": "Ada"}).as_object().cloned().unwrap();
+    s.get_prompt(0, "greet", arguments);
+    let (reqs, _) = drain(&mut s);
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "input_required", "requestState": "p",
+               "inputRequests": {"line": sampling_input("a line")}}),
+    );
+    let (_, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.answer_sampling(0, input, &answer()).unwrap();
+    let (reqs, _) = drain(&mut s);
+    let params = &body(&reqs[0])["params"];
+    assert_eq!(body(&reqs[0])["method"], "prompts/get");
+    assert_eq!(params["name"], "greet");
+    assert_eq!(params["arguments"], json!({"who": "Ada"}));
+    assert_eq!(params["requestState"], "p");
+    assert_eq!(
+        params["inputResponses"]["line"]["content"]["text"],
+        "Cats nap."
+    );
+    respond_result(
+        &mut s,
+        &reqs[0],
+        json!({"resultType": "complete", "messages": [{"role": "user", "content": {"type": "text", "text": "Hi Ada"}}]}),
+    );
+    let (_, events) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PromptGot { name, .. } if name == "greet")),
+        "{events:?}"
+    );
+}

@@ -126,7 +126,9 @@ fn connect_posts_initialize_declaring_sampling() {
     assert_eq!(b["params"]["protocolVersion"], "2025-11-25");
     assert_eq!(
         b["params"]["capabilities"],
-        json!({"elicitation": {"form": {}, "url": {}}, "roots": {"listChanged": true}, "sampling": {"tools": {}}})
+        json!({"elicitation": {"form": {}, "url": {}}, "roots": {"listChanged": true}, "sampling": {"tools": {}},
+               "tasks": {"list": {}, "cancel": {},
+                         "requests": {"sampling": {"createMessage": {}}, "elicitation": {"create": {}}}}})
     );
     assert_eq!(b["params"]["clientInfo"]["name"], "mcp-desk");
 }
@@ -474,7 +476,7 @@ fn ping_is_answered_and_unknown_requests_are_refused() {
     s.on_body(
         0,
         get,
-        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "tasks/list"})).as_bytes(),
+        sse_event(&json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).as_bytes(),
     );
     let (t, _) = drain(&mut s);
     let replies: Vec<Value> = sends(&t).iter().map(body).collect();

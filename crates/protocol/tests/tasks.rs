@@ -1,13 +1,19 @@
-//! 2025-11-25 task-augmented tool calls, rule by rule (S25 basic/utilities/tasks.mdx): which
-//! calls go as a task, polling at the server's interval, fetching the result once input is
-//! needed, the task's elicitation belonging to the call and its answer marked with the task,
-//! cancelling with `tasks/cancel`, and what fails the call.
+//! 2025-11-25 tasks, rule by rule (S25 basic/utilities/tasks.mdx). The client as requestor:
+//! which calls go as a task, polling at the server's interval, fetching the result once input
+//! is needed, the task's elicitation belonging to the call and its answer marked with the task,
+//! cancelling with `tasks/cancel`, and what fails the call. The client as receiver: a sampling
+//! or elicitation asked as a task is answered with the task at once, the person's answer
+//! completes it, and the server's `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel`
+//! are answered.
+// rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
+#![allow(deprecated)]
 
 use mcp_desk_protocol::elicitation::Answer;
+use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::task::{RELATED_TASK, TaskStatus};
 use mcp_desk_protocol::{
-    CallId, ClientSession, Doing, Error, Event, Failure, HttpRequest, ResponseHead, Revision,
-    SessionConfig, Transmit,
+    CallId, ClientSession, Doing, Error, Event, Failure, Gone, HttpRequest, ResponseHead, Revision,
+    SessionConfig, TransferId, Transmit,
 };
 use serde_json::{Map, Value, json};
 
@@ -60,6 +66,11 @@ fn answer(s: &mut ClientSession, now: u64, req: &HttpRequest, result: Value) {
 /// A 2025-11-25 session whose server declares `capabilities`, listing `research` (which
 /// requires a task) and `echo`.
 fn ready(capabilities: Value) -> ClientSession {
+    ready_at("2025-11-25", capabilities)
+}
+
+/// [`ready`], the server choosing revision `version`.
+fn ready_at(version: &str, capabilities: Value) -> ClientSession {
     let mut s = ClientSession::new(SessionConfig {
         url: "http://127.0.0.1:9/mcp".into(),
         client_name: "mcp-desk".into(),
@@ -75,7 +86,7 @@ fn ready(capabilities: Value) -> ClientSession {
         &mut s,
         0,
         &reqs[0],
-        json!({"protocolVersion": "2025-11-25", "capabilities": capabilities,
+        json!({"protocolVersion": version, "capabilities": capabilities,
                "serverInfo": {"name": "srv", "version": "1"}}),
     );
     let (reqs, _) = drain(&mut s);
@@ -456,4 +467,254 @@ fn a_task_already_done_is_not_cancelled_on_the_server() {
         call,
         reason: "changed my mind".into()
     }));
+}
+
+#[test]
+fn a_call_cancelled_before_its_task_is_known_has_the_task_cancelled_once_it_is() {
+    let mut s = ready(with_tasks());
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    let sent = only(&reqs, "tools/call").clone();
+    s.cancel_call(5, call, "too slow");
+    let (reqs, events) = drain(&mut s);
+    assert!(
+        reqs.is_empty(),
+        "no notifications/cancelled for a task: {reqs:?}"
+    );
+    assert!(events.contains(&Event::ToolCallCancelled {
+        call,
+        reason: "too slow".into()
+    }));
+    answer(
+        &mut s,
+        10,
+        &sent,
+        json!({"task": task("working", "Started")}),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert_eq!(
+        body(only(&reqs, "tasks/cancel"))["params"],
+        json!({"taskId": "t-1"})
+    );
+    assert!(
+        statuses(&events).is_empty(),
+        "the cancelled call shows nothing more"
+    );
+    s.handle_timeout(20_000);
+    assert!(drain(&mut s).0.is_empty(), "nothing is polled");
+}
+
+/// Calls `echo` and opens its response stream: where the server's requests come.
+fn call_stream(s: &mut ClientSession) -> (CallId, TransferId) {
+    let call = s.call_tool(0, "echo", Map::new());
+    let (reqs, _) = drain(s);
+    let t = only(&reqs, "tools/call").transfer;
+    s.on_response(
+        0,
+        t,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
+    (call, t)
+}
+
+/// The server sends `message` on stream `t` at `now`; what the client sent back, as JSON.
+fn server_says(s: &mut ClientSession, now: u64, t: TransferId, message: Value) -> Vec<Value> {
+    s.on_body(now, t, format!("data: {message}\n\n").as_bytes());
+    let (reqs, _) = drain(s);
+    reqs.iter().map(body).collect()
+}
+
+fn ask(id: u64, method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+fn sampling_as_task() -> Value {
+    json!({"task": {"ttl": 300000}, "maxTokens": 50,
+           "messages": [{"role": "user", "content": {"type": "text", "text": "Hi"}}]})
+}
+
+fn completion() -> CreateMessageResult {
+    CreateMessageResult::new(SamplingMessage::assistant_text("Hello."), "mock-1".into())
+        .with_stop_reason("endTurn")
+}
+
+#[test]
+fn a_sampling_asked_as_a_task_is_a_task_at_once_and_the_persons_answer_completes_it() {
+    let mut s = ready(json!({"tools": {}}));
+    // 2026-12-02T10:12:12.000Z when the session's clock read 0.
+    s.set_wall_clock(1_796_206_332_000);
+    let (call, t) = call_stream(&mut s);
+    s.on_body(
+        1_000,
+        t,
+        format!(
+            "data: {}\n\n",
+            ask(5, "sampling/createMessage", sampling_as_task())
+        )
+        .as_bytes(),
+    );
+    let (reqs, events) = drain(&mut s);
+    let replies: Vec<Value> = reqs.iter().map(body).collect();
+    assert_eq!(
+        replies,
+        [json!({"jsonrpc": "2.0", "id": 5, "result": {"task": {
+            "taskId": "mcp-desk-task-1", "status": "working",
+            "statusMessage": "Waiting for the person's review",
+            "createdAt": "2026-12-02T10:12:13.000Z", "lastUpdatedAt": "2026-12-02T10:12:13.000Z",
+            "ttl": 300000, "pollInterval": 1000}}})]
+    );
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the request waits for the person");
+    assert_eq!(pending.related_call.map(|r| r.call), Some(call));
+
+    let task = json!({"taskId": "mcp-desk-task-1"});
+    let got = server_says(&mut s, 2_000, t, ask(6, "tasks/get", task.clone()));
+    assert_eq!(got[0]["result"]["status"], "working");
+    assert!(
+        server_says(&mut s, 2_000, t, ask(7, "tasks/result", task.clone())).is_empty(),
+        "tasks/result waits for the answer"
+    );
+    s.answer_sampling(3_000, pending.input, &completion())
+        .unwrap();
+    let (reqs, _) = drain(&mut s);
+    let replies: Vec<Value> = reqs.iter().map(body).collect();
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert_eq!(replies[0]["id"], 7);
+    assert_eq!(replies[0]["result"]["model"], "mock-1");
+    assert_eq!(replies[0]["result"]["_meta"][RELATED_TASK], task);
+
+    let got = server_says(&mut s, 4_000, t, ask(8, "tasks/get", task.clone()));
+    assert_eq!(got[0]["result"]["status"], "completed");
+    assert_eq!(
+        got[0]["result"]["lastUpdatedAt"],
+        "2026-12-02T10:12:15.000Z"
+    );
+    let again = server_says(&mut s, 4_000, t, ask(9, "tasks/result", task.clone()));
+    assert_eq!(again[0]["result"]["content"]["text"], "Hello.");
+    let cancel = server_says(&mut s, 4_000, t, ask(10, "tasks/cancel", task.clone()));
+    assert_eq!(
+        cancel[0]["error"]["code"], -32602,
+        "a task done is not cancelled"
+    );
+    let list = server_says(&mut s, 4_000, t, ask(11, "tasks/list", json!({})));
+    let ids: Vec<&Value> = list[0]["result"]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["taskId"])
+        .collect();
+    assert_eq!(ids, [&json!("mcp-desk-task-1")]);
+    let unknown = server_says(
+        &mut s,
+        4_000,
+        t,
+        ask(12, "tasks/get", json!({"taskId": "nope"})),
+    );
+    assert_eq!(unknown[0]["error"]["code"], -32602);
+}
+
+#[test]
+fn a_refused_task_fails_with_the_error_the_request_would_have_had() {
+    let mut s = ready(json!({"tools": {}}));
+    let (_, t) = call_stream(&mut s);
+    s.on_body(
+        0,
+        t,
+        format!(
+            "data: {}\n\n",
+            ask(5, "sampling/createMessage", sampling_as_task())
+        )
+        .as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    let task = json!({"taskId": "mcp-desk-task-1"});
+    server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone()));
+    s.reject_sampling(0, input).unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(
+        body(&reqs[0]),
+        json!({"jsonrpc": "2.0", "id": 6, "error": {"code": -1, "message": "User rejected sampling request"}})
+    );
+    let got = server_says(&mut s, 0, t, ask(7, "tasks/get", task));
+    assert_eq!(got[0]["result"]["status"], "failed");
+}
+
+#[test]
+fn a_task_the_server_cancels_leaves_the_queue_and_its_waiting_result_is_refused() {
+    let mut s = ready(json!({"tools": {}}));
+    let (_, t) = call_stream(&mut s);
+    let question = json!({"task": {}, "mode": "form", "message": "Name?",
+        "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}});
+    s.on_body(
+        0,
+        t,
+        format!("data: {}\n\n", ask(5, "elicitation/create", question)).as_bytes(),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["result"]["task"]["ttl"], Value::Null);
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::ElicitationRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    let task = json!({"taskId": "mcp-desk-task-1"});
+    server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone()));
+    s.on_body(
+        0,
+        t,
+        format!("data: {}\n\n", ask(7, "tasks/cancel", task)).as_bytes(),
+    );
+    let (reqs, events) = drain(&mut s);
+    let replies: Vec<Value> = reqs.iter().map(body).collect();
+    let ids: Vec<&Value> = replies.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, [&json!(6), &json!(7)]);
+    assert_eq!(replies[0]["error"]["message"], "The task was cancelled");
+    assert_eq!(replies[1]["result"]["status"], "cancelled");
+    assert!(events.contains(&Event::InputGone {
+        input,
+        reason: Gone::ServerCancelled(Some("it cancelled task mcp-desk-task-1".into()))
+    }));
+    assert!(s.answer_elicitation(0, input, &Answer::Decline).is_err());
+}
+
+#[test]
+fn before_2025_11_25_a_task_asked_for_is_ignored_and_the_request_answered_as_ever() {
+    let mut s = ready_at("2025-06-18", json!({"tools": {}}));
+    let (_, t) = call_stream(&mut s);
+    s.on_body(
+        0,
+        t,
+        format!(
+            "data: {}\n\n",
+            ask(5, "sampling/createMessage", sampling_as_task())
+        )
+        .as_bytes(),
+    );
+    let (reqs, events) = drain(&mut s);
+    assert!(reqs.is_empty(), "no task is made: {reqs:?}");
+    let input = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    s.answer_sampling(0, input, &completion()).unwrap();
+    let (reqs, _) = drain(&mut s);
+    assert_eq!(body(&reqs[0])["id"], 5);
+    assert_eq!(body(&reqs[0])["result"]["model"], "mock-1");
 }

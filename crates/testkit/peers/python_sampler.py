@@ -11,7 +11,10 @@ Tools that ask the client for something:
 - `signup_mrtr` asks the person a form question inside `input_required` (2026-07-28), beside
   the roots, and says what came back (the action, and the content when accepted);
 - the resource `note://today` and the tool `touch_note`, which changes it and tells the
-  `subscriptions/listen` streams that asked for its updates (2026-07-28).
+  `subscriptions/listen` streams that asked for its updates (2026-07-28);
+- the resource template `vault://{item}`, whose read asks the person why first, and the prompt
+  `toast_mrtr`, which has the client's LLM write a line first: `input_required` answering
+  `resources/read` and `prompts/get` (2026-07-28).
 
 How a page on another origin may reach it (the second argument): `full` wraps the app in
 Starlette's CORSMiddleware exposing the session id, as our README says to; `no-expose` does so
@@ -148,6 +151,40 @@ async def touch_note(ctx: Context) -> str:
     NOTE["edits"] += 1
     await ctx.notify_resource_updated("note://today")
     return f"Edited {NOTE['edits']} time(s)."
+
+
+@server.resource("vault://{item}", name="vault", mime_type="text/plain")
+async def vault(item: str, ctx: Context) -> str | InputRequiredResult:
+    """A vault item, read once the person says why (input_required on resources/read)."""
+    responses = ctx.input_responses or {}
+    if "why" in responses:
+        answer = responses["why"]
+        reason = (answer.content or {}).get("reason", "none given")
+        return f"{item} opened ({answer.action}, reason: {reason}, state {ctx.request_state})"
+    question = ElicitRequest(
+        params=ElicitRequestFormParams(
+            message=f"Why open {item}?",
+            requested_schema={
+                "type": "object",
+                "properties": {"reason": {"type": "string", "title": "Reason"}},
+                "required": ["reason"],
+            },
+        )
+    )
+    return InputRequiredResult(input_requests={"why": question}, request_state="vault-1")
+
+
+@server.prompt()
+async def toast_mrtr(guest: str, ctx: Context) -> str | InputRequiredResult:
+    """A toast to guest, its line written by the client's LLM (input_required on prompts/get)."""
+    responses = ctx.input_responses or {}
+    if "line" in responses:
+        answer = responses["line"]
+        return f"To {guest}! {answer.content.text} (by {answer.model}, state {ctx.request_state})"
+    request = CreateMessageRequest(
+        params=CreateMessageRequestParams(messages=summary_prompt(f"A toast to {guest}."), max_tokens=60)
+    )
+    return InputRequiredResult(input_requests={"line": request}, request_state="toast-1")
 
 
 def main() -> None:

@@ -11,11 +11,12 @@ use super::ClientSession;
 use super::link::Phase;
 use super::requests::Pending;
 use crate::error::{Doing, Error, Failure};
-use crate::event::{Event, LogLevel};
+use crate::event::{CallId, Event, LogLevel, RelatedCall};
 use crate::model::{
     GetPromptRequestParams, PaginatedRequestParams, ReadResourceRequestParams,
     SubscribeRequestParams,
 };
+use crate::mrtr::{self, Retried};
 use crate::negotiation::Transport;
 use crate::offer::{self, PromptInfo, ResourceInfo, TemplateInfo};
 
@@ -47,11 +48,16 @@ pub(super) enum Browse {
         listing: Listing,
         pages: u32,
     },
+    /// `again`: at 2026-07-28, the round it goes on (its id, the round's number), when it is
+    /// sent again with answers.
     Read {
         uri: String,
+        again: Option<(CallId, u32)>,
     },
     GetPrompt {
         name: String,
+        arguments: Map<String, Value>,
+        again: Option<(CallId, u32)>,
     },
     Subscribe {
         uri: String,
@@ -77,8 +83,8 @@ impl Browse {
     pub(super) fn doing(&self) -> Doing {
         match self {
             Browse::List { listing, .. } => Doing::Listing(listing.method()),
-            Browse::Read { uri } => Doing::ReadingResource(uri.clone()),
-            Browse::GetPrompt { name } => Doing::GettingPrompt(name.clone()),
+            Browse::Read { uri, .. } => Doing::ReadingResource(uri.clone()),
+            Browse::GetPrompt { name, .. } => Doing::GettingPrompt(name.clone()),
             Browse::Subscribe { uri, on: true } => Doing::Subscribing(uri.clone()),
             Browse::Subscribe { uri, on: false } => Doing::Unsubscribing(uri.clone()),
             Browse::Complete { argument, .. } => Doing::Completing(argument.clone()),
@@ -119,16 +125,21 @@ impl ClientSession {
     /// Reads the resource at `uri` (a listed one, or a template filled in).
     pub(super) fn read(&mut self, uri: String) {
         let params = ReadResourceRequestParams::new(uri.clone());
-        self.send_browse("resources/read", params, Browse::Read { uri });
+        self.send_browse("resources/read", params, Browse::Read { uri, again: None });
     }
 
     /// Gets prompt `name` with its `arguments`.
     pub(super) fn get_prompt_of(&mut self, name: String, arguments: Map<String, Value>) {
         let mut params = GetPromptRequestParams::new(name.clone());
         if !arguments.is_empty() {
-            params.arguments = Some(arguments);
+            params.arguments = Some(arguments.clone());
         }
-        self.send_browse("prompts/get", params, Browse::GetPrompt { name });
+        let browse = Browse::GetPrompt {
+            name,
+            arguments,
+            again: None,
+        };
+        self.send_browse("prompts/get", params, browse);
     }
 
     /// Subscribes to (or unsubscribes from) the updates of the resource at `uri`: in a 2025
@@ -188,7 +199,7 @@ impl ClientSession {
         );
     }
 
-    fn send_browse<P: serde::Serialize>(
+    pub(super) fn send_browse<P: serde::Serialize>(
         &mut self,
         method: &'static str,
         params: P,
@@ -204,6 +215,21 @@ impl ClientSession {
 
     /// A browse request's result arrived.
     pub(super) fn on_browse_result(&mut self, browse: Browse, result: Value) {
+        // 2026-07-28: a read or a prompt may need input first (S26 basic/patterns/mrtr.mdx
+        // "Supported Requests"; no other browse request may be answered so).
+        let browse = match browse {
+            Browse::Read { uri, again } if mrtr::is_input_required(&result) => {
+                return self.browse_round(Retried::Read { uri }, again, &result);
+            }
+            Browse::GetPrompt {
+                name,
+                arguments,
+                again,
+            } if mrtr::is_input_required(&result) => {
+                return self.browse_round(Retried::Prompt { name, arguments }, again, &result);
+            }
+            other => other,
+        };
         let doing = browse.doing();
         let malformed = |e: String| Event::BrowseFailed {
             error: Error::new(
@@ -213,11 +239,11 @@ impl ClientSession {
         };
         let event = match browse {
             Browse::List { listing, pages } => return self.on_page(listing, pages, result),
-            Browse::Read { uri } => match offer::contents(&result) {
+            Browse::Read { uri, .. } => match offer::contents(&result) {
                 Ok(contents) => Event::ResourceRead { uri, contents },
                 Err(e) => malformed(e),
             },
-            Browse::GetPrompt { name } => match offer::got_prompt(&result) {
+            Browse::GetPrompt { name, .. } => match offer::got_prompt(&result) {
                 Ok(prompt) => Event::PromptGot { name, prompt },
                 Err(e) => malformed(e),
             },
@@ -252,6 +278,17 @@ impl ClientSession {
             }
         };
         self.events.push_back(event);
+    }
+
+    /// A read or a prompt answered with `input_required`: its inputs go to the person, as a
+    /// call's do, under an id of its own (the one of its first round, when sent again).
+    fn browse_round(&mut self, retried: Retried, again: Option<(CallId, u32)>, result: &Value) {
+        let (call, number) = again.unwrap_or_else(|| (self.next_call(), 0));
+        let related = RelatedCall {
+            call,
+            tool: retried.label(),
+        };
+        self.on_input_required(related, retried, number + 1, result);
     }
 
     /// One page of a list: the next is asked for, or the whole list reported.

@@ -1,7 +1,8 @@
 //! Tool calls: starting one (with the progress token that ties the server's progress to it),
-//! its result, its cancellation, and at 2026-07-28 its rounds — an `input_required` result is
-//! answered input by input, then the call goes again with the answers and the `requestState`
-//! as received, until the server is done or gives up (S26 basic/patterns/mrtr.mdx).
+//! its result, its cancellation, and at 2026-07-28 the rounds of any request that may need
+//! input — a call, a read, a prompt: an `input_required` result is answered input by input,
+//! then the request goes again with the answers and the `requestState` as received, until the
+//! server is done or gives up (S26 basic/patterns/mrtr.mdx).
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::ClientSession;
+use super::browse::Browse;
 use super::inputs::ServerInput;
 use super::link::Phase;
 use super::requests::Pending;
@@ -19,9 +21,10 @@ use crate::jsonrpc;
 use crate::model::{
     CallToolRequestParams, CallToolResult, CancelledNotificationParam, NumberOrString, Tool,
 };
-use crate::mrtr::{self, Asked, Round};
+use crate::mrtr::{self, Asked, Retried, Round};
 use crate::negotiation::Transport;
 use crate::stateless::{self, ParamHeader};
+use crate::task;
 
 #[derive(Debug, Default)]
 pub(super) struct Calls {
@@ -33,9 +36,15 @@ pub(super) struct Calls {
 }
 
 impl ClientSession {
-    pub(super) fn start_call(&mut self, tool: &str, arguments: Map<String, Value>) -> CallId {
+    /// A new id for a call, or for a read or a prompt that goes into rounds.
+    pub(super) fn next_call(&mut self) -> CallId {
         let call = CallId(self.calls.next);
         self.calls.next += 1;
+        call
+    }
+
+    pub(super) fn start_call(&mut self, tool: &str, arguments: Map<String, Value>) -> CallId {
+        let call = self.next_call();
         if self.link.phase != Phase::Ready {
             self.events.push_back(Event::ToolCallFailed {
                 call,
@@ -49,7 +58,10 @@ impl ClientSession {
             });
             return call;
         }
-        let params = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments.clone());
+        let params = serde_json::to_value(
+            CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments.clone()),
+        )
+        .unwrap_or(Value::Null);
         let task = self.calls_as_task(tool);
         self.log(
             LogLevel::Info,
@@ -77,12 +89,11 @@ impl ClientSession {
     fn send_call(
         &mut self,
         related: RelatedCall,
-        params: CallToolRequestParams,
+        mut params: Value,
         arguments: Map<String, Value>,
         round: u32,
         task: bool,
     ) {
-        let mut params = serde_json::to_value(params).unwrap_or(Value::Null);
         params["_meta"] = json!({"progressToken": related.call.0});
         if task {
             params["task"] = json!({});
@@ -108,7 +119,11 @@ impl ClientSession {
         result: Value,
     ) {
         if mrtr::is_input_required(&result) {
-            return self.on_input_required(related, arguments, round + 1, &result);
+            let retried = Retried::Tool {
+                name: related.tool.clone(),
+                arguments,
+            };
+            return self.on_input_required(related, retried, round + 1, &result);
         }
         self.finish_call(related, round, result);
     }
@@ -165,7 +180,7 @@ impl ClientSession {
             return;
         }
         if let Some(id) = rpc {
-            self.withdraw(id, reason);
+            self.withdraw_call(id, reason);
         }
         self.remove_for_call(call, &Gone::CallCancelled);
         self.log(LogLevel::Info, format!("Cancelled the tool call: {reason}"));
@@ -195,6 +210,35 @@ impl ClientSession {
             let body =
                 jsonrpc::notification("notifications/cancelled", serde_json::to_value(note).ok());
             self.send_reply(body, "cancellation".into());
+        }
+    }
+
+    /// Takes back tool call `rpc`. One sent as a task is not withdrawn: a task MUST be
+    /// cancelled with `tasks/cancel` (S25 basic/utilities/cancellation.mdx), which needs the
+    /// task's id, so its answer is awaited and the task it names cancelled then.
+    fn withdraw_call(&mut self, rpc: u64, reason: &str) {
+        match self.requests.pending.get_mut(&rpc) {
+            Some(pending) if matches!(pending.kind, Pending::CallTool { task: true, .. }) => {
+                pending.kind = Pending::Abandoned;
+            }
+            _ => self.withdraw(rpc, reason),
+        }
+    }
+
+    /// The answer to a call cancelled before its task was known: the task is cancelled.
+    pub(super) fn on_abandoned(&mut self, result: &Value) {
+        match task::created(result) {
+            Some(Ok(state)) if !state.status.is_terminal() && self.link.offers.task_cancel => {
+                self.send_rpc(
+                    "tasks/cancel",
+                    Some(json!({ "taskId": state.id })),
+                    Pending::TaskCancel,
+                );
+            }
+            _ => self.log(
+                LogLevel::Debug,
+                "A cancelled call was answered; nothing is left to cancel.".into(),
+            ),
         }
     }
 
@@ -236,47 +280,37 @@ impl ClientSession {
         usable
     }
 
-    /// A `tools/call` answered with `input_required`: queue its inputs, or send it again at once.
-    fn on_input_required(
+    /// A request answered with `input_required` (a call, a read, a prompt: S26
+    /// basic/patterns/mrtr.mdx "Supported Requests"): queue its inputs, or send it again at once.
+    pub(super) fn on_input_required(
         &mut self,
         related: RelatedCall,
-        arguments: Map<String, Value>,
+        retried: Retried,
         round: u32,
         result: &Value,
     ) {
         let call = related.call;
-        let doing = Doing::CallingTool {
-            tool: related.tool.clone(),
-            round: round - 1,
-        };
         if round > mrtr::MAX_ROUNDS {
-            self.call_ended(&related);
-            return self.events.push_back(Event::ToolCallFailed {
-                call,
-                error: Error::new(doing, Failure::TooManyRounds(mrtr::MAX_ROUNDS)),
-            });
+            return self.round_failed(
+                &related,
+                &retried,
+                round - 1,
+                Failure::TooManyRounds(mrtr::MAX_ROUNDS),
+            );
         }
         let asked = match mrtr::decode_input_required(result) {
             Ok(asked) => asked,
             Err(e) => {
-                self.call_ended(&related);
-                return self.events.push_back(Event::ToolCallFailed {
-                    call,
-                    error: Error::new(
-                        doing,
-                        Failure::Unusable(format!("its input_required result is unusable: {e}")),
-                    ),
-                });
+                return self.round_failed(
+                    &related,
+                    &retried,
+                    round - 1,
+                    Failure::Unusable(format!("its input_required result is unusable: {e}")),
+                );
             }
         };
         let keys = asked.inputs.iter().map(|(k, _)| k.clone());
-        let mut state = Round::new(
-            related.tool.clone(),
-            arguments,
-            round,
-            asked.request_state,
-            keys,
-        );
+        let mut state = Round::new(retried, round, asked.request_state, keys);
         let mut sampling = Vec::new();
         let mut elicitations = Vec::new();
         for (key, input) in asked.inputs {
@@ -299,7 +333,7 @@ impl ClientSession {
         self.log(
             LogLevel::Info,
             format!(
-                "The call of {} needs input (round {round}): {} sampling request(s), {} elicitation(s)",
+                "{} needs input (round {round}): {} sampling request(s), {} elicitation(s)",
                 related.tool,
                 sampling.len(),
                 elicitations.len()
@@ -324,6 +358,37 @@ impl ClientSession {
         }
     }
 
+    /// A request between rounds cannot go on: a call fails, a read or a prompt too, each the
+    /// way it reports failing; the inputs it left go.
+    pub(super) fn round_failed(
+        &mut self,
+        related: &RelatedCall,
+        retried: &Retried,
+        round: u32,
+        failure: Failure,
+    ) {
+        self.call_ended(related);
+        let event = match retried {
+            Retried::Tool { name, .. } => Event::ToolCallFailed {
+                call: related.call,
+                error: Error::new(
+                    Doing::CallingTool {
+                        tool: name.clone(),
+                        round,
+                    },
+                    failure,
+                ),
+            },
+            Retried::Read { uri } => Event::BrowseFailed {
+                error: Error::new(Doing::ReadingResource(uri.clone()), failure),
+            },
+            Retried::Prompt { name, .. } => Event::BrowseFailed {
+                error: Error::new(Doing::GettingPrompt(name.clone()), failure),
+            },
+        };
+        self.events.push_back(event);
+    }
+
     /// Records the answer to one input of a round; the call goes again once all are in.
     pub(super) fn answer_round(&mut self, call: CallId, key: &str, answer: Value) {
         let complete = self
@@ -337,27 +402,37 @@ impl ClientSession {
     }
 
     /// The person rejected (or the client refused) an input of a round: 2026-07-28 has no
-    /// error for that, so the call is not sent again and ends as declined; its other inputs go.
+    /// error for that, so the request is not sent again — a call ends as declined, a read or
+    /// a prompt fails as declined; its other inputs go.
     pub(super) fn decline_round(&mut self, call: CallId, key: &str) {
         let Some(round) = self.calls.rounds.remove(&call) else {
             return;
         };
         self.remove_for_call(call, &Gone::RoundRejected);
+        let label = round.retried.label();
         self.log(
             LogLevel::Info,
-            format!(
-                "Declined input {key:?}: the call of {} is not sent again.",
-                round.tool
-            ),
+            format!("Declined input {key:?}: {label} is not sent again."),
         );
-        self.events.push_back(Event::ToolCallDeclined {
-            call,
-            tool: round.tool,
-            input: key.to_owned(),
-        });
+        if let Retried::Tool { name, .. } = round.retried {
+            return self.events.push_back(Event::ToolCallDeclined {
+                call,
+                tool: name,
+                input: key.to_owned(),
+            });
+        }
+        let related = RelatedCall { call, tool: label };
+        self.round_failed(
+            &related,
+            &round.retried,
+            round.number,
+            Failure::Declined {
+                input: key.to_owned(),
+            },
+        );
     }
 
-    /// Sends a call again with its round's answers and the `requestState` as received.
+    /// Sends a request again with its round's answers and the `requestState` as received.
     fn send_round(&mut self, call: CallId) {
         let Some(round) = self.calls.rounds.remove(&call) else {
             return;
@@ -365,20 +440,33 @@ impl ClientSession {
         self.log(
             LogLevel::Info,
             format!(
-                "Sending the call of {} again with the answers of round {}",
-                round.tool, round.number
+                "Sending {} again with the answers of round {}",
+                round.retried.label(),
+                round.number
             ),
         );
         let params = round.retry();
-        self.send_call(
-            RelatedCall {
-                call,
-                tool: round.tool,
-            },
-            params,
-            round.arguments,
-            round.number,
-            false,
-        );
+        let again = Some((call, round.number));
+        match round.retried {
+            Retried::Tool { name, arguments } => self.send_call(
+                RelatedCall { call, tool: name },
+                params,
+                arguments,
+                round.number,
+                false,
+            ),
+            Retried::Read { uri } => {
+                self.send_browse("resources/read", params, Browse::Read { uri, again })
+            }
+            Retried::Prompt { name, arguments } => self.send_browse(
+                "prompts/get",
+                params,
+                Browse::GetPrompt {
+                    name,
+                    arguments,
+                    again,
+                },
+            ),
+        }
     }
 }

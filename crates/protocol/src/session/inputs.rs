@@ -43,13 +43,16 @@ pub(super) enum ServerInput {
     },
     /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
     Round { call: CallId, key: String },
+    /// A 2025-11-25 request the server asked to run as a task: its answer completes the task,
+    /// which the server fetches (`call` as for a request).
+    Task { task: String, call: Option<CallId> },
 }
 
 impl ServerInput {
     /// The tool call this input is bound to: it goes when the call ends.
     fn call(&self) -> Option<CallId> {
         match self {
-            ServerInput::Request { call, .. } => *call,
+            ServerInput::Request { call, .. } | ServerInput::Task { call, .. } => *call,
             ServerInput::Round { call, .. } => Some(*call),
         }
     }
@@ -59,6 +62,7 @@ impl ServerInput {
         match self {
             ServerInput::Request { call, guess, .. } => call.or(*guess),
             ServerInput::Round { call, .. } => Some(*call),
+            ServerInput::Task { call, .. } => *call,
         }
     }
 }
@@ -131,6 +135,10 @@ impl ClientSession {
                 let value = serde_json::to_value(result).unwrap_or(Value::Null);
                 self.answer_round(call, &key, value);
             }
+            ServerInput::Task { task, .. } => {
+                let value = serde_json::to_value(result).unwrap_or(Value::Null);
+                self.task_answered(&task, Ok(value));
+            }
         }
         Ok(())
     }
@@ -148,6 +156,10 @@ impl ClientSession {
                 self.send_reply(body, format!("rejection of sampling request {id}"));
             }
             ServerInput::Round { call, key } => self.decline_round(call, &key),
+            ServerInput::Task { task, .. } => self.task_answered(
+                &task,
+                Err((codes::USER_REJECTED, "User rejected sampling request")),
+            ),
         }
         Ok(())
     }
@@ -172,6 +184,9 @@ impl ClientSession {
                 self.send_reply(body, format!("refusal of sampling request {id}"));
             }
             ServerInput::Round { call, key } => self.decline_round(call, &key),
+            ServerInput::Task { task, .. } => {
+                self.task_answered(&task, Err((codes::CLIENT_REFUSED, reason)))
+            }
         }
         Ok(())
     }
@@ -216,6 +231,13 @@ impl ClientSession {
                     format!("Answered elicitation input {key:?}: {action}"),
                 );
                 self.answer_round(call, &key, answer.result());
+            }
+            ServerInput::Task { task, .. } => {
+                self.log(
+                    LogLevel::Info,
+                    format!("Answered the elicitation of {task}: {action}"),
+                );
+                self.task_answered(&task, Ok(answer.result()));
             }
         }
         Ok(())
@@ -413,12 +435,15 @@ impl ClientSession {
         let task = task::related(&params).map(str::to_owned);
         let related_call =
             related_call.or_else(|| task.as_deref().and_then(|t| self.call_of_task(t)));
+        // Asked to run as a task: only where the session declared that it runs tasks ("Task
+        // Support and Handling": otherwise the request is handled normally).
+        let as_task = task::asked(&params).filter(|_| self.runs_tasks());
         match method {
             "sampling/createMessage" => {
                 match serde_json::from_value::<CreateMessageRequestParams>(params) {
                     Ok(params) => {
                         self.log_asked("sampling", &related_call);
-                        let from = self.request_input(id, &related_call, task);
+                        let from = self.input_from(id, "sampling", &related_call, task, as_task);
                         self.add_input(from, params, related_call);
                     }
                     Err(e) => self.refuse_malformed(&id, "sampling", &e.to_string()),
@@ -443,12 +468,15 @@ impl ClientSession {
                         },
                         &related_call,
                     );
-                    let from = self.request_input(id, &related_call, task);
+                    let from = self.input_from(id, "elicitation", &related_call, task, as_task);
                     self.add_elicitation(from, elicitation, related_call);
                 }
                 Err(e) => self.refuse_malformed(&id, "elicitation", &e),
             },
             "roots/list" => self.answer_roots(&id),
+            "tasks/get" | "tasks/result" | "tasks/list" | "tasks/cancel" if self.runs_tasks() => {
+                self.on_task_request(&id, method, &params)
+            }
             "ping" => {
                 let body = jsonrpc::result(&id, serde_json::json!({}));
                 self.send_reply(body, "ping answer".into());
@@ -480,6 +508,25 @@ impl ClientSession {
 
     /// Where a server request came from. On HTTP+SSE the call is a guess (one stream carries
     /// all): shown to the person, and pausing its clock, but not bound to the call's end.
+    /// Where a request for the person comes from: a request answered later, or (asked as a
+    /// task, `as_task` holding its `ttl`) a task answered with at once.
+    fn input_from(
+        &mut self,
+        id: RequestId,
+        what: &str,
+        related_call: &Option<RelatedCall>,
+        task: Option<String>,
+        as_task: Option<Option<u64>>,
+    ) -> ServerInput {
+        match as_task {
+            Some(ttl) => {
+                let call = related_call.as_ref().map(|c| c.call);
+                self.accept_task(&id, what, ttl, call)
+            }
+            None => self.request_input(id, related_call, task),
+        }
+    }
+
     fn request_input(
         &self,
         id: RequestId,

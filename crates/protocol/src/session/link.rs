@@ -9,7 +9,7 @@ use super::ClientSession;
 use super::exchanges::Purpose;
 use super::requests::Pending;
 use crate::error::{Doing, Error, Failure};
-use crate::event::{Closed, Event, Gone, LogLevel};
+use crate::event::{Closed, Event, Gone, LogLevel, RelatedCall};
 use crate::http::HttpMethod;
 use crate::jsonrpc;
 use crate::legacy_sse;
@@ -188,6 +188,15 @@ impl ClientSession {
             self.client_info.clone(),
         )
         .with_protocol_version(revision.protocol_version());
+        let mut params = serde_json::to_value(params).unwrap_or_default();
+        // S25 basic/utilities/tasks.mdx "Client Capabilities": sampling and elicitation may be
+        // asked for as tasks (rmcp's capabilities have no `tasks`); only 2025-11-25 has them.
+        if revision == Revision::V2025_11_25 {
+            params["capabilities"]["tasks"] = serde_json::json!({
+                "list": {}, "cancel": {},
+                "requests": {"sampling": {"createMessage": {}}, "elicitation": {"create": {}}}
+            });
+        }
         self.log(
             LogLevel::Info,
             format!(
@@ -510,17 +519,16 @@ impl ClientSession {
         self.abort_all();
         self.fail_all_pending(&failure);
         self.fail_all_tasks(&failure);
-        for (call, round) in std::mem::take(&mut self.calls.rounds) {
-            let doing = Doing::CallingTool {
-                tool: round.tool,
-                round: round.number,
-            };
-            self.events.push_back(Event::ToolCallFailed {
-                call,
-                error: Error::new(doing, failure.clone()),
-            });
-        }
+        // Before the rounds fail, so that their inputs go for this reason, not as ended ones.
         self.remove_all_inputs(gone);
+        self.forget_received_tasks();
+        for (call, round) in std::mem::take(&mut self.calls.rounds) {
+            let related = RelatedCall {
+                call,
+                tool: round.retried.label(),
+            };
+            self.round_failed(&related, &round.retried, round.number, failure.clone());
+        }
     }
 
     /// Fails every request still waiting for an answer (the handshake's quietly).

@@ -15,7 +15,8 @@
 //! handshake, how the session ends), [`exchanges`] (HTTP exchanges and their bodies),
 //! [`requests`] (the client's JSON-RPC requests and their outcomes), [`incoming`] (what the
 //! server sends), [`inputs`] (server requests waiting for the person), [`calls`] (tool calls
-//! and multi-round-trip rounds), [`tasks`] (2025-11-25 tool calls run as tasks), [`browse`] (resources, templates, prompts), [`listen`] (the
+//! and multi-round-trip rounds), [`tasks`] (2025-11-25 tool calls run as tasks),
+//! [`received_tasks`] (2025-11-25 sampling and elicitation run as tasks for the server), [`browse`] (resources, templates, prompts), [`listen`] (the
 //! 2026-07-28 stream of the server's changes), [`resume`] (broken streams picked up again), [`roots`] (the
 //! roots the person shares), [`timers`] (resume delays, deadlines, the ping cadence).
 // rmcp marks its logging and roots types deprecated (SEP-2577); the session still sets a
@@ -29,6 +30,7 @@ mod incoming;
 mod inputs;
 mod link;
 mod listen;
+mod received_tasks;
 mod requests;
 mod resume;
 mod roots;
@@ -78,6 +80,7 @@ pub struct ClientSession {
     inputs: inputs::Inputs,
     calls: calls::Calls,
     tasks: tasks::Tasks,
+    received: received_tasks::ReceivedTasks,
     listen: listen::Listen,
     resume: resume::Resume,
     timers: timers::Timers,
@@ -98,11 +101,18 @@ impl ClientSession {
             inputs: inputs::Inputs::default(),
             calls: calls::Calls::default(),
             tasks: tasks::Tasks::default(),
+            received: received_tasks::ReceivedTasks::default(),
             listen: listen::Listen::default(),
             resume: resume::Resume::default(),
             timers: timers::Timers::default(),
             events: VecDeque::new(),
         }
+    }
+
+    /// Sets the wall clock (ms since the Unix epoch) at which the driver's clock read 0, for
+    /// the timestamps of the tasks the client runs for the server (`createdAt`).
+    pub fn set_wall_clock(&mut self, wall_at_zero: u64) {
+        self.received.wall_at_zero = wall_at_zero;
     }
 
     /// The negotiated protocol revision, once the server accepted one.
@@ -276,6 +286,7 @@ impl ClientSession {
             Failure::SessionEnded => "the session ended".into(),
             Failure::NotConnected => "not connected".into(),
             Failure::TooManyRounds(n) => format!("{n} rounds of input"),
+            Failure::Declined { input } => format!("input {input:?} declined"),
             Failure::UnknownRevision(v) => format!("revision {v}"),
             Failure::NoCommonRevision(v) | Failure::OlderRevisions(v) => {
                 format!("revisions {}", v.join(", "))

@@ -58,6 +58,9 @@ pub(super) enum Pending {
     },
     /// 2025-11-25: `tasks/cancel`.
     TaskCancel,
+    /// 2025-11-25: a call sent as a task and cancelled before its answer named the task: the
+    /// task is cancelled when it does.
+    Abandoned,
     /// Resources, templates and prompts: lists, a read, a prompt, a subscription.
     Browse(Browse),
     /// 2026-07-28: the open stream of the server's changes (`subscriptions/listen`).
@@ -81,7 +84,7 @@ impl Pending {
                 tool: related.tool.clone(),
                 round: 0,
             },
-            Pending::TaskCancel => Doing::CancellingTask,
+            Pending::TaskCancel | Pending::Abandoned => Doing::CancellingTask,
             Pending::Browse(browse) => browse.doing(),
             Pending::Listen => Doing::Listening,
         }
@@ -267,6 +270,7 @@ impl ClientSession {
                 None => self.on_call_result(related, arguments, round, result),
             },
             Pending::TaskGet { related } => self.on_task_got(related, &result),
+            Pending::Abandoned => self.on_abandoned(&result),
             Pending::TaskResult { related } => self.on_task_result(related, result),
             Pending::TaskCancel => {
                 self.log(LogLevel::Info, "The server cancelled the task.".into())
@@ -318,6 +322,10 @@ impl ClientSession {
             Pending::TaskGet { related } | Pending::TaskResult { related } => {
                 self.task_failed(&related, error)
             }
+            Pending::Abandoned => self.log(
+                LogLevel::Debug,
+                format!("A cancelled call failed: {}", Self::brief(&error.failure)),
+            ),
             Pending::TaskCancel => self.log(
                 LogLevel::Warning,
                 format!(
