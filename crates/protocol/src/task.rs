@@ -152,7 +152,12 @@ pub fn required_by(tools_page: &Value) -> Vec<String> {
 /// `None` when it asks for none.
 pub fn asked(params: &Value) -> Option<Option<u64>> {
     let task = params.get("task").filter(|t| t.is_object())?;
-    Some(task.get("ttl").and_then(Value::as_u64))
+    // A whole number of ms written as a float (`60000.0`) is still that many ms.
+    let ttl = task.get("ttl").and_then(|t| {
+        t.as_u64()
+            .or_else(|| t.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+    });
+    Some(ttl)
 }
 
 /// A time as ISO 8601 / RFC 3339 in UTC (`createdAt`, `lastUpdatedAt`), from milliseconds
@@ -194,6 +199,7 @@ mod tests {
     fn a_request_asks_to_run_as_a_task_with_or_without_a_ttl() {
         assert_eq!(asked(&json!({"task": {"ttl": 60000}})), Some(Some(60000)));
         assert_eq!(asked(&json!({"task": {}})), Some(None));
+        assert_eq!(asked(&json!({"task": {"ttl": 60000.0}})), Some(Some(60000)));
         assert_eq!(asked(&json!({"messages": []})), None);
     }
 

@@ -12,8 +12,8 @@ use mcp_desk_protocol::elicitation::Answer;
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::task::{RELATED_TASK, TaskStatus};
 use mcp_desk_protocol::{
-    CallId, ClientSession, Doing, Error, Event, Failure, Gone, HttpRequest, ResponseHead, Revision,
-    SessionConfig, TransferId, Transmit,
+    CallId, ClientSession, Doing, Error, Event, Failure, Gone, HttpMethod, HttpRequest,
+    ResponseHead, Revision, SessionConfig, TransferId, Transmit,
 };
 use serde_json::{Map, Value, json};
 
@@ -71,6 +71,11 @@ fn ready(capabilities: Value) -> ClientSession {
 
 /// [`ready`], the server choosing revision `version`.
 fn ready_at(version: &str, capabilities: Value) -> ClientSession {
+    ready_with_stream(version, capabilities).0
+}
+
+/// [`ready_at`], and the transfer of the session's standalone GET stream.
+fn ready_with_stream(version: &str, capabilities: Value) -> (ClientSession, TransferId) {
     let mut s = ClientSession::new(SessionConfig {
         url: "http://127.0.0.1:9/mcp".into(),
         client_name: "mcp-desk".into(),
@@ -93,6 +98,16 @@ fn ready_at(version: &str, capabilities: Value) -> ClientSession {
     s.on_response(0, reqs[0].transfer, ResponseHead::new(202));
     s.on_end(0, reqs[0].transfer);
     let (reqs, _) = drain(&mut s);
+    let get = reqs
+        .iter()
+        .find(|r| r.method == HttpMethod::Get)
+        .expect("the standalone stream")
+        .transfer;
+    s.on_response(
+        0,
+        get,
+        ResponseHead::new(200).with_header("content-type", "text/event-stream"),
+    );
     let schema = json!({"type": "object"});
     answer(
         &mut s,
@@ -104,7 +119,7 @@ fn ready_at(version: &str, capabilities: Value) -> ClientSession {
         ]}),
     );
     drain(&mut s);
-    s
+    (s, get)
 }
 
 fn with_tasks() -> Value {
@@ -506,15 +521,21 @@ fn a_call_cancelled_before_its_task_is_known_has_the_task_cancelled_once_it_is()
 
 /// Calls `echo` and opens its response stream: where the server's requests come.
 fn call_stream(s: &mut ClientSession) -> (CallId, TransferId) {
+    call_stream_with_id(s).0
+}
+
+/// [`call_stream`], and the `tools/call`'s JSON-RPC id.
+fn call_stream_with_id(s: &mut ClientSession) -> ((CallId, TransferId), Value) {
     let call = s.call_tool(0, "echo", Map::new());
     let (reqs, _) = drain(s);
-    let t = only(&reqs, "tools/call").transfer;
+    let sent = only(&reqs, "tools/call");
+    let (t, id) = (sent.transfer, body(sent)["id"].clone());
     s.on_response(
         0,
         t,
         ResponseHead::new(200).with_header("content-type", "text/event-stream"),
     );
-    (call, t)
+    ((call, t), id)
 }
 
 /// The server sends `message` on stream `t` at `now`; what the client sent back, as JSON.
@@ -717,4 +738,116 @@ fn before_2025_11_25_a_task_asked_for_is_ignored_and_the_request_answered_as_eve
     let (reqs, _) = drain(&mut s);
     assert_eq!(body(&reqs[0])["id"], 5);
     assert_eq!(body(&reqs[0])["result"]["model"], "mock-1");
+}
+
+#[test]
+fn a_received_task_whose_call_ends_is_cancelled_and_its_held_result_refused() {
+    let mut s = ready(json!({"tools": {}}));
+    let ((call, t), id) = call_stream_with_id(&mut s);
+    s.on_body(
+        0,
+        t,
+        format!(
+            "data: {}\n\n",
+            ask(5, "sampling/createMessage", sampling_as_task())
+        )
+        .as_bytes(),
+    );
+    drain(&mut s);
+    let task = json!({"taskId": "mcp-desk-task-1"});
+    assert!(server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone())).is_empty());
+    // The tool call ends first.
+    let done = json!({"jsonrpc": "2.0", "id": id, "result": {"content": []}});
+    s.on_body(10, t, format!("data: {done}\n\n").as_bytes());
+    let (reqs, events) = drain(&mut s);
+    let replies: Vec<Value> = reqs.iter().map(body).collect();
+    assert_eq!(
+        replies,
+        [
+            json!({"jsonrpc": "2.0", "id": 6, "error": {"code": -32600, "message": "The task was cancelled"}})
+        ]
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFinished { call: c, .. } if *c == call))
+    );
+    let got = server_says(&mut s, 20, t, ask(7, "tasks/get", task));
+    assert_eq!(got[0]["result"]["status"], "cancelled");
+}
+
+#[test]
+fn a_task_the_server_cancels_late_starts_its_calls_clock_again() {
+    use mcp_desk_protocol::session::CALL_IDLE_TIMEOUT_MS;
+    let (mut s, get) = ready_with_stream("2025-11-25", json!({"tools": {}}));
+    let (call, t) = call_stream(&mut s);
+    s.on_body(
+        0,
+        t,
+        format!(
+            "data: {}\n\n",
+            ask(5, "sampling/createMessage", sampling_as_task())
+        )
+        .as_bytes(),
+    );
+    drain(&mut s);
+    // The person took longer than a call may be silent; then the server cancels the task.
+    let late = CALL_IDLE_TIMEOUT_MS + 100_000;
+    s.on_body(
+        late,
+        get,
+        format!(
+            "data: {}\n\n",
+            ask(6, "tasks/cancel", json!({"taskId": "mcp-desk-task-1"}))
+        )
+        .as_bytes(),
+    );
+    drain(&mut s);
+    s.handle_timeout(late + 1);
+    let (_, events) = drain(&mut s);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call)),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_task_call_timing_out_before_its_task_is_known_is_cancelled_as_a_task() {
+    use mcp_desk_protocol::session::CALL_IDLE_TIMEOUT_MS;
+    let mut s = ready(with_tasks());
+    let call = s.call_tool(0, "research", Map::new());
+    let (reqs, _) = drain(&mut s);
+    let sent = only(&reqs, "tools/call").clone();
+    s.handle_timeout(CALL_IDLE_TIMEOUT_MS);
+    let (reqs, events) = drain(&mut s);
+    let methods: Vec<Value> = reqs.iter().map(|r| body(r)["method"].clone()).collect();
+    assert!(
+        !methods.contains(&json!("notifications/cancelled")),
+        "{methods:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ToolCallFailed { call: c, .. } if *c == call))
+    );
+    answer(
+        &mut s,
+        CALL_IDLE_TIMEOUT_MS + 1,
+        &sent,
+        json!({"task": task("working", "Late")}),
+    );
+    let (reqs, _) = drain(&mut s);
+    only(&reqs, "tasks/cancel");
+}
+
+#[test]
+fn a_received_task_list_refuses_a_cursor_it_never_gave() {
+    let mut s = ready(json!({"tools": {}}));
+    let (_, t) = call_stream(&mut s);
+    let refused = server_says(&mut s, 0, t, ask(5, "tasks/list", json!({"cursor": "x"})));
+    assert_eq!(refused[0]["error"]["code"], -32602);
+    let listed = server_says(&mut s, 0, t, ask(6, "tasks/list", json!({})));
+    assert_eq!(listed[0]["result"], json!({"tasks": []}));
 }

@@ -216,7 +216,7 @@ impl ClientSession {
     /// Takes back tool call `rpc`. One sent as a task is not withdrawn: a task MUST be
     /// cancelled with `tasks/cancel` (S25 basic/utilities/cancellation.mdx), which needs the
     /// task's id, so its answer is awaited and the task it names cancelled then.
-    fn withdraw_call(&mut self, rpc: u64, reason: &str) {
+    pub(super) fn withdraw_call(&mut self, rpc: u64, reason: &str) {
         match self.requests.pending.get_mut(&rpc) {
             Some(pending) if matches!(pending.kind, Pending::CallTool { task: true, .. }) => {
                 pending.kind = Pending::Abandoned;
@@ -235,6 +235,13 @@ impl ClientSession {
                     Pending::TaskCancel,
                 );
             }
+            Some(Ok(state)) if !state.status.is_terminal() => self.log(
+                LogLevel::Warning,
+                format!(
+                    "The server offers no tasks/cancel: task {} of a cancelled call may run on there.",
+                    state.id
+                ),
+            ),
             _ => self.log(
                 LogLevel::Debug,
                 "A cancelled call was answered; nothing is left to cancel.".into(),

@@ -41,7 +41,8 @@ pub(super) enum ServerInput {
         /// The 2025-11-25 task it said it belongs to: its answer says so too.
         task: Option<String>,
     },
-    /// An input of a 2026-07-28 `input_required` result: answered by sending the call again.
+    /// An input of a 2026-07-28 `input_required` result: answered by sending the request (a
+    /// call, a read, a prompt) again.
     Round { call: CallId, key: String },
     /// A 2025-11-25 request the server asked to run as a task: its answer completes the task,
     /// which the server fetches (`call` as for a request).
@@ -144,8 +145,8 @@ impl ClientSession {
     }
 
     /// Refuses a sampling request. Up to 2025-11-25 the server hears the error the spec gives
-    /// for a person's refusal; at 2026-07-28 there is no such error, so the call is simply not
-    /// sent again and ends as declined.
+    /// for a person's refusal (as the task's outcome, for a task); at 2026-07-28 there is no
+    /// such error, so the request is simply not sent again and ends as declined.
     pub fn reject_sampling(&mut self, now: u64, input: InputId) -> Result<(), AnswerError> {
         self.at(now);
         match self.take_input(input, &Asks::Sampling)? {
@@ -295,7 +296,7 @@ impl ClientSession {
     /// An input no longer waits for the person (answered, rejected, cancelled): the server
     /// works again, so the clock of the call it paused starts again from now (S25
     /// basic/lifecycle.mdx, "Timeouts").
-    fn input_left(&mut self, input: &ServerInput) {
+    pub(super) fn input_left(&mut self, input: &ServerInput) {
         if let Some(call) = input.pauses() {
             self.timers.touch_call(self.now, call, &self.requests);
         }
@@ -354,8 +355,8 @@ impl ClientSession {
         })
     }
 
-    /// Every request a tool call leaves behind goes, with `reason`: the call ended, was
-    /// cancelled, or one of its round's inputs was rejected.
+    /// Every request a tool call (or a read or a prompt in rounds) leaves behind goes, with
+    /// `reason`: it ended, was cancelled, or one of its round's inputs was rejected.
     pub(super) fn remove_for_call(&mut self, call: CallId, reason: &Gone) {
         let gone: Vec<InputId> = self
             .inputs
@@ -365,7 +366,10 @@ impl ClientSession {
             .map(|(k, _)| *k)
             .collect();
         for input in gone {
-            self.inputs.waiting.remove(&input);
+            // A task it ran ends too: the server would wait for its result for ever.
+            if let Some((_, ServerInput::Task { task, .. })) = self.inputs.waiting.remove(&input) {
+                self.task_dropped(&task);
+            }
             self.events.push_back(Event::InputGone {
                 input,
                 reason: reason.clone(),
@@ -411,8 +415,9 @@ impl ClientSession {
         }
     }
 
-    /// A request of the server's: sampling goes to the person, a ping is answered, anything
-    /// else is refused as not offered.
+    /// A request of the server's: sampling and elicitation go to the person (as tasks when
+    /// asked so), a ping, the roots and (2025-11-25) `tasks/*` are answered, anything else is
+    /// refused as not offered.
     pub(super) fn on_server_request(
         &mut self,
         id: RequestId,
@@ -506,8 +511,6 @@ impl ClientSession {
         );
     }
 
-    /// Where a server request came from. On HTTP+SSE the call is a guess (one stream carries
-    /// all): shown to the person, and pausing its clock, but not bound to the call's end.
     /// Where a request for the person comes from: a request answered later, or (asked as a
     /// task, `as_task` holding its `ttl`) a task answered with at once.
     fn input_from(
@@ -521,12 +524,14 @@ impl ClientSession {
         match as_task {
             Some(ttl) => {
                 let call = related_call.as_ref().map(|c| c.call);
-                self.accept_task(&id, what, ttl, call)
+                self.accept_task(&id, what, ttl, call, task)
             }
             None => self.request_input(id, related_call, task),
         }
     }
 
+    /// Where a server request came from. On HTTP+SSE the call is a guess (one stream carries
+    /// all): shown to the person, and pausing its clock, but not bound to the call's end.
     fn request_input(
         &self,
         id: RequestId,

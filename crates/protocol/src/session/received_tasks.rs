@@ -82,6 +82,7 @@ impl ClientSession {
         what: &str,
         ttl: Option<u64>,
         call: Option<CallId>,
+        related: Option<String>,
     ) -> ServerInput {
         self.received.next += 1;
         let task_id = format!("mcp-desk-task-{}", self.received.next);
@@ -96,7 +97,12 @@ impl ClientSession {
             outcome: None,
             fetching: Vec::new(),
         };
-        let body = jsonrpc::result(id, json!({ "task": created.state() }));
+        let mut result = json!({ "task": created.state() });
+        // A request of one of the server's own tasks: its answer says so too.
+        if let Some(related) = related {
+            result = task::mark_related(result, &related);
+        }
+        let body = jsonrpc::result(id, result);
         self.received.tasks.push(created);
         self.forget_old_tasks();
         self.log(
@@ -181,8 +187,24 @@ impl ClientSession {
         self.send_reply(body, format!("answer to tasks/result {request}"));
     }
 
+    /// The request task `id` runs left the queue unanswered (its tool call ended or was
+    /// cancelled): the task is cancelled, and whoever waits for its result hears so.
+    pub(super) fn task_dropped(&mut self, id: &str) {
+        self.finish_task(
+            id,
+            TaskStatus::Cancelled,
+            "Its tool call ended before the person answered",
+            Outcome::Error(ErrorCode::INVALID_REQUEST, "The task was cancelled".into()),
+        );
+    }
+
     /// `tasks/get`, `tasks/result`, `tasks/list` or `tasks/cancel` from the server.
     pub(super) fn on_task_request(&mut self, id: &RequestId, method: &str, params: &Value) {
+        // Every task fits one page: a cursor can only be one the client never gave.
+        if method == "tasks/list" && params.get("cursor").is_some_and(|c| !c.is_null()) {
+            let body = jsonrpc::error(id, ErrorCode::INVALID_PARAMS, "No such cursor");
+            return self.send_reply(body, format!("refusal of tasks/list {id}"));
+        }
         if method == "tasks/list" {
             let tasks: Vec<Value> = self
                 .received
@@ -240,7 +262,10 @@ impl ClientSession {
             .find(|(_, (_, i))| matches!(i, ServerInput::Task { task, .. } if task == task_id))
             .map(|(k, _)| *k);
         if let Some(input) = found {
-            self.inputs.waiting.remove(&input);
+            // The call it paused works again: its clock starts again from now.
+            if let Some((_, gone)) = self.inputs.waiting.remove(&input) {
+                self.input_left(&gone);
+            }
             self.events.push_back(Event::InputGone {
                 input,
                 reason: Gone::ServerCancelled(Some(format!("it cancelled task {task_id}"))),

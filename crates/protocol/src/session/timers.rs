@@ -227,7 +227,7 @@ impl ClientSession {
             );
             // A task is cancelled with tasks/cancel, a plain call with notifications/cancelled.
             if !self.stop_task(related.call) {
-                self.withdraw(rpc, "timeout");
+                self.withdraw_call(rpc, "timeout");
             }
             return self.events.push_back(crate::event::Event::ToolCallFailed {
                 call: related.call,
