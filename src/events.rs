@@ -290,6 +290,8 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 }));
             }
         }
+        // Recorded on the timeline by the controller before it gets here.
+        Event::Wire { .. } => {}
         Event::SamplingRequested(pending) => return Applied::Sampling(pending),
         Event::ElicitationRequested(pending) => return Applied::Elicitation(pending),
         Event::InputGone { input, reason } => {

@@ -16,6 +16,7 @@ use mcp_desk_logic::providers::ProviderSettings;
 use mcp_desk_logic::rules::RuleBook;
 use mcp_desk_logic::schema_form::{Entry, Form};
 use mcp_desk_logic::server_key::ServerKey;
+use mcp_desk_logic::timeline::Timeline;
 use mcp_desk_protocol::elicitation::Elicitation;
 use mcp_desk_protocol::model::{CreateMessageRequestParams, LoggingLevel, Root};
 use mcp_desk_protocol::offer::{PromptInfo, ResourceInfo, TemplateInfo};
@@ -585,6 +586,8 @@ pub struct AppState {
     pub roots: RwSignal<Vec<Root>>,
     /// Why the root the person typed was not added.
     pub root_error: RwSignal<Option<String>>,
+    /// Every message of the loop, as arrows (see [`mcp_desk_logic::timeline`]).
+    pub timeline: RwSignal<Timeline>,
 }
 
 impl AppState {
@@ -604,6 +607,7 @@ impl AppState {
             salt: StoredValue::new(String::new()),
             roots: RwSignal::new(Vec::new()),
             root_error: RwSignal::new(None),
+            timeline: RwSignal::new(Timeline::default()),
         }
     }
 

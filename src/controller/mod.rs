@@ -19,6 +19,7 @@ mod review;
 mod roots;
 mod servers;
 mod settings;
+mod timeline;
 mod tool_form;
 
 use std::cell::{Cell, RefCell};
@@ -155,6 +156,9 @@ impl Controller {
     /// What a connection reports: connection facts, tools and calls go to its tab; requests
     /// for the person to the review desk.
     fn on_event(&self, server: ServerId, endpoint: &str, event: Event) {
+        if let Event::Wire { sent, text } = &event {
+            return self.record_wire(server, *sent, text);
+        }
         let Some(panel) = self.state.panel_of(server) else {
             return;
         };

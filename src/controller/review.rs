@@ -196,6 +196,7 @@ impl Controller {
 
     /// The person approves the completion as it stands: it goes to the server.
     pub fn approve(&self, key: RequestKey) {
+        self.record_person("approve", "approve".into());
         self.send_answer(key, Asker::Person);
     }
 
@@ -205,6 +206,7 @@ impl Controller {
         let Some(item) = self.state.request(key) else {
             return;
         };
+        self.record_person("reject", "reject".into());
         if item.review.generating.get_untracked() {
             return item.review.error.set(Some(
                 "The answer is still arriving: Stop it first, then reject.".into(),
@@ -283,7 +285,14 @@ impl Controller {
                    "edited_request": edits.changes(&item.params), "automatic": asker.automatic()}),
         );
         match kind {
-            ProviderKind::Mock => self.generation_done(key, asker, Ok(mock::complete(&params))),
+            ProviderKind::Mock => {
+                // The Mock answers in the page, from the sampling request as edited.
+                self.record_llm_request(
+                    &model,
+                    "The built-in Mock answers in the page, from the sampling request as edited; nothing goes over the network.",
+                );
+                self.generation_done(key, asker, Ok(mock::complete(&params)))
+            }
             ProviderKind::Manual => self.generation_failed(
                 &item,
                 asker,
@@ -305,6 +314,7 @@ impl Controller {
                     Ok(prepared) => prepared,
                     Err(e) => return self.generation_failed(&item, asker, e),
                 };
+                self.record_llm_request(&model, &request.body);
                 state.push_log(
                     LogLevel::Info,
                     LogSource::Client,
@@ -361,6 +371,7 @@ impl Controller {
         review.generating.set(false);
         match outcome {
             Ok(completion) => {
+                self.record_llm_response(&completion.text);
                 review.answer.set(completion.text);
                 review.tool_calls.set(completion.tool_calls);
                 review.model.set(completion.model);

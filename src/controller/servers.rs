@@ -262,6 +262,7 @@ impl Controller {
         if self.connection(panel.id).is_none() {
             return fail("Not connected: connect to a server first.".into());
         }
+        self.record_person("call-tool", format!("call {tool}"));
         self.start_call(panel.id, tool, arguments);
     }
 

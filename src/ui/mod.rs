@@ -21,6 +21,7 @@ mod sampling_queue;
 mod servers;
 mod shown;
 mod stdio_helper;
+mod timeline;
 mod tools;
 
 use leptos::prelude::*;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <sampling_queue::SamplingQueue/>
                 <sampling_dialog::SamplingDialogSlot/>
                 <elicitation_dialog::ElicitationDialogSlot/>
+                <timeline::TimelinePanel/>
                 <log::LogPanel/>
                 <audit_log::AuditPanel/>
             </div>

@@ -28,6 +28,7 @@ pub mod server_url;
 pub mod startup;
 pub mod stdio_bridge;
 pub mod time;
+pub mod timeline;
 pub mod transport_memory;
 pub mod uri_template;
 pub mod url_consent;

@@ -188,6 +188,11 @@ pub enum Event {
         total: Option<f64>,
         message: Option<String>,
     },
+    /// One JSON-RPC message (or batch) exactly as sent or received, for the timeline.
+    Wire {
+        sent: bool,
+        text: String,
+    },
     SamplingRequested(PendingSampling),
     ElicitationRequested(PendingElicitation),
     /// A request waiting for the person (sampling or elicitation) is gone without their answer.

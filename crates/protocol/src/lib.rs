@@ -25,6 +25,7 @@ pub mod session;
 pub mod sse;
 pub mod stateless;
 pub mod task;
+pub mod time;
 
 pub use error::{AnswerError, Doing, Error, Failure, Hint};
 pub use event::{

@@ -160,40 +160,11 @@ pub fn asked(params: &Value) -> Option<Option<u64>> {
     Some(ttl)
 }
 
-/// A time as ISO 8601 / RFC 3339 in UTC (`createdAt`, `lastUpdatedAt`), from milliseconds
-/// since the Unix epoch: the civil date from the day count (Howard Hinnant's algorithm).
-pub fn iso8601(epoch_ms: u64) -> String {
-    let (days, ms) = (epoch_ms / 86_400_000, epoch_ms % 86_400_000);
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s, milli) = (
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1_000 % 60,
-        ms % 1_000,
-    );
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn times_are_written_as_rfc_3339_in_utc() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(iso8601(1_796_206_332_123), "2026-12-02T10:12:12.123Z");
-    }
 
     #[test]
     fn a_request_asks_to_run_as_a_task_with_or_without_a_ttl() {

@@ -8,7 +8,7 @@ use super::ClientSession;
 use super::link::Phase;
 use super::requests::Pending;
 use crate::error::Failure;
-use crate::event::LogLevel;
+use crate::event::{Event, LogLevel};
 use crate::http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
 use crate::jsonrpc;
 use crate::negotiation::{Discovery, Transport};
@@ -134,6 +134,12 @@ impl ClientSession {
             HttpMethod::Post => self.post_url(),
             _ => self.config.url.clone(),
         };
+        if let Some(text) = &body {
+            self.events.push_back(Event::Wire {
+                sent: true,
+                text: text.clone(),
+            });
+        }
         let transfer = TransferId(self.exchanges.next);
         self.exchanges.next += 1;
         self.exchanges.map.insert(
@@ -245,6 +251,10 @@ impl ClientSession {
                     if event.data.trim().is_empty() {
                         continue; // priming events carry only an id
                     }
+                    self.events.push_back(Event::Wire {
+                        sent: false,
+                        text: event.data.clone(),
+                    });
                     match jsonrpc::decode(&event.data) {
                         Ok(messages) => {
                             for message in messages {
@@ -262,19 +272,28 @@ impl ClientSession {
         }
     }
 
+    /// A whole JSON body arrived: told to the timeline as it came, then decoded.
+    fn heard(&mut self, text: String) -> Result<Vec<jsonrpc::Incoming>, jsonrpc::DecodeError> {
+        let decoded = jsonrpc::decode(&text);
+        self.events.push_back(Event::Wire { sent: false, text });
+        decoded
+    }
+
     pub(super) fn body_end(&mut self, transfer: TransferId) {
         let Some(mut t) = self.exchanges.map.remove(&transfer) else {
             return;
         };
         match t.body.take() {
-            Some(Body::Json(bytes)) => match jsonrpc::decode(&String::from_utf8_lossy(&bytes)) {
-                Ok(messages) => {
-                    for message in messages {
-                        self.dispatch_from(&t.purpose, message);
+            Some(Body::Json(bytes)) => {
+                match self.heard(String::from_utf8_lossy(&bytes).into_owned()) {
+                    Ok(messages) => {
+                        for message in messages {
+                            self.dispatch_from(&t.purpose, message);
+                        }
                     }
+                    Err(e) => self.fail_purpose(&t.purpose, Failure::Unusable(e.0)),
                 }
-                Err(e) => self.fail_purpose(&t.purpose, Failure::Unusable(e.0)),
-            },
+            }
             Some(Body::Unusable(why)) => {
                 // A 2xx `server/discover` answer that is not MCP at all (a catch-all page):
                 // not a 2026-07-28 server, so the older ways are tried.

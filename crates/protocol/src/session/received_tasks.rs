@@ -71,7 +71,7 @@ impl ClientSession {
     }
 
     fn wall_now(&self) -> String {
-        task::iso8601(self.received.wall_at_zero + self.now)
+        crate::time::iso8601(self.received.wall_at_zero + self.now)
     }
 
     /// A server request asked to run as a task (`ttl` as asked): the task is created and

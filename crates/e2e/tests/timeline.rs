@@ -1,0 +1,185 @@
+//! The timeline in Chromium: after the seed's loop against the demo server the lesson's arrows
+//! are drawn in the lesson's order with its labels, the sampling request's arrow opens its JSON
+//! with the draft inside, the Mermaid export holds one line per arrow — and with an API key and
+//! a `?token=` server URL set, neither is anywhere in the timeline, its details or the export.
+//! At 2026-07-28 the `input_required` round is drawn.
+
+use std::time::Duration;
+
+use mcp_desk_e2e::{Page, open_page, open_page_with, start_demo};
+use mcp_desk_testkit::llm_mocks::{self, LlmMocks};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+const DRAFT: &str = "MCP servers can ask the client's model for help. This post shows how.";
+const SERVER_TOKEN: &str = "srv-tok-4711";
+/// The arrows the lesson draws, by `data-kind`.
+const LESSON: [&str; 8] = [
+    "call-tool",
+    "tools/call",
+    "sampling/createMessage",
+    "llm-request",
+    "llm-response",
+    "approve",
+    "sampling-response",
+    "tool-result",
+];
+
+/// Every arrow: kind, from, to, label.
+async fn arrows(page: &Page) -> Vec<(String, String, String, String)> {
+    let all = page
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=timeline-arrow]')].map(e => [e.dataset.kind, e.dataset.from, e.dataset.to, e.querySelector('text').textContent]);")
+        .await
+        .unwrap();
+    serde_json::from_value(all).unwrap()
+}
+
+/// The detail the `n`th arrow opens.
+async fn detail_of(page: &Page, n: usize) -> String {
+    let script = format!(
+        "document.querySelectorAll('[data-testid=timeline-arrow]')[{n}].dispatchEvent(new MouseEvent('click', {{bubbles: true}})); return true;"
+    );
+    page.browser.eval(&script).await.unwrap();
+    let read =
+        "return document.querySelector('[data-testid=timeline-detail]')?.textContent ?? null;";
+    for _ in 0..50 {
+        if let Value::String(text) = page.browser.eval(read).await.unwrap() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("arrow {n} opened no detail");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
+    let demo = start_demo().await;
+    let mocks = LlmMocks::start().await.unwrap();
+    let extra = format!(
+        "&base={}&model=gpt-4o-mini&revision=2025-11-25",
+        mcp_desk_e2e::percent_encode(&mocks.base_url("openai"))
+    );
+    let server = format!("{}?token={SERVER_TOKEN}", demo.url());
+    let page = open_page_with(&server, "openai", &extra).await;
+    let b = &page.browser;
+    b.wait_for_testid("tool-item", WAIT).await.unwrap();
+    let key = llm_mocks::OPENAI_KEY;
+    page.save_api_key(key).await;
+    page.call_tool(
+        "create_blog_post",
+        &json!({"title": "Sampling", "draft": DRAFT}),
+    )
+    .await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    page.wait_until_gone("sampling-stop").await;
+    b.click("sampling-approve").await.unwrap();
+    page.wait_for_outcome("ok").await;
+
+    let all = arrows(&page).await;
+    let lesson: Vec<(&str, &str, &str, &str)> = all
+        .iter()
+        .filter(|a| LESSON.contains(&a.0.as_str()))
+        .map(|a| (a.0.as_str(), a.1.as_str(), a.2.as_str(), a.3.as_str()))
+        .collect();
+    assert_eq!(
+        lesson,
+        [
+            ("call-tool", "person", "client", "call create_blog_post"),
+            (
+                "tools/call",
+                "client",
+                "server",
+                "tools/call create_blog_post"
+            ),
+            (
+                "sampling/createMessage",
+                "server",
+                "client",
+                "sampling/createMessage"
+            ),
+            ("llm-request", "client", "llm", "LLM request → gpt-4o-mini"),
+            ("llm-response", "llm", "client", "completion"),
+            ("approve", "person", "client", "approve"),
+            ("sampling-response", "client", "server", "sampling response"),
+            ("tool-result", "server", "client", "tool result"),
+        ]
+    );
+    // The sampling request opens as it came, the draft inside.
+    let asked = all
+        .iter()
+        .position(|a| a.0 == "sampling/createMessage")
+        .unwrap();
+    let json: Value = serde_json::from_str(&detail_of(&page, asked).await).unwrap();
+    assert_eq!(json["method"], "sampling/createMessage");
+    assert!(json["params"].to_string().contains(DRAFT), "{json}");
+
+    // No key and no server token anywhere: the drawing, every detail, the export.
+    let drawn = b.all_text_of("timeline").await.unwrap();
+    assert!(
+        !drawn.contains(key) && !drawn.contains(SERVER_TOKEN),
+        "{drawn}"
+    );
+    for n in 0..all.len() {
+        let detail = detail_of(&page, n).await;
+        assert!(
+            !detail.contains(key) && !detail.contains(SERVER_TOKEN),
+            "arrow {n}: {detail}"
+        );
+    }
+    b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
+        .await
+        .unwrap();
+    b.click("timeline-export-mermaid").await.unwrap();
+    let exported = b
+        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
+        .await
+        .unwrap();
+    let mermaid = exported.as_str().expect("one exported file");
+    assert!(
+        !mermaid.contains(key) && !mermaid.contains(SERVER_TOKEN),
+        "{mermaid}"
+    );
+    let lines: Vec<&str> = mermaid.lines().collect();
+    assert_eq!(lines[0], "sequenceDiagram");
+    let participants = lines
+        .iter()
+        .filter(|l| l.starts_with("    participant "))
+        .count();
+    assert_eq!(participants, 4, "{mermaid}");
+    assert_eq!(lines.len(), 1 + participants + all.len(), "{mermaid}");
+    assert!(
+        lines.contains(&"    P1->>P3: tools/call create_blog_post"),
+        "{mermaid}"
+    );
+    page.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_2026_the_input_required_round_is_drawn() {
+    let demo = start_demo().await;
+    let page = open_page(&demo.url(), "mock").await;
+    let b = &page.browser;
+    b.wait_for_exact("protocol-version", "2026-07-28", WAIT)
+        .await
+        .unwrap();
+    page.call_tool(
+        "create_blog_post",
+        &json!({"title": "Sampling", "draft": DRAFT}),
+    )
+    .await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    page.generate_and_approve("Mock", "Mock").await;
+    let kinds: Vec<String> = arrows(&page)
+        .await
+        .into_iter()
+        .map(|a| a.0)
+        .filter(|k| ["tools/call", "input-required", "tool-result"].contains(&k.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["tools/call", "input-required", "tools/call", "tool-result"]
+    );
+    page.close().await;
+}

@@ -1,0 +1,405 @@
+//! The loop as the lesson draws it: one arrow per real message between the person, MCP Desk,
+//! the LLM and each server, in the order it happened, each labelled the way the lesson says it
+//! (`tools/call create_blog_post`, `sampling/createMessage`, `LLM request → <model>`,
+//! `completion (<n> tokens)`, `sampling response`, `tool result`) and holding its exact
+//! message; and the same arrows as a Mermaid `sequenceDiagram`. Pure: the app hands in each
+//! message with the time, and draws what this holds.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// How many arrows are kept; the oldest go first.
+pub const KEPT: usize = 500;
+
+/// Who sends or receives: a lane of the diagram.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lane {
+    Person,
+    Client,
+    Llm,
+    /// A server, by the name its tab shows.
+    Server(String),
+}
+
+impl Lane {
+    /// The lane's id in `data-from` / `data-to`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Lane::Person => "person",
+            Lane::Client => "client",
+            Lane::Llm => "llm",
+            Lane::Server(_) => "server",
+        }
+    }
+
+    /// The lane's heading.
+    pub fn title(&self) -> String {
+        match self {
+            Lane::Person => "Person".into(),
+            Lane::Client => "MCP Desk".into(),
+            Lane::Llm => "LLM".into(),
+            Lane::Server(name) => name.clone(),
+        }
+    }
+}
+
+/// One arrow: what it is (`data-kind`), between whom, as labelled, when (ms, the page's
+/// clock), and the message it stands for, exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    pub kind: String,
+    pub from: Lane,
+    pub to: Lane,
+    pub label: String,
+    pub at_ms: u64,
+    pub detail: String,
+}
+
+/// Every arrow so far, and what is needed to label an answer: the method of each request
+/// still unanswered, by server and JSON-RPC id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    pub arrows: Vec<Arrow>,
+    asked: HashMap<(String, bool, String), String>,
+}
+
+impl Timeline {
+    /// A JSON-RPC message (or batch) between MCP Desk and `server`, `sent` by MCP Desk or
+    /// received from the server, exactly as it went.
+    pub fn wire(&mut self, server: &str, sent: bool, text: &str, at_ms: u64) {
+        let (messages, batch) = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(items)) => (items, true),
+            Ok(one) => (vec![one], false),
+            // Not JSON: drawn as it came, so the person sees what the server sent.
+            Err(_) => (vec![Value::Null], false),
+        };
+        for message in messages {
+            let (kind, label) = self.name(server, sent, &message);
+            let (from, to) = match sent {
+                true => (Lane::Client, Lane::Server(server.to_owned())),
+                false => (Lane::Server(server.to_owned()), Lane::Client),
+            };
+            // The message exactly as it went; one of a batch as its JSON.
+            let detail = match batch {
+                false => text.to_owned(),
+                true => message.to_string(),
+            };
+            self.push(Arrow {
+                kind,
+                from,
+                to,
+                label,
+                at_ms,
+                detail,
+            });
+        }
+    }
+
+    /// What a message is (`data-kind`) and how the lesson says it. A request is remembered so
+    /// that its answer can be named after it.
+    fn name(&mut self, server: &str, sent: bool, message: &Value) -> (String, String) {
+        let id = message.get("id").map(Value::to_string);
+        if let Some(method) = message.get("method").and_then(Value::as_str) {
+            if let Some(id) = id {
+                // Remembered by who asked: an answer comes the other way.
+                self.asked
+                    .insert((server.to_owned(), sent, id), method.to_owned());
+            }
+            let label = match (
+                method,
+                message.pointer("/params/name").and_then(Value::as_str),
+            ) {
+                ("tools/call", Some(tool)) => format!("tools/call {tool}"),
+                _ => method.to_owned(),
+            };
+            return (method.to_owned(), label);
+        }
+        let asked = id.and_then(|id| self.asked.remove(&(server.to_owned(), !sent, id)));
+        let failed = message.get("error").is_some();
+        match asked.as_deref() {
+            Some("sampling/createMessage") if !failed => {
+                ("sampling-response".into(), "sampling response".into())
+            }
+            Some("tools/call")
+                if message
+                    .pointer("/result/resultType")
+                    .and_then(Value::as_str)
+                    == Some("input_required") =>
+            {
+                ("input-required".into(), "input_required".into())
+            }
+            Some("tools/call") if !failed => ("tool-result".into(), "tool result".into()),
+            Some(method) if failed => (format!("{method} error"), format!("{method} error")),
+            Some(method) => (format!("{method} result"), format!("{method} result")),
+            None => ("message".into(), "message".into()),
+        }
+    }
+
+    /// MCP Desk asked the LLM (`model`) with `request`, the body as sent (without its key).
+    pub fn llm_request(&mut self, model: &str, request: String, at_ms: u64) {
+        self.push(Arrow {
+            kind: "llm-request".into(),
+            from: Lane::Client,
+            to: Lane::Llm,
+            label: format!("LLM request → {model}"),
+            at_ms,
+            detail: request,
+        });
+    }
+
+    /// The LLM's completion arrived: `tokens` of output when the provider says, and the text.
+    pub fn llm_response(&mut self, tokens: Option<u64>, text: String, at_ms: u64) {
+        let label = match tokens {
+            Some(n) => format!("completion ({n} tokens)"),
+            None => "completion".into(),
+        };
+        self.push(Arrow {
+            kind: "llm-response".into(),
+            from: Lane::Llm,
+            to: Lane::Client,
+            label,
+            at_ms,
+            detail: text,
+        });
+    }
+
+    /// Something the person did (`kind`, e.g. `call-tool`, `approve`), as the lesson says it.
+    pub fn person(&mut self, kind: &str, label: String, at_ms: u64) {
+        self.push(Arrow {
+            kind: kind.to_owned(),
+            from: Lane::Person,
+            to: Lane::Client,
+            label,
+            at_ms,
+            detail: String::new(),
+        });
+    }
+
+    fn push(&mut self, arrow: Arrow) {
+        if self.arrows.len() >= KEPT {
+            self.arrows.remove(0);
+        }
+        self.arrows.push(arrow);
+    }
+
+    /// The lanes in the order they are drawn: the person, MCP Desk, the LLM, then each
+    /// server as it first appears.
+    pub fn lanes(&self) -> Vec<Lane> {
+        let mut lanes = vec![Lane::Person, Lane::Client, Lane::Llm];
+        for arrow in &self.arrows {
+            for lane in [&arrow.from, &arrow.to] {
+                if !lanes.contains(lane) {
+                    lanes.push(lane.clone());
+                }
+            }
+        }
+        lanes
+    }
+
+    /// The arrows as a Mermaid `sequenceDiagram`: the participants, then one line per arrow.
+    pub fn mermaid(&self) -> String {
+        let lanes = self.lanes();
+        let alias = |lane: &Lane| {
+            let at = lanes.iter().position(|l| l == lane).unwrap_or(0);
+            format!("P{at}")
+        };
+        let mut out = String::from("sequenceDiagram\n");
+        for lane in &lanes {
+            out += &format!(
+                "    participant {} as {}\n",
+                alias(lane),
+                mermaid_text(&lane.title())
+            );
+        }
+        for arrow in &self.arrows {
+            out += &format!(
+                "    {}->>{}: {}\n",
+                alias(&arrow.from),
+                alias(&arrow.to),
+                mermaid_text(&arrow.label)
+            );
+        }
+        out
+    }
+}
+
+/// Text Mermaid shows as written: no line breaks, no `;` or `#` (which it reads as syntax).
+fn mermaid_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | ';' => ' ',
+            '#' => '♯',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn kinds(t: &Timeline) -> Vec<(&str, &str, &str, &str)> {
+        t.arrows
+            .iter()
+            .map(|a| (a.kind.as_str(), a.from.id(), a.to.id(), a.label.as_str()))
+            .collect()
+    }
+
+    /// The seed's loop as it travels at 2025-11-25.
+    fn the_lesson() -> Timeline {
+        let mut t = Timeline::default();
+        t.person("call-tool", "call create_blog_post".into(), 0);
+        let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+            "params": {"name": "create_blog_post", "arguments": {"draft": "Cats sleep."}}});
+        t.wire("demo", true, &call.to_string(), 1);
+        let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage",
+            "params": {"messages": [{"role": "user", "content": {"type": "text", "text": "Cats sleep."}}], "maxTokens": 80}});
+        t.wire("demo", false, &ask.to_string(), 2);
+        t.llm_request("mock-1", "{\"model\": \"mock-1\"}".into(), 3);
+        t.llm_response(Some(7), "Cats nap.".into(), 4);
+        t.person("approve", "approve".into(), 5);
+        let answer = json!({"jsonrpc": "2.0", "id": 0, "result": {"role": "assistant",
+            "content": {"type": "text", "text": "Cats nap."}, "model": "mock-1"}});
+        t.wire("demo", true, &answer.to_string(), 6);
+        let done = json!({"jsonrpc": "2.0", "id": 3, "result": {"content": [{"type": "text", "text": "Posted"}]}});
+        t.wire("demo", false, &format!("[{done}]"), 7);
+        t
+    }
+
+    #[test]
+    fn the_seeds_loop_is_drawn_as_the_lesson_draws_it() {
+        assert_eq!(
+            kinds(&the_lesson()),
+            [
+                ("call-tool", "person", "client", "call create_blog_post"),
+                (
+                    "tools/call",
+                    "client",
+                    "server",
+                    "tools/call create_blog_post"
+                ),
+                (
+                    "sampling/createMessage",
+                    "server",
+                    "client",
+                    "sampling/createMessage"
+                ),
+                ("llm-request", "client", "llm", "LLM request → mock-1"),
+                ("llm-response", "llm", "client", "completion (7 tokens)"),
+                ("approve", "person", "client", "approve"),
+                ("sampling-response", "client", "server", "sampling response"),
+                ("tool-result", "server", "client", "tool result"),
+            ]
+        );
+        let lesson = the_lesson();
+        assert!(lesson.arrows[2].detail.contains("\"Cats sleep.\""));
+    }
+
+    #[test]
+    fn an_answer_is_named_after_its_own_request_only() {
+        let mut t = Timeline::default();
+        // The server's request 0 and the client's request 0 are different requests.
+        t.wire(
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#,
+            0,
+        );
+        t.wire(
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}}"#,
+            1,
+        );
+        t.wire("s", false, r#"{"jsonrpc":"2.0","id":0,"result":{}}"#, 2);
+        t.wire(
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"no"}}"#,
+            3,
+        );
+        t.wire("s", false, r#"{"jsonrpc":"2.0","id":9,"result":{}}"#, 4);
+        let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "initialize",
+                "sampling/createMessage",
+                "initialize result",
+                "sampling/createMessage error",
+                "message"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_2026_round_is_drawn_as_input_required_then_the_call_again() {
+        let mut t = Timeline::default();
+        t.wire(
+            "py",
+            true,
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"summarize_mrtr"}}"#,
+            0,
+        );
+        t.wire("py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, 1);
+        t.wire("py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, 2);
+        t.wire(
+            "py",
+            false,
+            r#"{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete","content":[]}}"#,
+            3,
+        );
+        let kinds: Vec<&str> = t.arrows.iter().map(|a| a.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["tools/call", "input-required", "tools/call", "tool-result"]
+        );
+    }
+
+    #[test]
+    fn what_is_not_json_is_kept_as_it_came() {
+        let mut t = Timeline::default();
+        t.wire("s", false, "<html>oops</html>", 0);
+        assert_eq!(t.arrows[0].kind, "message");
+        assert_eq!(t.arrows[0].detail, "<html>oops</html>");
+    }
+
+    #[test]
+    fn the_mermaid_export_has_one_line_per_arrow_after_the_participants() {
+        let mermaid = the_lesson().mermaid();
+        let lines: Vec<&str> = mermaid.lines().collect();
+        assert_eq!(lines[0], "sequenceDiagram");
+        assert_eq!(
+            &lines[1..5],
+            [
+                "    participant P0 as Person",
+                "    participant P1 as MCP Desk",
+                "    participant P2 as LLM",
+                "    participant P3 as demo",
+            ]
+        );
+        assert_eq!(lines.len(), 5 + 8);
+        assert_eq!(lines[6], "    P1->>P3: tools/call create_blog_post");
+        assert_eq!(lines[12], "    P3->>P1: tool result");
+    }
+
+    #[test]
+    fn mermaid_text_cannot_break_the_diagram() {
+        let mut t = Timeline::default();
+        t.person("x", "a;b\n#c".into(), 0);
+        assert!(t.mermaid().ends_with("    P0->>P1: a b ♯c\n"));
+    }
+
+    #[test]
+    fn only_the_newest_arrows_are_kept() {
+        let mut t = Timeline::default();
+        for i in 0..(KEPT as u64 + 3) {
+            t.person("x", i.to_string(), i);
+        }
+        assert_eq!(t.arrows.len(), KEPT);
+        assert_eq!(t.arrows[0].label, "3");
+    }
+}

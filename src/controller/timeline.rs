@@ -1,0 +1,57 @@
+//! The timeline's records: each message a session sent or heard, each model call and its
+//! answer, and what the person did, stamped with the page's clock into
+//! [`crate::state::AppState::timeline`] (drawn by `ui/timeline.rs`); and its Mermaid export.
+
+use leptos::prelude::*;
+use mcp_desk_logic::timeline::Timeline;
+
+use super::Controller;
+use crate::browser::{clock, download};
+use crate::state::ServerId;
+
+impl Controller {
+    fn record(&self, f: impl FnOnce(&mut Timeline, u64)) {
+        let now = clock::monotonic_ms().max(0.0) as u64;
+        self.state.timeline.update(|t| f(t, now));
+    }
+
+    /// A message tab `server`'s session `sent`, or heard, exactly as it went. The server's
+    /// lane is named by its URL without credentials.
+    pub(super) fn record_wire(&self, server: ServerId, sent: bool, text: &str) {
+        let Some(panel) = self.state.panel_of(server) else {
+            return;
+        };
+        let lane = mcp_desk_protocol::redact::url(&panel.url.get_untracked());
+        self.record(|t, now| t.wire(&lane, sent, text, now));
+    }
+
+    /// The model is asked, with `body` as sent — any API key in it blanked.
+    pub(super) fn record_llm_request(&self, model: &str, body: &str) {
+        let body = self.without_secrets(body);
+        self.record(|t, now| t.llm_request(model, body, now));
+    }
+
+    /// The model answered with `text`.
+    pub(super) fn record_llm_response(&self, text: &str) {
+        let text = self.without_secrets(text);
+        self.record(|t, now| t.llm_response(None, text, now));
+    }
+
+    /// The person did `kind` (`call-tool`, `approve`, `reject`), as `label` says.
+    pub(super) fn record_person(&self, kind: &str, label: String) {
+        self.record(|t, now| t.person(kind, label, now));
+    }
+
+    fn without_secrets(&self, text: &str) -> String {
+        let secrets = self.state.provider.with_untracked(|p| p.secrets());
+        secrets.iter().fold(text.to_owned(), |text, secret| {
+            text.replace(secret, "[API key]")
+        })
+    }
+
+    /// Offers the timeline as a Mermaid `sequenceDiagram` download.
+    pub fn export_mermaid(&self) -> Result<(), String> {
+        let text = self.state.timeline.with_untracked(Timeline::mermaid);
+        download::save_text("mcp-desk-timeline.mmd", &text)
+    }
+}

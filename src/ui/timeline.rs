@@ -1,0 +1,120 @@
+//! The loop drawn as the lesson draws it: a lane each for the person, MCP Desk, the LLM and
+//! every server, one arrow per message in the order it happened (SVG from the page's state),
+//! the exact message of the arrow clicked, and the Mermaid export.
+
+use leptos::prelude::*;
+use mcp_desk_logic::timeline::{Lane, Timeline};
+
+use crate::controller::Controller;
+use crate::state::AppState;
+
+/// A lane's width and a row's height, in SVG units.
+const LANE: usize = 150;
+const ROW: usize = 26;
+const TOP: usize = 30;
+
+#[component]
+pub fn TimelinePanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
+    let picked = RwSignal::new(None::<usize>);
+    let error = RwSignal::new(None::<String>);
+    let drawing = move || state.timeline.with(|t| draw(t, picked));
+    let detail = move || {
+        let at = picked.get()?;
+        state
+            .timeline
+            .with(|t| {
+                t.arrows
+                    .get(at)
+                    .map(|a| (a.label.clone(), a.detail.clone()))
+            })
+            .map(|(label, detail)| {
+                view! {
+                    <div class="timeline-detail">
+                        <strong>{label}</strong>
+                        <pre data-testid="timeline-detail">{detail}</pre>
+                    </div>
+                }
+            })
+    };
+    view! {
+        <section class="panel" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"Timeline"</h2>
+            <div class="timeline-scroll">{drawing}</div>
+            {detail}
+            <button
+                type="button"
+                data-testid="timeline-export-mermaid"
+                on:click=move |_| error.set(controller.export_mermaid().err())
+            >
+                "Export as Mermaid"
+            </button>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </section>
+    }
+}
+
+/// The lanes and arrows of `timeline`; clicking an arrow picks it.
+fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
+    let lanes = timeline.lanes();
+    let x = |lane: &Lane| {
+        let at = lanes.iter().position(|l| l == lane).unwrap_or(0);
+        at * LANE + LANE / 2
+    };
+    let height = TOP + ROW * (timeline.arrows.len() + 1);
+    let width = LANE * lanes.len();
+    let heads = lanes
+        .iter()
+        .map(|lane| {
+            let at = x(lane);
+            view! {
+                <text class="lane" x=at.to_string() y="16" text-anchor="middle">{lane.title()}</text>
+                <line class="lane" x1=at.to_string() y1="22" x2=at.to_string() y2=height.to_string()></line>
+            }
+        })
+        .collect_view();
+    let arrows = timeline
+        .arrows
+        .iter()
+        .enumerate()
+        .map(|(i, arrow)| {
+            let (from, to) = (x(&arrow.from), x(&arrow.to));
+            let y = TOP + ROW * (i + 1);
+            let tip = if to > from { to - 6 } else { to + 6 };
+            let head = format!("{to},{y} {tip},{} {tip},{}", y - 4, y + 4);
+            view! {
+                <g
+                    data-testid="timeline-arrow"
+                    data-kind=arrow.kind.clone()
+                    data-from=arrow.from.id()
+                    data-to=arrow.to.id()
+                    class="arrow"
+                    class:picked=move || picked.get() == Some(i)
+                    on:click=move |_| picked.set(Some(i))
+                >
+                    <line x1=from.to_string() y1=y.to_string() x2=to.to_string() y2=y.to_string()></line>
+                    <polygon points=head></polygon>
+                    <text x=((from + to) / 2).to_string() y=(y - 5).to_string() text-anchor="middle">
+                        {arrow.label.clone()}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            data-testid="timeline"
+            class="timeline"
+            width=width.to_string()
+            height=height.to_string()
+            viewBox=format!("0 0 {width} {height}")
+            role="img"
+            aria-label="The messages of the loop, in order"
+        >
+            {heads}
+            {arrows}
+        </svg>
+    }
+    .into_any()
+}
