@@ -391,6 +391,8 @@ pub struct QueuedSampling {
     pub tool: Option<String>,
     /// The request exactly as the server sent it.
     pub params: CreateMessageRequestParams,
+    /// The same, as JSON text as received (the dialog's JSON view).
+    pub raw: String,
     /// What a rule did or why it did not (shown in the dialog).
     pub rule_note: RwSignal<Option<String>>,
     pub review: Review,

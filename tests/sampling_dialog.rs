@@ -65,6 +65,7 @@ fn arrive(controller: &Controller, server: u32, input: u64, params: CreateMessag
         url,
         PendingSampling {
             input: InputId(input),
+            raw: serde_json::to_string(&params).unwrap(),
             params,
             related_call: Some(RelatedCall {
                 call: CallId(0),

@@ -104,6 +104,7 @@ impl Controller {
             server_key,
             tool,
             params: pending.params,
+            raw: pending.raw,
             rule_note,
             review,
             owner,
@@ -196,7 +197,6 @@ impl Controller {
 
     /// The person approves the completion as it stands: it goes to the server.
     pub fn approve(&self, key: RequestKey) {
-        self.record_person("approve", "approve".into());
         self.send_answer(key, Asker::Person);
     }
 
@@ -206,7 +206,6 @@ impl Controller {
         let Some(item) = self.state.request(key) else {
             return;
         };
-        self.record_person("reject", "reject".into());
         if item.review.generating.get_untracked() {
             return item.review.error.set(Some(
                 "The answer is still arriving: Stop it first, then reject.".into(),
@@ -218,6 +217,7 @@ impl Controller {
         match connection.with_session(|s, now| s.reject_sampling(now, key.input)) {
             Err(e) => item.review.error.set(Some(words::answer_error(&e))),
             Ok(()) => {
+                self.record_person("reject", "reject".into());
                 self.state.record(
                     &item.server_shown,
                     AuditKind::Rejection,
@@ -444,6 +444,11 @@ impl Controller {
         let Some(connection) = self.waiting_connection(key) else {
             return self.drop_stale(&item, Some(review.answer.get_untracked()));
         };
+        // The person's approval is drawn on the timeline before the answer it sends (a rule's
+        // answer shows as its sampling response alone).
+        if asker == Asker::Person {
+            self.record_person("approve", "approve".into());
+        }
         if let Err(e) = connection.with_session(|s, now| s.answer_sampling(now, key.input, &result))
         {
             return self.answer_refused(&item, asker, words::answer_error(&e));
@@ -467,6 +472,20 @@ impl Controller {
             );
         }
         state.take_request(key);
+    }
+
+    /// The result as it would be sent now (edits included), as JSON; or why it could not
+    /// go yet. Read by the dialog's JSON view.
+    pub fn answer_json(&self, key: RequestKey) -> String {
+        let Some(item) = self.state.request(key) else {
+            return String::new();
+        };
+        match self.checked_answer(&item) {
+            Ok((result, _)) => serde_json::to_value(&result)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or_default(),
+            Err(why) => format!("Not ready to send: {why}"),
+        }
     }
 
     /// The answer as it stands, ready to send, and the edit to record (if the request was

@@ -15,14 +15,16 @@ impl Controller {
         self.state.timeline.update(|t| f(t, now));
     }
 
-    /// A message tab `server`'s session `sent`, or heard, exactly as it went. The server's
-    /// lane is named by its URL without credentials.
+    /// A message tab `server`'s session `sent`, or heard, exactly as it went (an API key in
+    /// it blanked, as a completion that quotes one). The server's lane is the tab's, titled
+    /// by its URL without credentials.
     pub(super) fn record_wire(&self, server: ServerId, sent: bool, text: &str) {
         let Some(panel) = self.state.panel_of(server) else {
             return;
         };
-        let lane = mcp_desk_protocol::redact::url(&panel.url.get_untracked());
-        self.record(|t, now| t.wire(&lane, sent, text, now));
+        let title = mcp_desk_protocol::redact::url(&panel.url.get_untracked());
+        let text = self.without_secrets(text);
+        self.record(|t, now| t.wire(server.0, &title, sent, &text, now));
     }
 
     /// The model is asked, with `body` as sent — any API key in it blanked.

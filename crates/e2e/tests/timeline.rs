@@ -2,6 +2,7 @@
 //! are drawn in the lesson's order with its labels, the sampling request's arrow opens its JSON
 //! with the draft inside, the Mermaid export holds one line per arrow — and with an API key and
 //! a `?token=` server URL set, neither is anywhere in the timeline, its details or the export.
+//! The sampling dialog's JSON view shows the request as received and the result as it will go.
 //! At 2026-07-28 the `input_required` round is drawn.
 
 use std::time::Duration;
@@ -74,6 +75,24 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
     b.click("sampling-generate").await.unwrap();
     page.wait_until_gone("sampling-stop").await;
+    // The dialog's JSON view: the request as received, the result as it will be sent.
+    page.click_css("[data-testid=sampling-json] summary").await;
+    let request: Value =
+        serde_json::from_str(&b.text_of("sampling-json-request").await.unwrap()).unwrap();
+    assert!(request["messages"].to_string().contains(DRAFT), "{request}");
+    let answer = b.value_of("sampling-response").await.unwrap();
+    // The model the provider says answered (it names a dated version).
+    let model = b.value_of("sampling-model").await.unwrap();
+    let result: Value =
+        serde_json::from_str(&b.text_of("sampling-json-result").await.unwrap()).unwrap();
+    assert_eq!(
+        (
+            &result["model"],
+            &result["content"]["text"],
+            &result["role"]
+        ),
+        (&json!(model), &json!(answer), &json!("assistant"))
+    );
     b.click("sampling-approve").await.unwrap();
     page.wait_for_outcome("ok").await;
 

@@ -1,9 +1,10 @@
 //! The loop as the lesson draws it: one arrow per real message between the person, MCP Desk,
 //! the LLM and each server, in the order it happened, each labelled the way the lesson says it
 //! (`tools/call create_blog_post`, `sampling/createMessage`, `LLM request → <model>`,
-//! `completion (<n> tokens)`, `sampling response`, `tool result`) and holding its exact
-//! message; and the same arrows as a Mermaid `sequenceDiagram`. Pure: the app hands in each
-//! message with the time, and draws what this holds.
+//! `completion` — with `(<n> tokens)` when the count is known —, `sampling response`, `tool
+//! result`) and holding its exact message (the first [`DETAIL_MAX`] bytes); and the same
+//! arrows as a Mermaid `sequenceDiagram`. Pure: the app hands in each message with the time,
+//! and draws what this holds.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,8 @@ use serde_json::Value;
 
 /// How many arrows are kept; the oldest go first.
 pub const KEPT: usize = 500;
+/// How much of a message an arrow keeps (bytes); the rest is counted, not kept.
+pub const DETAIL_MAX: usize = 256 * 1024;
 
 /// Who sends or receives: a lane of the diagram.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -18,8 +21,8 @@ pub enum Lane {
     Person,
     Client,
     Llm,
-    /// A server, by the name its tab shows.
-    Server(String),
+    /// A server: its tab's id, and its title (its URL without credentials).
+    Server(u32, String),
 }
 
 impl Lane {
@@ -29,7 +32,7 @@ impl Lane {
             Lane::Person => "person",
             Lane::Client => "client",
             Lane::Llm => "llm",
-            Lane::Server(_) => "server",
+            Lane::Server(..) => "server",
         }
     }
 
@@ -39,15 +42,16 @@ impl Lane {
             Lane::Person => "Person".into(),
             Lane::Client => "MCP Desk".into(),
             Lane::Llm => "LLM".into(),
-            Lane::Server(name) => name.clone(),
+            Lane::Server(_, name) => name.clone(),
         }
     }
 }
 
-/// One arrow: what it is (`data-kind`), between whom, as labelled, when (ms, the page's
-/// clock), and the message it stands for, exactly.
+/// One arrow: its number (never reused), what it is (`data-kind`), between whom, as
+/// labelled, when (ms, the page's clock), and the message it stands for, exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arrow {
+    pub seq: u64,
     pub kind: String,
     pub from: Lane,
     pub to: Lane,
@@ -57,17 +61,18 @@ pub struct Arrow {
 }
 
 /// Every arrow so far, and what is needed to label an answer: the method of each request
-/// still unanswered, by server and JSON-RPC id.
+/// still unanswered, by server tab, direction and JSON-RPC id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
     pub arrows: Vec<Arrow>,
-    asked: HashMap<(String, bool, String), String>,
+    asked: HashMap<(u32, bool, String), String>,
+    next: u64,
 }
 
 impl Timeline {
-    /// A JSON-RPC message (or batch) between MCP Desk and `server`, `sent` by MCP Desk or
-    /// received from the server, exactly as it went.
-    pub fn wire(&mut self, server: &str, sent: bool, text: &str, at_ms: u64) {
+    /// A JSON-RPC message (or batch) between MCP Desk and the server of tab `server` (its lane
+    /// titled `title`), `sent` by MCP Desk or received from the server, exactly as it went.
+    pub fn wire(&mut self, server: u32, title: &str, sent: bool, text: &str, at_ms: u64) {
         let (messages, batch) = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => (items, true),
             Ok(one) => (vec![one], false),
@@ -76,9 +81,10 @@ impl Timeline {
         };
         for message in messages {
             let (kind, label) = self.name(server, sent, &message);
+            let lane = Lane::Server(server, title.to_owned());
             let (from, to) = match sent {
-                true => (Lane::Client, Lane::Server(server.to_owned())),
-                false => (Lane::Server(server.to_owned()), Lane::Client),
+                true => (Lane::Client, lane),
+                false => (lane, Lane::Client),
             };
             // The message exactly as it went; one of a batch as its JSON.
             let detail = match batch {
@@ -86,6 +92,7 @@ impl Timeline {
                 true => message.to_string(),
             };
             self.push(Arrow {
+                seq: 0,
                 kind,
                 from,
                 to,
@@ -98,13 +105,16 @@ impl Timeline {
 
     /// What a message is (`data-kind`) and how the lesson says it. A request is remembered so
     /// that its answer can be named after it.
-    fn name(&mut self, server: &str, sent: bool, message: &Value) -> (String, String) {
+    fn name(&mut self, server: u32, sent: bool, message: &Value) -> (String, String) {
         let id = message.get("id").map(Value::to_string);
         if let Some(method) = message.get("method").and_then(Value::as_str) {
             if let Some(id) = id {
+                // Requests never answered are not remembered for ever.
+                if self.asked.len() >= KEPT {
+                    self.asked.clear();
+                }
                 // Remembered by who asked: an answer comes the other way.
-                self.asked
-                    .insert((server.to_owned(), sent, id), method.to_owned());
+                self.asked.insert((server, sent, id), method.to_owned());
             }
             let label = match (
                 method,
@@ -115,7 +125,7 @@ impl Timeline {
             };
             return (method.to_owned(), label);
         }
-        let asked = id.and_then(|id| self.asked.remove(&(server.to_owned(), !sent, id)));
+        let asked = id.and_then(|id| self.asked.remove(&(server, !sent, id)));
         let failed = message.get("error").is_some();
         match asked.as_deref() {
             Some("sampling/createMessage") if !failed => {
@@ -139,6 +149,7 @@ impl Timeline {
     /// MCP Desk asked the LLM (`model`) with `request`, the body as sent (without its key).
     pub fn llm_request(&mut self, model: &str, request: String, at_ms: u64) {
         self.push(Arrow {
+            seq: 0,
             kind: "llm-request".into(),
             from: Lane::Client,
             to: Lane::Llm,
@@ -155,6 +166,7 @@ impl Timeline {
             None => "completion".into(),
         };
         self.push(Arrow {
+            seq: 0,
             kind: "llm-response".into(),
             from: Lane::Llm,
             to: Lane::Client,
@@ -167,6 +179,7 @@ impl Timeline {
     /// Something the person did (`kind`, e.g. `call-tool`, `approve`), as the lesson says it.
     pub fn person(&mut self, kind: &str, label: String, at_ms: u64) {
         self.push(Arrow {
+            seq: 0,
             kind: kind.to_owned(),
             from: Lane::Person,
             to: Lane::Client,
@@ -176,11 +189,28 @@ impl Timeline {
         });
     }
 
-    fn push(&mut self, arrow: Arrow) {
+    /// Adds `arrow`, numbered, its detail cut to [`DETAIL_MAX`].
+    fn push(&mut self, mut arrow: Arrow) {
         if self.arrows.len() >= KEPT {
             self.arrows.remove(0);
         }
+        self.next += 1;
+        arrow.seq = self.next;
+        if arrow.detail.len() > DETAIL_MAX {
+            let mut end = DETAIL_MAX;
+            while !arrow.detail.is_char_boundary(end) {
+                end -= 1;
+            }
+            let more = arrow.detail.len() - end;
+            arrow.detail.truncate(end);
+            arrow.detail += &format!("… ({more} bytes more)");
+        }
         self.arrows.push(arrow);
+    }
+
+    /// The arrow numbered `seq`, while it is kept.
+    pub fn arrow(&self, seq: u64) -> Option<&Arrow> {
+        self.arrows.iter().find(|a| a.seq == seq)
     }
 
     /// The lanes in the order they are drawn: the person, MCP Desk, the LLM, then each
@@ -254,18 +284,18 @@ mod tests {
         t.person("call-tool", "call create_blog_post".into(), 0);
         let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
             "params": {"name": "create_blog_post", "arguments": {"draft": "Cats sleep."}}});
-        t.wire("demo", true, &call.to_string(), 1);
+        t.wire(0, "demo", true, &call.to_string(), 1);
         let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage",
             "params": {"messages": [{"role": "user", "content": {"type": "text", "text": "Cats sleep."}}], "maxTokens": 80}});
-        t.wire("demo", false, &ask.to_string(), 2);
+        t.wire(0, "demo", false, &ask.to_string(), 2);
         t.llm_request("mock-1", "{\"model\": \"mock-1\"}".into(), 3);
         t.llm_response(Some(7), "Cats nap.".into(), 4);
         t.person("approve", "approve".into(), 5);
         let answer = json!({"jsonrpc": "2.0", "id": 0, "result": {"role": "assistant",
             "content": {"type": "text", "text": "Cats nap."}, "model": "mock-1"}});
-        t.wire("demo", true, &answer.to_string(), 6);
+        t.wire(0, "demo", true, &answer.to_string(), 6);
         let done = json!({"jsonrpc": "2.0", "id": 3, "result": {"content": [{"type": "text", "text": "Posted"}]}});
-        t.wire("demo", false, &format!("[{done}]"), 7);
+        t.wire(0, "demo", false, &format!("[{done}]"), 7);
         t
     }
 
@@ -303,25 +333,28 @@ mod tests {
         let mut t = Timeline::default();
         // The server's request 0 and the client's request 0 are different requests.
         t.wire(
+            0,
             "s",
             true,
             r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#,
             0,
         );
         t.wire(
+            0,
             "s",
             false,
             r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}}"#,
             1,
         );
-        t.wire("s", false, r#"{"jsonrpc":"2.0","id":0,"result":{}}"#, 2);
+        t.wire(0, "s", false, r#"{"jsonrpc":"2.0","id":0,"result":{}}"#, 2);
         t.wire(
+            0,
             "s",
             true,
             r#"{"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"no"}}"#,
             3,
         );
-        t.wire("s", false, r#"{"jsonrpc":"2.0","id":9,"result":{}}"#, 4);
+        t.wire(0, "s", false, r#"{"jsonrpc":"2.0","id":9,"result":{}}"#, 4);
         let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -339,14 +372,16 @@ mod tests {
     fn a_2026_round_is_drawn_as_input_required_then_the_call_again() {
         let mut t = Timeline::default();
         t.wire(
+            0,
             "py",
             true,
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"summarize_mrtr"}}"#,
             0,
         );
-        t.wire("py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, 1);
-        t.wire("py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, 2);
+        t.wire(0, "py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, 1);
+        t.wire(0, "py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, 2);
         t.wire(
+            0,
             "py",
             false,
             r#"{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete","content":[]}}"#,
@@ -362,7 +397,7 @@ mod tests {
     #[test]
     fn what_is_not_json_is_kept_as_it_came() {
         let mut t = Timeline::default();
-        t.wire("s", false, "<html>oops</html>", 0);
+        t.wire(0, "s", false, "<html>oops</html>", 0);
         assert_eq!(t.arrows[0].kind, "message");
         assert_eq!(t.arrows[0].detail, "<html>oops</html>");
     }
@@ -391,6 +426,56 @@ mod tests {
         let mut t = Timeline::default();
         t.person("x", "a;b\n#c".into(), 0);
         assert!(t.mermaid().ends_with("    P0->>P1: a b ♯c\n"));
+    }
+
+    #[test]
+    fn two_tabs_on_one_server_are_two_lanes_with_their_own_ids() {
+        let mut t = Timeline::default();
+        let ask = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#;
+        t.wire(0, "http://h/mcp", true, ask, 0);
+        t.wire(
+            1,
+            "http://h/mcp",
+            true,
+            &ask.replace("tools/list", "ping"),
+            1,
+        );
+        t.wire(
+            0,
+            "http://h/mcp",
+            false,
+            r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+            2,
+        );
+        t.wire(
+            1,
+            "http://h/mcp",
+            false,
+            r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+            3,
+        );
+        let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["tools/list", "ping", "tools/list result", "ping result"]
+        );
+        assert_eq!(t.lanes().len(), 5);
+    }
+
+    #[test]
+    fn a_huge_message_is_kept_in_part_and_arrows_keep_their_numbers() {
+        let mut t = Timeline::default();
+        // Two-byte characters, so the cut must find a character boundary.
+        let big = format!("\"{}\"", "é".repeat(DETAIL_MAX));
+        t.wire(0, "s", false, &big, 0);
+        let kept = &t.arrows[0].detail;
+        let (cut, note) = kept.split_once('…').unwrap();
+        assert!(cut.len() <= DETAIL_MAX && cut.len() >= DETAIL_MAX - 1);
+        assert!(big.starts_with(cut));
+        assert_eq!(note, format!(" ({} bytes more)", big.len() - cut.len()));
+        t.person("x", "y".into(), 1);
+        assert_eq!(t.arrow(2).map(|a| a.label.as_str()), Some("y"));
+        assert_eq!(t.arrow(9), None);
     }
 
     #[test]

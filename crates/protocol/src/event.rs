@@ -30,6 +30,8 @@ pub struct PendingSampling {
     pub input: InputId,
     /// The request exactly as the server sent it.
     pub params: CreateMessageRequestParams,
+    /// The same params as received, as JSON text (the page's JSON view).
+    pub raw: String,
     pub related_call: Option<RelatedCall>,
 }
 

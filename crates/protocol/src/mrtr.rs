@@ -32,7 +32,8 @@ pub fn is_input_required(result: &Value) -> bool {
 /// One input of an `input_required` result, as the client answers it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Asked {
-    Sampling(Box<CreateMessageRequestParams>),
+    /// With the params as received, as JSON text.
+    Sampling(Box<CreateMessageRequestParams>, String),
     Elicitation(Elicitation),
     Roots,
 }
@@ -69,11 +70,15 @@ pub fn decode_input_required(result: &Value) -> Result<InputRequired, String> {
             let params = input.get("params").cloned().unwrap_or(Value::Null);
             let key = key.clone();
             let asked = match method {
-                "sampling/createMessage" => Asked::Sampling(Box::new(
-                    serde_json::from_value(params).map_err(|e| {
-                        format!("its sampling request {key:?} is malformed: {e}")
-                    })?,
-                )),
+                "sampling/createMessage" => {
+                    let raw = params.to_string();
+                    Asked::Sampling(
+                        Box::new(serde_json::from_value(params).map_err(|e| {
+                            format!("its sampling request {key:?} is malformed: {e}")
+                        })?),
+                        raw,
+                    )
+                }
                 "elicitation/create" => Asked::Elicitation(
                     elicitation::decode(&params).map_err(|e| {
                         format!("its elicitation request {key:?} is malformed: {e}")
@@ -237,7 +242,7 @@ mod tests {
         let keys: Vec<&str> = decoded.inputs.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(decoded.inputs[0].1, Asked::Roots);
-        assert!(matches!(decoded.inputs[1].1, Asked::Sampling(ref p) if p.max_tokens == 50));
+        assert!(matches!(decoded.inputs[1].1, Asked::Sampling(ref p, _) if p.max_tokens == 50));
         assert!(
             matches!(&decoded.inputs[2].1, Asked::Elicitation(e) if e.message == "name?" && e.mode.name() == "form")
         );

@@ -47,7 +47,10 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         let controller = controller.clone();
         move |_| controller.approve(key)
     };
-    let reject = move |_| controller.reject(key);
+    let reject = {
+        let controller = controller.clone();
+        move |_| controller.reject(key)
+    };
     let origin = view! {
         <p class="origin">
             "From "
@@ -60,6 +63,30 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
         </p>
     };
     let rule_note = item.rule_note;
+    // The JSON view: the request as received, and the result as it would go now (edits
+    // included), redrawn as the answer, the model or an edit changes.
+    let json = {
+        let raw = serde_json::from_str::<serde_json::Value>(&item.raw)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| item.raw.clone());
+        let result = move || {
+            review.answer.track();
+            review.model.track();
+            review.tool_calls.track();
+            review.stop_reason.track();
+            review.generating.track();
+            controller.answer_json(key)
+        };
+        view! {
+            <details class="json" data-testid="sampling-json">
+                <summary>"JSON"</summary>
+                <h3>"The request, as received"</h3>
+                <pre data-testid="sampling-json-request">{raw}</pre>
+                <h3>"The result, as it will be sent"</h3>
+                <pre data-testid="sampling-json-result">{result}</pre>
+            </details>
+        }
+    };
     // The request's values live while the dialog shows it, even if it leaves the queue first.
     let keep = item.clone();
     on_cleanup(move || drop(keep));
@@ -79,6 +106,7 @@ fn SamplingDialog(item: QueuedSampling) -> impl IntoView {
             {move || rule_note.get().map(|note| view! { <p class="hint" data-testid="sampling-rule-note">{note}</p> })}
             <request::RequestView item=item.clone()/>
             <answer::AnswerView item/>
+            {json}
             <Show when=move || review.error.get().is_some()>
                 <p class="error" role="alert" data-testid="sampling-error">{move || review.error.get().unwrap_or_default()}</p>
             </Show>

@@ -322,7 +322,7 @@ impl ClientSession {
         let mut elicitations = Vec::new();
         for (key, input) in asked.inputs {
             match input {
-                Asked::Sampling(params) => sampling.push((key, params)),
+                Asked::Sampling(params, raw) => sampling.push((key, params, raw)),
                 Asked::Elicitation(elicitation) => elicitations.push((key, elicitation)),
                 Asked::Roots => {
                     self.log(
@@ -346,10 +346,11 @@ impl ClientSession {
                 elicitations.len()
             ),
         );
-        for (key, params) in sampling {
+        for (key, params, raw) in sampling {
             self.add_input(
                 ServerInput::Round { call, key },
                 *params,
+                raw,
                 Some(related.clone()),
             );
         }

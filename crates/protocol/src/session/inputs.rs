@@ -307,6 +307,7 @@ impl ClientSession {
         &mut self,
         from: ServerInput,
         params: CreateMessageRequestParams,
+        raw: String,
         related_call: Option<RelatedCall>,
     ) {
         let input = self.wait_for_person(Asks::Sampling, from);
@@ -314,6 +315,7 @@ impl ClientSession {
             .push_back(Event::SamplingRequested(PendingSampling {
                 input,
                 params,
+                raw,
                 related_call,
             }));
     }
@@ -445,11 +447,12 @@ impl ClientSession {
         let as_task = task::asked(&params).filter(|_| self.runs_tasks());
         match method {
             "sampling/createMessage" => {
+                let raw = params.to_string();
                 match serde_json::from_value::<CreateMessageRequestParams>(params) {
                     Ok(params) => {
                         self.log_asked("sampling", &related_call);
                         let from = self.input_from(id, "sampling", &related_call, task, as_task);
-                        self.add_input(from, params, related_call);
+                        self.add_input(from, params, raw, related_call);
                     }
                     Err(e) => self.refuse_malformed(&id, "sampling", &e.to_string()),
                 }
