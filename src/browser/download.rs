@@ -4,10 +4,11 @@ use wasm_bindgen::JsCast;
 
 use super::http::js_error_text;
 
-pub fn save_text(file_name: &str, text: &str) -> Result<(), String> {
+/// Offers `text` as the file `file_name` of type `mime`.
+pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| js_error_text(&e))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error_text(&e))?;

@@ -86,3 +86,13 @@ pub fn open_in_new_tab(url: &str) -> bool {
         .open_with_url_and_target_and_features(url, "_blank", "noopener,noreferrer")
         .is_ok()
 }
+
+/// The markup of the element with `data-testid` `id`, as the page shows it now (the timeline's
+/// SVG, for its export).
+pub fn markup_of(id: &str) -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let element = document
+        .query_selector(&format!("[data-testid=\"{id}\"]"))
+        .ok()??;
+    Some(element.outer_html())
+}

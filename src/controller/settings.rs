@@ -89,6 +89,6 @@ impl Controller {
             .state
             .audit
             .with_untracked(|trail| audit::export(trail, &secrets))?;
-        download::save_text("mcp-desk-audit.json", &text)
+        download::save_text("mcp-desk-audit.json", "application/json", &text)
     }
 }

@@ -1,12 +1,13 @@
 //! The timeline's records: each message a session sent or heard, each model call and its
 //! answer, and what the person did, stamped with the page's clock into
-//! [`crate::state::AppState::timeline`] (drawn by `ui/timeline.rs`); and its Mermaid export.
+//! [`crate::state::AppState::timeline`] (drawn by `ui/timeline.rs`); and its exports, as Mermaid
+//! and as the SVG drawn.
 
 use leptos::prelude::*;
 use mcp_desk_logic::timeline::Timeline;
 
 use super::Controller;
-use crate::browser::{clock, download};
+use crate::browser::{clock, download, page};
 use crate::state::ServerId;
 
 impl Controller {
@@ -54,6 +55,12 @@ impl Controller {
     /// Offers the timeline as a Mermaid `sequenceDiagram` download.
     pub fn export_mermaid(&self) -> Result<(), String> {
         let text = self.state.timeline.with_untracked(Timeline::mermaid);
-        download::save_text("mcp-desk-timeline.mmd", &text)
+        download::save_text("mcp-desk-timeline.mmd", "text/plain", &text)
+    }
+
+    /// Offers the timeline as drawn, as an SVG file.
+    pub fn export_svg(&self) -> Result<(), String> {
+        let svg = page::markup_of("timeline").ok_or("The timeline is not on the page.")?;
+        download::save_text("mcp-desk-timeline.svg", "image/svg+xml", &svg)
     }
 }

@@ -1,9 +1,10 @@
 //! The loop drawn as the lesson draws it: a lane each for the person, MCP Desk, the LLM and
 //! every server, one arrow per message in the order it happened (SVG from the page's state),
-//! the exact message of the arrow clicked, and the Mermaid export.
+//! the exact message of the arrow clicked, and the exports (Mermaid, and the SVG as drawn: its
+//! colours are attributes, so the file draws the same without the page's CSS).
 
 use leptos::prelude::*;
-use mcp_desk_logic::timeline::{Lane, Timeline};
+use mcp_desk_logic::timeline::{self, Lane, Timeline};
 
 use crate::controller::Controller;
 use crate::state::AppState;
@@ -43,13 +44,25 @@ pub fn TimelinePanel() -> impl IntoView {
             <h2 id="timeline-heading">"Timeline"</h2>
             <div class="timeline-scroll">{drawing}</div>
             {detail}
-            <button
-                type="button"
-                data-testid="timeline-export-mermaid"
-                on:click=move |_| error.set(controller.export_mermaid().err())
-            >
-                "Export as Mermaid"
-            </button>
+            <div class="actions">
+                <button
+                    type="button"
+                    data-testid="timeline-export-mermaid"
+                    on:click={
+                        let controller = controller.clone();
+                        move |_| error.set(controller.export_mermaid().err())
+                    }
+                >
+                    "Export as Mermaid"
+                </button>
+                <button
+                    type="button"
+                    data-testid="timeline-export-svg"
+                    on:click=move |_| error.set(controller.export_svg().err())
+                >
+                    "Export as SVG"
+                </button>
+            </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>
     }
@@ -70,7 +83,7 @@ fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
             let at = x(lane);
             view! {
                 <text class="lane" x=at.to_string() y="16" text-anchor="middle">{lane.title()}</text>
-                <line class="lane" x1=at.to_string() y1="22" x2=at.to_string() y2=height.to_string()></line>
+                <line class="lane" x1=at.to_string() y1="22" x2=at.to_string() y2=height.to_string() stroke="#bbb" stroke-dasharray="3 3"></line>
             }
         })
         .collect_view();
@@ -93,17 +106,25 @@ fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
                     class:picked=move || picked.get() == Some(i)
                     on:click=move |_| picked.set(Some(i))
                 >
-                    <line x1=from.to_string() y1=y.to_string() x2=to.to_string() y2=y.to_string()></line>
-                    <polygon points=head></polygon>
+                    <line x1=from.to_string() y1=y.to_string() x2=to.to_string() y2=y.to_string() stroke="#333"></line>
+                    <polygon points=head fill="#333"></polygon>
                     <text x=((from + to) / 2).to_string() y=(y - 5).to_string() text-anchor="middle">
                         {arrow.label.clone()}
                     </text>
+                    {arrow.since_ms.map(|ms| view! {
+                        <text class="since" x=(width - 4).to_string() y=(y + 4).to_string() text-anchor="end" fill="#777">
+                            {timeline::since_text(ms)}
+                        </text>
+                    })}
                 </g>
             }
         })
         .collect_view();
     view! {
         <svg
+            xmlns="http://www.w3.org/2000/svg"
+            font-family="system-ui, sans-serif"
+            font-size="11"
             data-testid="timeline"
             class="timeline"
             width=width.to_string()

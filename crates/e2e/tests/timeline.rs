@@ -1,6 +1,7 @@
 //! The timeline in Chromium: after the seed's loop against the demo server the lesson's arrows
 //! are drawn in the lesson's order with its labels, the sampling request's arrow opens its JSON
-//! with the draft inside, the Mermaid export holds one line per arrow — and with an API key and
+//! with the draft inside, the Mermaid export holds one line per arrow and the SVG export one
+//! group per arrow — and with an API key and
 //! a `?token=` server URL set, neither is anywhere in the timeline, its details or the export.
 //! The sampling dialog's JSON view shows the request as received and the result as it will go.
 //! At 2026-07-28 the `input_required` round is drawn.
@@ -125,6 +126,17 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
             ("tool-result", "server", "client", "tool result"),
         ]
     );
+    // Each arrow since the call began says how long after it came; the call itself at +0 ms.
+    let since = b
+        .eval("return [...document.querySelectorAll('[data-testid=timeline-arrow]')].filter(e => e.dataset.kind === 'call-tool' || e.dataset.kind === 'tool-result').map(e => e.querySelector('text.since')?.textContent ?? null);")
+        .await
+        .unwrap();
+    let since: Vec<String> = serde_json::from_value(since).unwrap();
+    assert_eq!(since[0], "+0 ms");
+    assert!(
+        since[1].starts_with('+') && (since[1].ends_with(" ms") || since[1].ends_with(" s")),
+        "{since:?}"
+    );
     // The sampling request opens as it came, the draft inside.
     let asked = all
         .iter()
@@ -172,6 +184,24 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
         lines.contains(&"    P1->>P3: tools/call create_blog_post"),
         "{mermaid}"
     );
+    // The SVG as drawn: a file of its own, one group per arrow, no secret either.
+    b.eval("window.__exports = []; return true;").await.unwrap();
+    b.click("timeline-export-svg").await.unwrap();
+    let exported = b
+        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
+        .await
+        .unwrap();
+    let svg = exported.as_str().expect("one exported file");
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(
+        svg.contains(r#"xmlns="http://www.w3.org/2000/svg""#),
+        "{svg}"
+    );
+    assert_eq!(
+        svg.matches(r#"data-testid="timeline-arrow""#).count(),
+        all.len()
+    );
+    assert!(!svg.contains(key) && !svg.contains(SERVER_TOKEN), "{svg}");
     page.close().await;
 }
 

@@ -52,6 +52,8 @@ impl Lane {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arrow {
     pub seq: u64,
+    /// Time since the person's last call of a tool began (ms); none before the first.
+    pub since_ms: Option<u64>,
     pub kind: String,
     pub from: Lane,
     pub to: Lane,
@@ -67,6 +69,8 @@ pub struct Timeline {
     pub arrows: Vec<Arrow>,
     asked: HashMap<(u32, bool, String), String>,
     next: u64,
+    /// When the person last called a tool.
+    call_at: Option<u64>,
 }
 
 impl Timeline {
@@ -93,6 +97,7 @@ impl Timeline {
             };
             self.push(Arrow {
                 seq: 0,
+                since_ms: None,
                 kind,
                 from,
                 to,
@@ -150,6 +155,7 @@ impl Timeline {
     pub fn llm_request(&mut self, model: &str, request: String, at_ms: u64) {
         self.push(Arrow {
             seq: 0,
+            since_ms: None,
             kind: "llm-request".into(),
             from: Lane::Client,
             to: Lane::Llm,
@@ -167,6 +173,7 @@ impl Timeline {
         };
         self.push(Arrow {
             seq: 0,
+            since_ms: None,
             kind: "llm-response".into(),
             from: Lane::Llm,
             to: Lane::Client,
@@ -180,6 +187,7 @@ impl Timeline {
     pub fn person(&mut self, kind: &str, label: String, at_ms: u64) {
         self.push(Arrow {
             seq: 0,
+            since_ms: None,
             kind: kind.to_owned(),
             from: Lane::Person,
             to: Lane::Client,
@@ -196,6 +204,10 @@ impl Timeline {
         }
         self.next += 1;
         arrow.seq = self.next;
+        if arrow.kind == "call-tool" {
+            self.call_at = Some(arrow.at_ms);
+        }
+        arrow.since_ms = self.call_at.map(|at| arrow.at_ms.saturating_sub(at));
         if arrow.detail.len() > DETAIL_MAX {
             let mut end = DETAIL_MAX;
             while !arrow.detail.is_char_boundary(end) {
@@ -251,6 +263,14 @@ impl Timeline {
             );
         }
         out
+    }
+}
+
+/// How long after its call began an arrow came, as drawn beside it: `+120 ms`, `+2.4 s`.
+pub fn since_text(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("+{ms} ms"),
+        _ => format!("+{}.{} s", ms / 1_000, ms % 1_000 / 100),
     }
 }
 
@@ -476,6 +496,43 @@ mod tests {
         t.person("x", "y".into(), 1);
         assert_eq!(t.arrow(2).map(|a| a.label.as_str()), Some("y"));
         assert_eq!(t.arrow(9), None);
+    }
+
+    #[test]
+    fn each_arrow_says_how_long_after_the_call_began_it_came() {
+        let since: Vec<Option<u64>> = the_lesson().arrows.iter().map(|a| a.since_ms).collect();
+        assert_eq!(
+            since,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7)
+            ]
+        );
+        let mut t = Timeline::default();
+        t.wire(
+            0,
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":0,"method":"initialize"}"#,
+            50,
+        );
+        t.person("call-tool", "call a".into(), 100);
+        t.person("call-tool", "call b".into(), 400);
+        t.person("approve", "approve".into(), 1_400);
+        let since: Vec<Option<u64>> = t.arrows.iter().map(|a| a.since_ms).collect();
+        assert_eq!(since, [None, Some(0), Some(0), Some(1_000)]);
+    }
+
+    #[test]
+    fn the_time_since_the_call_reads_in_ms_then_seconds() {
+        let texts: Vec<String> = [0, 999, 1_000, 2_450, 61_000].map(since_text).into();
+        assert_eq!(texts, ["+0 ms", "+999 ms", "+1.0 s", "+2.4 s", "+61.0 s"]);
     }
 
     #[test]
