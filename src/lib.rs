@@ -34,6 +34,7 @@ pub fn start() {
         let controller = Controller::new(state);
         controller.choose_provider_from_url(&settings);
         controller.open_from_url(&settings);
+        state.present.set(settings.present);
         store::persist(state);
         provide_context(state);
         provide_context(controller);

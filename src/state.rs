@@ -590,6 +590,8 @@ pub struct AppState {
     pub root_error: RwSignal<Option<String>>,
     /// Every message of the loop, as arrows (see [`mcp_desk_logic::timeline`]).
     pub timeline: RwSignal<Timeline>,
+    /// Presenter mode: larger type, the timeline beside the dialog, the back office hidden.
+    pub present: RwSignal<bool>,
 }
 
 impl AppState {
@@ -610,6 +612,7 @@ impl AppState {
             roots: RwSignal::new(Vec::new()),
             root_error: RwSignal::new(None),
             timeline: RwSignal::new(Timeline::default()),
+            present: RwSignal::new(false),
         }
     }
 

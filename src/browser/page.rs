@@ -1,4 +1,6 @@
-//! Facts about the page itself: its origin, its URL's settings, the `data-ready` flag.
+//! The page itself: its origin, its URL's settings, the `data-ready` flag, the title, focus,
+//! its being hidden, opening a URL in a new tab, and an element's markup as shown (for the
+//! timeline's SVG export).
 
 /// The page's origin, e.g. `http://127.0.0.1:8080`.
 pub fn origin() -> Option<String> {

@@ -1,7 +1,7 @@
 //! The timeline's records: each message a session sent or heard, each model call and its
 //! answer, and what the person did, stamped with the page's clock into
 //! [`crate::state::AppState::timeline`] (drawn by `ui/timeline.rs`); and its exports, as Mermaid
-//! and as the SVG drawn.
+//! and as the SVG drawn; and presenter mode, which shows it beside the dialog.
 
 use leptos::prelude::*;
 use mcp_desk_logic::timeline::Timeline;
@@ -50,6 +50,11 @@ impl Controller {
         secrets.iter().fold(text.to_owned(), |text, secret| {
             text.replace(secret, "[API key]")
         })
+    }
+
+    /// Turns presenter mode on or off.
+    pub fn toggle_presenter(&self) {
+        self.state.present.update(|on| *on = !*on);
     }
 
     /// Offers the timeline as a Mermaid `sequenceDiagram` download.

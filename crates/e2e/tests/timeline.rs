@@ -232,3 +232,69 @@ async fn at_2026_the_input_required_round_is_drawn() {
     );
     page.close().await;
 }
+
+/// How many elements carry `data-testid` `id`.
+async fn count_of(page: &Page, id: &str) -> u64 {
+    let script = format!("return document.querySelectorAll('[data-testid={id}]').length;");
+    page.browser.eval(&script).await.unwrap().as_u64().unwrap()
+}
+
+/// How far the page runs past the bottom of the window (px); 0 when it fits.
+async fn overflow(page: &Page) -> i64 {
+    page.browser
+        .eval("return document.documentElement.scrollHeight - window.innerHeight;")
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap()
+}
+
+/// Presenter mode (`present=1`) on a 1280×720 projector: the seed's loop — the dialog with
+/// its answer, then the result — and its timeline fit on the screen without scrolling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presenter_mode_fits_the_seed_loop_on_a_1280_by_720_screen() {
+    let demo = start_demo().await;
+    let page = open_page_with(&demo.url(), "mock", "&revision=2025-11-25&present=1").await;
+    let b = &page.browser;
+    // The viewport a projector shows: the window less what the browser keeps for itself.
+    b.client().set_window_size(1280, 720).await.unwrap();
+    let inner = b.eval("return window.innerHeight;").await.unwrap();
+    let chrome = 720 - inner.as_u64().unwrap() as u32;
+    b.client()
+        .set_window_size(1280, 720 + chrome)
+        .await
+        .unwrap();
+    assert_eq!(
+        b.eval("return [window.innerWidth, window.innerHeight];")
+            .await
+            .unwrap(),
+        json!([1280, 720])
+    );
+    assert_eq!(
+        b.eval("return document.querySelector('[data-testid=present-toggle]').getAttribute('aria-pressed');")
+            .await
+            .unwrap(),
+        json!("true")
+    );
+    page.call_tool(
+        "create_blog_post",
+        &json!({"title": "Sampling", "draft": DRAFT}),
+    )
+    .await;
+    b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    b.click("sampling-generate").await.unwrap();
+    b.wait_for_text("sampling-response", "Mock", WAIT)
+        .await
+        .unwrap();
+    page.screenshot("presenter-dialog").await;
+    assert_eq!(overflow(&page).await, 0, "the dialog and the timeline fit");
+    b.click("sampling-approve").await.unwrap();
+    page.wait_for_outcome("ok").await;
+    page.screenshot("presenter").await;
+    assert_eq!(overflow(&page).await, 0, "the result and the timeline fit");
+    // The toggle brings the back office back.
+    assert_eq!(count_of(&page, "log-list").await, 0);
+    b.click("present-toggle").await.unwrap();
+    b.wait_for_testid("log-list", WAIT).await.unwrap();
+    page.close().await;
+}

@@ -12,6 +12,8 @@ pub struct StartupSettings {
     pub base: Option<String>,
     pub model: Option<String>,
     pub revision: Option<String>,
+    /// Presenter mode (`present=1`): larger type, the timeline beside the dialog.
+    pub present: bool,
 }
 
 impl StartupSettings {
@@ -29,6 +31,7 @@ impl StartupSettings {
                 match key {
                     "server" => servers.extend(non_empty),
                     "connect" => settings.connect = matches!(value.as_str(), "1" | "true" | "yes"),
+                    "present" => settings.present = matches!(value.as_str(), "1" | "true" | "yes"),
                     "provider" => settings.provider = non_empty,
                     "base" => settings.base = non_empty,
                     "model" => settings.model = non_empty,

@@ -53,3 +53,11 @@ fn an_api_key_in_the_url_is_ignored() {
     let s = StartupSettings::parse("#key=sk-secret&api_key=sk-secret&provider=openai", "");
     assert!(!format!("{s:?}").contains("sk-secret"));
 }
+
+#[test]
+fn presenter_mode_is_asked_for_with_present() {
+    assert!(StartupSettings::parse("#present=1", "").present);
+    assert!(StartupSettings::parse("", "?present=true").present);
+    assert!(!StartupSettings::parse("#present=0", "?present=1").present);
+    assert!(!StartupSettings::parse("#server=http://a/mcp", "").present);
+}
