@@ -156,8 +156,8 @@ impl Controller {
     /// What a connection reports: connection facts, tools and calls go to its tab; requests
     /// for the person to the review desk.
     fn on_event(&self, server: ServerId, endpoint: &str, event: Event) {
-        if let Event::Wire { sent, text } = &event {
-            return self.record_wire(server, *sent, text);
+        if let Event::Wire { sent, text, http } = &event {
+            return self.record_wire(server, *sent, text, http);
         }
         let Some(panel) = self.state.panel_of(server) else {
             return;

@@ -16,16 +16,17 @@ impl Controller {
         self.state.timeline.update(|t| f(t, now));
     }
 
-    /// A message tab `server`'s session `sent`, or heard, exactly as it went (an API key in
-    /// it blanked, as a completion that quotes one). The server's lane is the tab's, titled
-    /// by its URL without credentials.
-    pub(super) fn record_wire(&self, server: ServerId, sent: bool, text: &str) {
+    /// A message tab `server`'s session `sent`, or heard, exactly as it went, with its HTTP
+    /// side (an API key in either blanked, as a completion that quotes one). The server's lane
+    /// is the tab's, titled by its URL without credentials.
+    pub(super) fn record_wire(&self, server: ServerId, sent: bool, text: &str, http: &str) {
         let Some(panel) = self.state.panel_of(server) else {
             return;
         };
         let title = mcp_desk_protocol::redact::url(&panel.url.get_untracked());
         let text = self.without_secrets(text);
-        self.record(|t, now| t.wire(server.0, &title, sent, &text, now));
+        let http = self.without_secrets(http);
+        self.record(|t, now| t.wire(server.0, &title, sent, &text, &http, now));
     }
 
     /// The model is asked, with `body` as sent — any API key in it blanked.

@@ -18,22 +18,24 @@ const TOP: usize = 30;
 pub fn TimelinePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let controller = expect_context::<Controller>();
-    let picked = RwSignal::new(None::<usize>);
+    // The arrow clicked, by its number (the oldest go, so an index would slide).
+    let picked = RwSignal::new(None::<u64>);
     let error = RwSignal::new(None::<String>);
     let drawing = move || state.timeline.with(|t| draw(t, picked));
+    // Redrawn when another arrow is picked, not with every message: an arrow never changes.
     let detail = move || {
-        let at = picked.get()?;
+        let seq = picked.get()?;
         state
             .timeline
-            .with(|t| {
-                t.arrows
-                    .get(at)
-                    .map(|a| (a.label.clone(), a.detail.clone()))
+            .with_untracked(|t| {
+                t.arrow(seq)
+                    .map(|a| (a.label.clone(), a.http.clone(), a.detail.clone()))
             })
-            .map(|(label, detail)| {
+            .map(|(label, http, detail)| {
                 view! {
                     <div class="timeline-detail">
                         <strong>{label}</strong>
+                        {(!http.is_empty()).then(|| view! { <pre class="http" data-testid="timeline-http">{http}</pre> })}
                         <pre data-testid="timeline-detail">{detail}</pre>
                     </div>
                 }
@@ -69,7 +71,7 @@ pub fn TimelinePanel() -> impl IntoView {
 }
 
 /// The lanes and arrows of `timeline`; clicking an arrow picks it.
-fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
+fn draw(timeline: &Timeline, picked: RwSignal<Option<u64>>) -> AnyView {
     let lanes = timeline.lanes();
     let x = |lane: &Lane| {
         let at = lanes.iter().position(|l| l == lane).unwrap_or(0);
@@ -92,6 +94,7 @@ fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
         .iter()
         .enumerate()
         .map(|(i, arrow)| {
+            let seq = arrow.seq;
             let (from, to) = (x(&arrow.from), x(&arrow.to));
             let y = TOP + ROW * (i + 1);
             let tip = if to > from { to - 6 } else { to + 6 };
@@ -103,8 +106,8 @@ fn draw(timeline: &Timeline, picked: RwSignal<Option<usize>>) -> AnyView {
                     data-from=arrow.from.id()
                     data-to=arrow.to.id()
                     class="arrow"
-                    class:picked=move || picked.get() == Some(i)
-                    on:click=move |_| picked.set(Some(i))
+                    class:picked=move || picked.get() == Some(seq)
+                    on:click=move |_| picked.set(Some(seq))
                 >
                     <line x1=from.to_string() y1=y.to_string() x2=to.to_string() y2=y.to_string() stroke="#333"></line>
                     <polygon points=head fill="#333"></polygon>

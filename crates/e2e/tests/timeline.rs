@@ -37,6 +37,17 @@ async fn arrows(page: &Page) -> Vec<(String, String, String, String)> {
     serde_json::from_value(all).unwrap()
 }
 
+/// The HTTP side of the arrow open (empty for one that is no message).
+async fn http_shown(page: &Page) -> String {
+    page.browser
+        .eval("return document.querySelector('[data-testid=timeline-http]')?.textContent ?? '';")
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// The detail the `n`th arrow opens.
 async fn detail_of(page: &Page, n: usize) -> String {
     let script = format!(
@@ -154,11 +165,35 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
     );
     for n in 0..all.len() {
         let detail = detail_of(&page, n).await;
+        let http = http_shown(&page).await;
         assert!(
             !detail.contains(key) && !detail.contains(SERVER_TOKEN),
             "arrow {n}: {detail}"
         );
+        assert!(
+            !http.contains(key) && !http.contains(SERVER_TOKEN),
+            "arrow {n}: {http}"
+        );
     }
+    // The call's HTTP side: the URL without its token, the revision's header; its result's
+    // the status and content type it came with.
+    let call = all.iter().position(|a| a.0 == "tools/call").unwrap();
+    detail_of(&page, call).await;
+    let http = http_shown(&page).await;
+    let first = http.lines().next().unwrap();
+    assert!(
+        first.starts_with("POST http://127.0.0.1:") && first.ends_with("/mcp?token=…"),
+        "{http}"
+    );
+    assert!(
+        http.lines()
+            .any(|l| l.eq_ignore_ascii_case("mcp-protocol-version: 2025-11-25")),
+        "{http}"
+    );
+    let result = all.iter().position(|a| a.0 == "tool-result").unwrap();
+    detail_of(&page, result).await;
+    let http = http_shown(&page).await;
+    assert!(http.starts_with("HTTP 200 "), "{http}");
     b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
         .await
         .unwrap();

@@ -60,6 +60,9 @@ pub struct Arrow {
     pub label: String,
     pub at_ms: u64,
     pub detail: String,
+    /// The HTTP side of a message: the request line and MCP headers sent, or the status and
+    /// content type it came with; empty for what is not a message.
+    pub http: String,
 }
 
 /// Every arrow so far, and what is needed to label an answer: the method of each request
@@ -75,8 +78,17 @@ pub struct Timeline {
 
 impl Timeline {
     /// A JSON-RPC message (or batch) between MCP Desk and the server of tab `server` (its lane
-    /// titled `title`), `sent` by MCP Desk or received from the server, exactly as it went.
-    pub fn wire(&mut self, server: u32, title: &str, sent: bool, text: &str, at_ms: u64) {
+    /// titled `title`), `sent` by MCP Desk or received from the server, exactly as it went,
+    /// with its HTTP side.
+    pub fn wire(
+        &mut self,
+        server: u32,
+        title: &str,
+        sent: bool,
+        text: &str,
+        http: &str,
+        at_ms: u64,
+    ) {
         let (messages, batch) = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => (items, true),
             Ok(one) => (vec![one], false),
@@ -104,6 +116,7 @@ impl Timeline {
                 label,
                 at_ms,
                 detail,
+                http: http.to_owned(),
             });
         }
     }
@@ -162,6 +175,7 @@ impl Timeline {
             label: format!("LLM request → {model}"),
             at_ms,
             detail: request,
+            http: String::new(),
         });
     }
 
@@ -180,6 +194,7 @@ impl Timeline {
             label,
             at_ms,
             detail: text,
+            http: String::new(),
         });
     }
 
@@ -194,6 +209,7 @@ impl Timeline {
             label,
             at_ms,
             detail: String::new(),
+            http: String::new(),
         });
     }
 
@@ -304,18 +320,18 @@ mod tests {
         t.person("call-tool", "call create_blog_post".into(), 0);
         let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
             "params": {"name": "create_blog_post", "arguments": {"draft": "Cats sleep."}}});
-        t.wire(0, "demo", true, &call.to_string(), 1);
+        t.wire(0, "demo", true, &call.to_string(), "", 1);
         let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage",
             "params": {"messages": [{"role": "user", "content": {"type": "text", "text": "Cats sleep."}}], "maxTokens": 80}});
-        t.wire(0, "demo", false, &ask.to_string(), 2);
+        t.wire(0, "demo", false, &ask.to_string(), "", 2);
         t.llm_request("mock-1", "{\"model\": \"mock-1\"}".into(), 3);
         t.llm_response(Some(7), "Cats nap.".into(), 4);
         t.person("approve", "approve".into(), 5);
         let answer = json!({"jsonrpc": "2.0", "id": 0, "result": {"role": "assistant",
             "content": {"type": "text", "text": "Cats nap."}, "model": "mock-1"}});
-        t.wire(0, "demo", true, &answer.to_string(), 6);
+        t.wire(0, "demo", true, &answer.to_string(), "", 6);
         let done = json!({"jsonrpc": "2.0", "id": 3, "result": {"content": [{"type": "text", "text": "Posted"}]}});
-        t.wire(0, "demo", false, &format!("[{done}]"), 7);
+        t.wire(0, "demo", false, &format!("[{done}]"), "", 7);
         t
     }
 
@@ -357,6 +373,7 @@ mod tests {
             "s",
             true,
             r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#,
+            "",
             0,
         );
         t.wire(
@@ -364,17 +381,33 @@ mod tests {
             "s",
             false,
             r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}}"#,
+            "",
             1,
         );
-        t.wire(0, "s", false, r#"{"jsonrpc":"2.0","id":0,"result":{}}"#, 2);
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":0,"result":{}}"#,
+            "",
+            2,
+        );
         t.wire(
             0,
             "s",
             true,
             r#"{"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"no"}}"#,
+            "",
             3,
         );
-        t.wire(0, "s", false, r#"{"jsonrpc":"2.0","id":9,"result":{}}"#, 4);
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":9,"result":{}}"#,
+            "",
+            4,
+        );
         let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -396,15 +429,17 @@ mod tests {
             "py",
             true,
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"summarize_mrtr"}}"#,
+            "",
             0,
         );
-        t.wire(0, "py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, 1);
-        t.wire(0, "py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, 2);
+        t.wire(0, "py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, "", 1,);
+        t.wire(0, "py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, "", 2,);
         t.wire(
             0,
             "py",
             false,
             r#"{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete","content":[]}}"#,
+            "",
             3,
         );
         let kinds: Vec<&str> = t.arrows.iter().map(|a| a.kind.as_str()).collect();
@@ -417,7 +452,7 @@ mod tests {
     #[test]
     fn what_is_not_json_is_kept_as_it_came() {
         let mut t = Timeline::default();
-        t.wire(0, "s", false, "<html>oops</html>", 0);
+        t.wire(0, "s", false, "<html>oops</html>", "", 0);
         assert_eq!(t.arrows[0].kind, "message");
         assert_eq!(t.arrows[0].detail, "<html>oops</html>");
     }
@@ -452,12 +487,13 @@ mod tests {
     fn two_tabs_on_one_server_are_two_lanes_with_their_own_ids() {
         let mut t = Timeline::default();
         let ask = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#;
-        t.wire(0, "http://h/mcp", true, ask, 0);
+        t.wire(0, "http://h/mcp", true, ask, "", 0);
         t.wire(
             1,
             "http://h/mcp",
             true,
             &ask.replace("tools/list", "ping"),
+            "",
             1,
         );
         t.wire(
@@ -465,6 +501,7 @@ mod tests {
             "http://h/mcp",
             false,
             r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+            "",
             2,
         );
         t.wire(
@@ -472,6 +509,7 @@ mod tests {
             "http://h/mcp",
             false,
             r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
+            "",
             3,
         );
         let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
@@ -487,7 +525,7 @@ mod tests {
         let mut t = Timeline::default();
         // Two-byte characters, so the cut must find a character boundary.
         let big = format!("\"{}\"", "é".repeat(DETAIL_MAX));
-        t.wire(0, "s", false, &big, 0);
+        t.wire(0, "s", false, &big, "", 0);
         let kept = &t.arrows[0].detail;
         let (cut, note) = kept.split_once('…').unwrap();
         assert!(cut.len() <= DETAIL_MAX && cut.len() >= DETAIL_MAX - 1);
@@ -520,6 +558,7 @@ mod tests {
             "s",
             true,
             r#"{"jsonrpc":"2.0","id":0,"method":"initialize"}"#,
+            "",
             50,
         );
         t.person("call-tool", "call a".into(), 100);

@@ -190,10 +190,13 @@ pub enum Event {
         total: Option<f64>,
         message: Option<String>,
     },
-    /// One JSON-RPC message (or batch) exactly as sent or received, for the timeline.
+    /// One JSON-RPC message (or batch) exactly as sent or received, for the timeline, with
+    /// its HTTP side: the method, the URL without credentials and the MCP headers of a request
+    /// sent; the status and content type of the response a message came in.
     Wire {
         sent: bool,
         text: String,
+        http: String,
     },
     SamplingRequested(PendingSampling),
     ElicitationRequested(PendingElicitation),

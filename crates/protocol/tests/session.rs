@@ -839,3 +839,64 @@ fn a_form_elicitation_is_queued_and_a_malformed_one_is_refused_with_the_reason()
         json!({"jsonrpc": "2.0", "id": 6, "result": {"action": "decline"}})
     );
 }
+
+/// The timeline's view of the wire: each message as it went, with its HTTP side.
+fn wires(events: &[Event]) -> Vec<(bool, String, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Wire { sent, text, http } => Some((*sent, text.clone(), http.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_message_is_reported_as_it_went_with_its_http_side_and_no_credential() {
+    let mut s = ClientSession::new(SessionConfig {
+        url: "http://127.0.0.1:9/mcp?token=srv-tok-4711".into(),
+        client_name: "mcp-desk".into(),
+        client_version: "0.1.0".into(),
+        revision: Some(Revision::V2025_11_25),
+        known_transport: None,
+        log_level: None,
+        roots: Vec::new(),
+    });
+    s.connect(0);
+    let (t, events) = drain(&mut s);
+    let init = &sends(&t)[0];
+    let sent = wires(&events);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].0, sent[0].1.as_str()),
+        (true, init.body.as_deref().unwrap())
+    );
+    // The URL without its token, then the headers MCP gives meaning, as sent.
+    let lines: Vec<String> = sent[0].2.lines().map(str::to_lowercase).collect();
+    assert_eq!(
+        lines,
+        [
+            "post http://127.0.0.1:9/mcp?token=…",
+            "accept: application/json, text/event-stream",
+            "content-type: application/json"
+        ]
+    );
+    assert!(!sent[0].2.contains("srv-tok-4711"));
+    let answer =
+        json!({"jsonrpc": "2.0", "id": body(init)["id"], "result": init_result()}).to_string();
+    s.on_response(
+        0,
+        init.transfer,
+        ResponseHead::new(200)
+            .with_header("content-type", "application/json")
+            .with_header("mcp-session-id", "s-1"),
+    );
+    s.on_body(0, init.transfer, answer.as_bytes());
+    s.on_end(0, init.transfer);
+    let (_, events) = drain(&mut s);
+    let heard = wires(&events);
+    assert_eq!(
+        (heard[0].0, heard[0].1.as_str(), heard[0].2.as_str()),
+        (false, answer.as_str(), "HTTP 200 application/json")
+    );
+}

@@ -57,7 +57,20 @@ enum Body {
 struct Transfer {
     purpose: Purpose,
     body: Option<Body>,
+    /// How the response began (`HTTP 200 text/event-stream`), for the timeline.
+    heard: String,
 }
+
+/// The request headers the timeline shows: those MCP gives meaning to.
+const SHOWN_HEADERS: [&str; 7] = [
+    "accept",
+    "content-type",
+    "mcp-session-id",
+    "mcp-protocol-version",
+    "mcp-method",
+    "mcp-name",
+    "last-event-id",
+];
 
 /// Every exchange in flight, and what the I/O layer is to do next.
 #[derive(Debug, Default)]
@@ -135,9 +148,18 @@ impl ClientSession {
             _ => self.config.url.clone(),
         };
         if let Some(text) = &body {
+            // The HTTP side as the timeline shows it: the URL without credentials, and only the
+            // headers MCP gives meaning (never one that could carry a credential).
+            let mut http = format!("{} {}", method.as_str(), crate::redact::url(&url));
+            for (name, value) in &headers {
+                if SHOWN_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                    http += &format!("\n{name}: {value}");
+                }
+            }
             self.events.push_back(Event::Wire {
                 sent: true,
                 text: text.clone(),
+                http,
             });
         }
         let transfer = TransferId(self.exchanges.next);
@@ -147,6 +169,7 @@ impl ClientSession {
             Transfer {
                 purpose,
                 body: None,
+                heard: String::new(),
             },
         );
         self.exchanges
@@ -218,6 +241,11 @@ impl ClientSession {
         }
         if let Some(t) = self.exchanges.map.get_mut(&transfer) {
             t.body = Some(body);
+            t.heard = format!(
+                "HTTP {} {}",
+                head.status,
+                head.media_type().unwrap_or_default()
+            );
         }
     }
 
@@ -251,9 +279,11 @@ impl ClientSession {
                     if event.data.trim().is_empty() {
                         continue; // priming events carry only an id
                     }
+                    let http = self.heard_on(transfer);
                     self.events.push_back(Event::Wire {
                         sent: false,
                         text: event.data.clone(),
+                        http,
                     });
                     match jsonrpc::decode(&event.data) {
                         Ok(messages) => {
@@ -273,10 +303,27 @@ impl ClientSession {
     }
 
     /// A whole JSON body arrived: told to the timeline as it came, then decoded.
-    fn heard(&mut self, text: String) -> Result<Vec<jsonrpc::Incoming>, jsonrpc::DecodeError> {
+    fn heard(
+        &mut self,
+        text: String,
+        http: String,
+    ) -> Result<Vec<jsonrpc::Incoming>, jsonrpc::DecodeError> {
         let decoded = jsonrpc::decode(&text);
-        self.events.push_back(Event::Wire { sent: false, text });
+        self.events.push_back(Event::Wire {
+            sent: false,
+            text,
+            http,
+        });
         decoded
+    }
+
+    /// How exchange `transfer`'s response began.
+    fn heard_on(&self, transfer: TransferId) -> String {
+        self.exchanges
+            .map
+            .get(&transfer)
+            .map(|t| t.heard.clone())
+            .unwrap_or_default()
     }
 
     pub(super) fn body_end(&mut self, transfer: TransferId) {
@@ -285,7 +332,10 @@ impl ClientSession {
         };
         match t.body.take() {
             Some(Body::Json(bytes)) => {
-                match self.heard(String::from_utf8_lossy(&bytes).into_owned()) {
+                match self.heard(
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    t.heard.clone(),
+                ) {
                     Ok(messages) => {
                         for message in messages {
                             self.dispatch_from(&t.purpose, message);
