@@ -444,10 +444,20 @@ impl Controller {
         let Some(connection) = self.waiting_connection(key) else {
             return self.drop_stale(&item, Some(review.answer.get_untracked()));
         };
-        // The person's approval is drawn on the timeline before the answer it sends (a rule's
-        // answer shows as its sampling response alone).
-        if asker == Asker::Person {
-            self.record_person("approve", "approve".into());
+        // The person's edits and approval, or a rule's answer, are drawn on the timeline
+        // before the answer they send.
+        match asker {
+            Asker::Person => {
+                if edited.is_some() {
+                    self.record_person("edit", "edited the request".into());
+                }
+                self.record_person("approve", "approve".into());
+            }
+            Asker::Rule { .. } => self.record_mark(
+                "rule-answer",
+                "answered by a rule".into(),
+                format!("A rule for {} answered without review.", item.server),
+            ),
         }
         if let Err(e) = connection.with_session(|s, now| s.answer_sampling(now, key.input, &result))
         {

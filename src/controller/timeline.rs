@@ -41,7 +41,12 @@ impl Controller {
         self.record(|t, now| t.llm_response(None, text, now));
     }
 
-    /// The person did `kind` (`call-tool`, `approve`, `reject`), as `label` says.
+    /// The page did `kind` by itself (`rule-answer`), as `label` says, `detail` saying how.
+    pub(super) fn record_mark(&self, kind: &str, label: String, detail: String) {
+        self.record(|t, now| t.mark(kind, label, detail, now));
+    }
+
+    /// The person did `kind` (`call-tool`, `edit`, `approve`, `reject`), as `label` says.
     pub(super) fn record_person(&self, kind: &str, label: String) {
         self.record(|t, now| t.person(kind, label, now));
     }

@@ -69,6 +69,15 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     .unwrap();
     page.generate_and_approve("Post number 3", "Mock summary: Post number 3 is short.")
         .await;
+    // The timeline marks the rule's two answers on MCP Desk's own lane, then the person's.
+    let marks = b
+        .eval(r#"return [...document.querySelectorAll('[data-testid="timeline-arrow"]')].map(e => e.dataset.kind).filter(k => k === 'rule-answer' || k === 'approve');"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        marks,
+        serde_json::json!(["rule-answer", "rule-answer", "approve"])
+    );
     b.click("audit-toggle").await.unwrap();
     b.wait_for_testid("audit-item", WAIT).await.unwrap();
     let automatic = b

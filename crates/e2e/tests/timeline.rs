@@ -240,6 +240,7 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
     page.close().await;
 }
 
+/// At 2026-07-28 the `input_required` round is drawn, and an edit before the approval too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_2026_the_input_required_round_is_drawn() {
     let demo = start_demo().await;
@@ -254,7 +255,22 @@ async fn at_2026_the_input_required_round_is_drawn() {
     )
     .await;
     b.wait_for_testid("sampling-dialog", WAIT).await.unwrap();
+    // An edit is the person's, drawn before the approval it goes with.
+    b.set_value("sampling-max-tokens", "150").await.unwrap();
     page.generate_and_approve("Mock", "Mock").await;
+    let marks: Vec<String> = arrows(&page)
+        .await
+        .into_iter()
+        .filter(|a| a.0 == "edit" || a.0 == "approve")
+        .map(|a| format!("{} {}->{} {}", a.0, a.1, a.2, a.3))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            "edit person->client edited the request",
+            "approve person->client approve"
+        ]
+    );
     let kinds: Vec<String> = arrows(&page)
         .await
         .into_iter()

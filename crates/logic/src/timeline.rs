@@ -198,7 +198,8 @@ impl Timeline {
         });
     }
 
-    /// Something the person did (`kind`, e.g. `call-tool`, `approve`), as the lesson says it.
+    /// Something the person did (`kind`, e.g. `call-tool`, `edit`, `approve`), as the lesson
+    /// says it.
     pub fn person(&mut self, kind: &str, label: String, at_ms: u64) {
         self.push(Arrow {
             seq: 0,
@@ -209,6 +210,22 @@ impl Timeline {
             label,
             at_ms,
             detail: String::new(),
+            http: String::new(),
+        });
+    }
+
+    /// A mark on MCP Desk's own lane: something the page did by itself (`kind`, e.g.
+    /// `rule-answer`), with what it did as `detail`.
+    pub fn mark(&mut self, kind: &str, label: String, detail: String, at_ms: u64) {
+        self.push(Arrow {
+            seq: 0,
+            since_ms: None,
+            kind: kind.to_owned(),
+            from: Lane::Client,
+            to: Lane::Client,
+            label,
+            at_ms,
+            detail,
             http: String::new(),
         });
     }
@@ -572,6 +589,23 @@ mod tests {
     fn the_time_since_the_call_reads_in_ms_then_seconds() {
         let texts: Vec<String> = [0, 999, 1_000, 2_450, 61_000].map(since_text).into();
         assert_eq!(texts, ["+0 ms", "+999 ms", "+1.0 s", "+2.4 s", "+61.0 s"]);
+    }
+
+    #[test]
+    fn what_the_page_does_by_itself_is_a_mark_on_its_own_lane() {
+        let mut t = Timeline::default();
+        t.mark(
+            "rule-answer",
+            "answered by a rule".into(),
+            "rule: always".into(),
+            5,
+        );
+        let a = &t.arrows[0];
+        assert_eq!(
+            (a.from.id(), a.to.id(), a.kind.as_str()),
+            ("client", "client", "rule-answer")
+        );
+        assert!(t.mermaid().ends_with("    P1->>P1: answered by a rule\n"));
     }
 
     #[test]
