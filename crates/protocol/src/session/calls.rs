@@ -166,16 +166,10 @@ impl ClientSession {
     }
 
     pub(super) fn cancel(&mut self, call: CallId, reason: &str) {
-        let rpc = self
-            .requests
-            .pending
-            .iter()
-            .find_map(|(id, p)| match &p.kind {
-                Pending::CallTool { related, .. } if related.call == call => Some(*id),
-                _ => None,
-            });
-        let waiting_round = self.calls.rounds.remove(&call).is_some();
+        // A task's own requests go with it first: what still carries the call is its tools/call.
         let task = self.stop_task(call);
+        let rpc = self.requests.rpc_carrying(call);
+        let waiting_round = self.calls.rounds.remove(&call).is_some();
         if rpc.is_none() && !waiting_round && !task {
             return;
         }

@@ -280,12 +280,7 @@ impl ClientSession {
                         continue; // priming events carry only an id
                     }
                     let http = self.heard_on(transfer);
-                    self.events.push_back(Event::Wire {
-                        sent: false,
-                        text: event.data.clone(),
-                        http,
-                    });
-                    match jsonrpc::decode(&event.data) {
+                    match self.heard(event.data, http) {
                         Ok(messages) => {
                             for message in messages {
                                 self.dispatch_on(transfer, message);
@@ -302,7 +297,8 @@ impl ClientSession {
         }
     }
 
-    /// A whole JSON body arrived: told to the timeline as it came, then decoded.
+    /// A message arrived (a whole JSON body, or an event's data): told to the timeline as it
+    /// came, and decoded.
     fn heard(
         &mut self,
         text: String,
