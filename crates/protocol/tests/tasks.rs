@@ -147,16 +147,17 @@ fn statuses(events: &[Event]) -> Vec<(TaskStatus, Option<String>)> {
 /// Calls `research` at 0 ms and answers with task `t-1`, working: the call and its
 /// `tools/call`'s params.
 fn research_started(s: &mut ClientSession) -> (CallId, Value) {
+    research_answered(s, json!({"task": task("working", "Gathering sources...")}))
+}
+
+/// Calls `research` at 0 ms and answers its `tools/call` with `created`: the call and the
+/// `tools/call`'s params.
+fn research_answered(s: &mut ClientSession, created: Value) -> (CallId, Value) {
     let call = s.call_tool(0, "research", Map::new());
     let (reqs, _) = drain(s);
     let sent = only(&reqs, "tools/call");
     let params = body(sent)["params"].clone();
-    answer(
-        s,
-        0,
-        sent,
-        json!({"task": task("working", "Gathering sources...")}),
-    );
+    answer(s, 0, sent, created);
     (call, params)
 }
 
@@ -245,11 +246,7 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
     let question = json!({"jsonrpc": "2.0", "id": 7, "method": "elicitation/create",
         "params": {"message": "Which?", "_meta": {RELATED_TASK: {"taskId": "t-1"}},
                    "requestedSchema": {"type": "object", "properties": {"pick": {"type": "string"}}}}});
-    s.on_body(
-        2_100,
-        fetch.transfer,
-        format!("data: {question}\n\n").as_bytes(),
-    );
+    s.on_body(2_100, fetch.transfer, &sse(&question));
     let (_, events) = drain(&mut s);
     let pending = events
         .iter()
@@ -277,11 +274,7 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
     // The result ends the call.
     let done = json!({"jsonrpc": "2.0", "id": body(fetch)["id"],
         "result": {"content": [{"type": "text", "text": "Report"}]}});
-    s.on_body(
-        2_000,
-        fetch.transfer,
-        format!("data: {done}\n\n").as_bytes(),
-    );
+    s.on_body(2_000, fetch.transfer, &sse(&done));
     s.on_end(2_000, fetch.transfer);
     let (_, events) = drain(&mut s);
     let finished: Vec<CallId> = events
@@ -305,14 +298,7 @@ fn a_task_needing_input_has_its_result_fetched_and_its_question_belongs_to_the_c
 #[test]
 fn a_finished_task_is_fetched_at_once_and_its_error_is_the_calls() {
     let mut s = ready(with_tasks());
-    let call = s.call_tool(0, "research", Map::new());
-    let (reqs, _) = drain(&mut s);
-    answer(
-        &mut s,
-        0,
-        only(&reqs, "tools/call"),
-        json!({"task": task("failed", "Broke")}),
-    );
+    let (call, _) = research_answered(&mut s, json!({"task": task("failed", "Broke")}));
     let (reqs, _) = drain(&mut s);
     let fetch = only(&reqs, "tasks/result");
     s.on_response(
@@ -384,14 +370,7 @@ fn cancelling_a_task_sends_tasks_cancel_and_stops_polling() {
 #[test]
 fn an_unusable_task_or_a_lost_session_fails_the_call() {
     let mut s = ready(with_tasks());
-    let call = s.call_tool(0, "research", Map::new());
-    let (reqs, _) = drain(&mut s);
-    answer(
-        &mut s,
-        0,
-        only(&reqs, "tools/call"),
-        json!({"task": {"status": "working"}}),
-    );
+    let (call, _) = research_answered(&mut s, json!({"task": {"status": "working"}}));
     let (_, events) = drain(&mut s);
     assert!(
         events.contains(&Event::ToolCallFailed {
@@ -465,14 +444,7 @@ fn a_result_awaited_for_long_is_kept_while_the_server_says_the_task_runs() {
 #[test]
 fn a_task_already_done_is_not_cancelled_on_the_server() {
     let mut s = ready(with_tasks());
-    let call = s.call_tool(0, "research", Map::new());
-    let (reqs, _) = drain(&mut s);
-    answer(
-        &mut s,
-        0,
-        only(&reqs, "tools/call"),
-        json!({"task": task("completed", "Done")}),
-    );
+    let (call, _) = research_answered(&mut s, json!({"task": task("completed", "Done")}));
     let (reqs, _) = drain(&mut s);
     only(&reqs, "tasks/result");
     s.cancel_call(10, call, "changed my mind");
@@ -538,9 +510,25 @@ fn call_stream_with_id(s: &mut ClientSession) -> ((CallId, TransferId), Value) {
     ((call, t), id)
 }
 
+/// `message` as one event of a stream.
+fn sse(message: &Value) -> Vec<u8> {
+    format!("data: {message}\n\n").into_bytes()
+}
+
+/// The sampling request among `events` that waits for the person.
+fn asked_sampling(events: &[Event]) -> mcp_desk_protocol::PendingSampling {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("a sampling request waits for the person")
+}
+
 /// The server sends `message` on stream `t` at `now`; what the client sent back, as JSON.
 fn server_says(s: &mut ClientSession, now: u64, t: TransferId, message: Value) -> Vec<Value> {
-    s.on_body(now, t, format!("data: {message}\n\n").as_bytes());
+    s.on_body(now, t, &sse(&message));
     let (reqs, _) = drain(s);
     reqs.iter().map(body).collect()
 }
@@ -568,11 +556,7 @@ fn a_sampling_asked_as_a_task_is_a_task_at_once_and_the_persons_answer_completes
     s.on_body(
         1_000,
         t,
-        format!(
-            "data: {}\n\n",
-            ask(5, "sampling/createMessage", sampling_as_task())
-        )
-        .as_bytes(),
+        &sse(&ask(5, "sampling/createMessage", sampling_as_task())),
     );
     let (reqs, events) = drain(&mut s);
     let replies: Vec<Value> = reqs.iter().map(body).collect();
@@ -584,13 +568,7 @@ fn a_sampling_asked_as_a_task_is_a_task_at_once_and_the_persons_answer_completes
             "createdAt": "2026-12-02T10:12:13.000Z", "lastUpdatedAt": "2026-12-02T10:12:13.000Z",
             "ttl": 300000, "pollInterval": 1000}}})]
     );
-    let pending = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.clone()),
-            _ => None,
-        })
-        .expect("the request waits for the person");
+    let pending = asked_sampling(&events);
     assert_eq!(pending.related_call.map(|r| r.call), Some(call));
 
     let task = json!({"taskId": "mcp-desk-task-1"});
@@ -646,20 +624,10 @@ fn a_refused_task_fails_with_the_error_the_request_would_have_had() {
     s.on_body(
         0,
         t,
-        format!(
-            "data: {}\n\n",
-            ask(5, "sampling/createMessage", sampling_as_task())
-        )
-        .as_bytes(),
+        &sse(&ask(5, "sampling/createMessage", sampling_as_task())),
     );
     let (_, events) = drain(&mut s);
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let input = asked_sampling(&events).input;
     let task = json!({"taskId": "mcp-desk-task-1"});
     server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone()));
     s.reject_sampling(0, input).unwrap();
@@ -678,11 +646,7 @@ fn a_task_the_server_cancels_leaves_the_queue_and_its_waiting_result_is_refused(
     let (_, t) = call_stream(&mut s);
     let question = json!({"task": {}, "mode": "form", "message": "Name?",
         "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}}});
-    s.on_body(
-        0,
-        t,
-        format!("data: {}\n\n", ask(5, "elicitation/create", question)).as_bytes(),
-    );
+    s.on_body(0, t, &sse(&ask(5, "elicitation/create", question)));
     let (reqs, events) = drain(&mut s);
     assert_eq!(body(&reqs[0])["result"]["task"]["ttl"], Value::Null);
     let input = events
@@ -694,11 +658,7 @@ fn a_task_the_server_cancels_leaves_the_queue_and_its_waiting_result_is_refused(
         .unwrap();
     let task = json!({"taskId": "mcp-desk-task-1"});
     server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone()));
-    s.on_body(
-        0,
-        t,
-        format!("data: {}\n\n", ask(7, "tasks/cancel", task)).as_bytes(),
-    );
+    s.on_body(0, t, &sse(&ask(7, "tasks/cancel", task)));
     let (reqs, events) = drain(&mut s);
     let replies: Vec<Value> = reqs.iter().map(body).collect();
     let ids: Vec<&Value> = replies.iter().map(|r| &r["id"]).collect();
@@ -719,21 +679,11 @@ fn before_2025_11_25_a_task_asked_for_is_ignored_and_the_request_answered_as_eve
     s.on_body(
         0,
         t,
-        format!(
-            "data: {}\n\n",
-            ask(5, "sampling/createMessage", sampling_as_task())
-        )
-        .as_bytes(),
+        &sse(&ask(5, "sampling/createMessage", sampling_as_task())),
     );
     let (reqs, events) = drain(&mut s);
     assert!(reqs.is_empty(), "no task is made: {reqs:?}");
-    let input = events
-        .iter()
-        .find_map(|e| match e {
-            Event::SamplingRequested(p) => Some(p.input),
-            _ => None,
-        })
-        .unwrap();
+    let input = asked_sampling(&events).input;
     s.answer_sampling(0, input, &completion()).unwrap();
     let (reqs, _) = drain(&mut s);
     assert_eq!(body(&reqs[0])["id"], 5);
@@ -747,18 +697,14 @@ fn a_received_task_whose_call_ends_is_cancelled_and_its_held_result_refused() {
     s.on_body(
         0,
         t,
-        format!(
-            "data: {}\n\n",
-            ask(5, "sampling/createMessage", sampling_as_task())
-        )
-        .as_bytes(),
+        &sse(&ask(5, "sampling/createMessage", sampling_as_task())),
     );
     drain(&mut s);
     let task = json!({"taskId": "mcp-desk-task-1"});
     assert!(server_says(&mut s, 0, t, ask(6, "tasks/result", task.clone())).is_empty());
     // The tool call ends first.
     let done = json!({"jsonrpc": "2.0", "id": id, "result": {"content": []}});
-    s.on_body(10, t, format!("data: {done}\n\n").as_bytes());
+    s.on_body(10, t, &sse(&done));
     let (reqs, events) = drain(&mut s);
     let replies: Vec<Value> = reqs.iter().map(body).collect();
     assert_eq!(
@@ -784,11 +730,7 @@ fn a_task_the_server_cancels_late_starts_its_calls_clock_again() {
     s.on_body(
         0,
         t,
-        format!(
-            "data: {}\n\n",
-            ask(5, "sampling/createMessage", sampling_as_task())
-        )
-        .as_bytes(),
+        &sse(&ask(5, "sampling/createMessage", sampling_as_task())),
     );
     drain(&mut s);
     // The person took longer than a call may be silent; then the server cancels the task.
@@ -796,11 +738,11 @@ fn a_task_the_server_cancels_late_starts_its_calls_clock_again() {
     s.on_body(
         late,
         get,
-        format!(
-            "data: {}\n\n",
-            ask(6, "tasks/cancel", json!({"taskId": "mcp-desk-task-1"}))
-        )
-        .as_bytes(),
+        &sse(&ask(
+            6,
+            "tasks/cancel",
+            json!({"taskId": "mcp-desk-task-1"}),
+        )),
     );
     drain(&mut s);
     s.handle_timeout(late + 1);
