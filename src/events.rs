@@ -1,5 +1,5 @@
-//! A connection's events into its tab's state: connection facts, tools, calls, progress and
-//! log lines, worded for people. What needs a decision is handed back to the controller:
+//! A connection's events into its tab's state: connection facts, tools, calls and progress,
+//! worded for people (log lines and the timeline are the controller's). What needs a decision is handed back to the controller:
 //! requests for the person (and their going), a call refused for want of the 2025
 //! back-channel, failures the CORS doctor looks into, and a fresh tool list (a call may wait
 //! for it).
@@ -13,8 +13,7 @@ use mcp_desk_protocol::{
 };
 
 use crate::state::{
-    AppState, ConnectionStatus, Outcome, Progress, PromptView, ReadItem, ServerPanel, ToolOutcome,
-    ToolView,
+    ConnectionStatus, Outcome, Progress, PromptView, ReadItem, ServerPanel, ToolOutcome, ToolView,
 };
 
 /// What is left for the controller after an event was applied.
@@ -53,7 +52,7 @@ pub enum Applied {
 
 /// Applies one event of `panel`'s connection to `endpoint`: connection facts and tool calls go
 /// to its tab, log lines to the shared log (named by server when there are several).
-pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event) -> Applied {
+pub fn apply(panel: &ServerPanel, endpoint: &str, event: Event) -> Applied {
     match event {
         Event::Connected {
             protocol_version,
@@ -292,6 +291,8 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
         }
         // Recorded on the timeline by the controller before it gets here.
         Event::Wire { .. } => {}
+        // The controller logs these, with the message each is about.
+        Event::Log(_) => {}
         Event::SamplingRequested(pending) => return Applied::Sampling(pending),
         Event::ElicitationRequested(pending) => return Applied::Elicitation(pending),
         Event::InputGone { input, reason } => {
@@ -299,13 +300,6 @@ pub fn apply(state: &AppState, panel: &ServerPanel, endpoint: &str, event: Event
                 input,
                 reason: words::gone(&reason),
             };
-        }
-        Event::Log(entry) => {
-            let text = match state.servers.with_untracked(Vec::len) {
-                1 => entry.text,
-                _ => format!("[{}] {}", panel.label_untracked(), entry.text),
-            };
-            state.push_log(entry.level, entry.source, text)
         }
     }
     Applied::Done

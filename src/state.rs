@@ -389,6 +389,8 @@ pub struct QueuedSampling {
     /// How settings saved on this device name the server (rules, per-server providers).
     pub server_key: ServerKey,
     pub tool: Option<String>,
+    /// The tool call it belongs to (its timeline group).
+    pub call: Option<mcp_desk_protocol::CallId>,
     /// The request exactly as the server sent it.
     pub params: CreateMessageRequestParams,
     /// The same, as JSON text as received (the dialog's JSON view).
@@ -557,6 +559,8 @@ pub struct LogRow {
     pub level: LogLevel,
     pub source: LogSource,
     pub text: String,
+    /// The timeline arrow of the message the line is about: the row expands to it.
+    pub message: Option<u64>,
 }
 
 /// Every signal the UI reads; `Copy`, so components take it by value.
@@ -713,6 +717,17 @@ impl AppState {
     }
 
     pub fn push_log(&self, level: LogLevel, source: LogSource, text: String) {
+        self.push_log_about(level, source, text, None);
+    }
+
+    /// A log line about the message drawn as timeline arrow `message`.
+    pub fn push_log_about(
+        &self,
+        level: LogLevel,
+        source: LogSource,
+        text: String,
+        message: Option<u64>,
+    ) {
         self.log.update(|log| {
             let seq = log.last().map_or(0, |row| row.seq + 1);
             log.push(LogRow {
@@ -720,6 +735,7 @@ impl AppState {
                 level,
                 source,
                 text,
+                message,
             });
             // Keep the page light on a chatty server.
             if log.len() > 2000 {

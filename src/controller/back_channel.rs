@@ -98,7 +98,7 @@ impl Controller {
             .tools
             .with_untracked(|tools| tools.iter().any(|t| t.name == again.tool));
         if listed {
-            self.start_call(server, again.tool, again.arguments);
+            self.start_call(server, again.tool, again.arguments, None);
         } else {
             self.not_called_again(
                 server,

@@ -58,6 +58,9 @@ struct Tab {
     connection: Option<Rc<Connection>>,
     /// How many connections it has opened: a request's key names its connection.
     connections_made: u32,
+    /// The latest messages told to the timeline: their connection, their number in it, and
+    /// their arrow (a log line names the message it is about by number).
+    wires: std::collections::VecDeque<(u32, u64, u64)>,
     /// What owns the tab's signals (the first tab's live with the page); they go a moment
     /// after the tab closes.
     owner: Option<Owner>,
@@ -156,13 +159,31 @@ impl Controller {
     /// What a connection reports: connection facts, tools and calls go to its tab; requests
     /// for the person to the review desk.
     fn on_event(&self, server: ServerId, endpoint: &str, event: Event) {
-        if let Event::Wire { sent, text, http } = &event {
-            return self.record_wire(server, *sent, text, http);
-        }
+        let event = match event {
+            Event::Wire {
+                n,
+                sent,
+                text,
+                http,
+                call,
+            } => return self.record_wire(server, n, sent, &text, &http, call),
+            Event::ToolCallFinished { call, .. }
+            | Event::ToolCallFailed { call, .. }
+            | Event::ToolCallCancelled { call, .. }
+            | Event::ToolCallDeclined { call, .. } => {
+                self.record_call_end(server, call);
+                event
+            }
+            event => event,
+        };
         let Some(panel) = self.state.panel_of(server) else {
             return;
         };
-        match events::apply(&self.state, &panel, endpoint, event) {
+        let event = match event {
+            Event::Log(entry) => return self.log_entry(server, &panel.label_untracked(), entry),
+            event => event,
+        };
+        match events::apply(&panel, endpoint, event) {
             Applied::Done => {}
             Applied::Sampling(pending) => self.receive_sampling(server, endpoint, pending),
             Applied::Elicitation(pending) => self.receive_elicitation(server, endpoint, pending),

@@ -45,6 +45,7 @@ impl Controller {
         let state = self.state;
         let (name, server_shown) = self.asker(server, endpoint);
         let server_key = state.server_key(endpoint);
+        let call = pending.related_call.as_ref().map(|c| c.call);
         let tool = pending.related_call.map(|c| c.tool);
         let key = self.key_of(server, pending.input);
         state.record(
@@ -103,6 +104,7 @@ impl Controller {
             server_shown,
             server_key,
             tool,
+            call,
             params: pending.params,
             raw: pending.raw,
             rule_note,
@@ -217,7 +219,7 @@ impl Controller {
         match connection.with_session(|s, now| s.reject_sampling(now, key.input)) {
             Err(e) => item.review.error.set(Some(words::answer_error(&e))),
             Ok(()) => {
-                self.record_person("reject", "reject".into());
+                self.record_person("reject", "reject".into(), self.group_of(&item));
                 self.state.record(
                     &item.server_shown,
                     AuditKind::Rejection,
@@ -290,6 +292,7 @@ impl Controller {
                 self.record_llm_request(
                     &model,
                     "The built-in Mock answers in the page, from the sampling request as edited; nothing goes over the network.",
+                    self.group_of(&item),
                 );
                 self.generation_done(key, asker, Ok(mock::complete(&params)))
             }
@@ -314,7 +317,7 @@ impl Controller {
                     Ok(prepared) => prepared,
                     Err(e) => return self.generation_failed(&item, asker, e),
                 };
-                self.record_llm_request(&model, &request.body);
+                self.record_llm_request(&model, &request.body, self.group_of(&item));
                 state.push_log(
                     LogLevel::Info,
                     LogSource::Client,
@@ -371,7 +374,7 @@ impl Controller {
         review.generating.set(false);
         match outcome {
             Ok(completion) => {
-                self.record_llm_response(&completion.text);
+                self.record_llm_response(&completion, self.group_of(&item));
                 review.answer.set(completion.text);
                 review.tool_calls.set(completion.tool_calls);
                 review.model.set(completion.model);
@@ -449,14 +452,15 @@ impl Controller {
         match asker {
             Asker::Person => {
                 if edited.is_some() {
-                    self.record_person("edit", "edited the request".into());
+                    self.record_person("edit", "edited the request".into(), self.group_of(&item));
                 }
-                self.record_person("approve", "approve".into());
+                self.record_person("approve", "approve".into(), self.group_of(&item));
             }
             Asker::Rule { .. } => self.record_mark(
                 "rule-answer",
                 "answered by a rule".into(),
                 format!("A rule for {} answered without review.", item.server),
+                self.group_of(&item),
             ),
         }
         if let Err(e) = connection.with_session(|s, now| s.answer_sampling(now, key.input, &result))
@@ -515,6 +519,7 @@ impl Controller {
             tool_calls: review.tool_calls.get_untracked(),
             model: review.model.get_untracked().trim().to_owned(),
             stop_reason: review.stop_reason.get_untracked(),
+            output_tokens: None,
         };
         if completion.text.trim().is_empty() && completion.tool_calls.is_empty() {
             return Err(

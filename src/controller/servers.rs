@@ -262,12 +262,19 @@ impl Controller {
         if self.connection(panel.id).is_none() {
             return fail("Not connected: connect to a server first.".into());
         }
-        self.record_person("call-tool", format!("call {tool}"));
-        self.start_call(panel.id, tool, arguments);
+        let mark = self.record_person("call-tool", format!("call {tool}"), None);
+        self.start_call(panel.id, tool, arguments, mark);
     }
 
-    /// Calls `tool` of tab `server` with `arguments`; the tab shows it running.
-    pub(super) fn start_call(&self, server: ServerId, tool: String, arguments: Map<String, Value>) {
+    /// Calls `tool` of tab `server` with `arguments`; the tab shows it running. The person's
+    /// mark (timeline arrow `mark`) that asked for it begins the call's group.
+    pub(super) fn start_call(
+        &self,
+        server: ServerId,
+        tool: String,
+        arguments: Map<String, Value>,
+        mark: Option<u64>,
+    ) {
         let (Some(panel), Some(connection)) =
             (self.state.panel_of(server), self.connection(server))
         else {
@@ -278,8 +285,13 @@ impl Controller {
         self.forget_diagnosis(server);
         let kept = arguments.clone();
         let call = connection.with_session(|s, now| s.call_tool(now, &tool, arguments));
-        // A call refused at once has already reported its failure.
-        if panel.tool_outcome.get_untracked().is_none() {
+        if let Some(mark) = mark {
+            self.record_join(mark, server, call);
+        }
+        // A call refused at once has already reported its failure (before its group began).
+        if panel.tool_outcome.get_untracked().is_some() {
+            self.record_call_end(server, call);
+        } else {
             panel.running_call.set(Some(RunningCall {
                 call,
                 tool,

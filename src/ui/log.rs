@@ -60,7 +60,7 @@ pub fn LogPanel() -> impl IntoView {
                 .ok()
                 .map(|i| log[i].clone())
         });
-        row.map(view_row)
+        row.map(|row| view_row(row, state))
     };
     view! {
         <section class="panel" aria-labelledby="log-heading">
@@ -90,16 +90,41 @@ const SHOWN: usize = 300;
 /// How often, at most, the log list is redrawn.
 const REDRAW_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
-fn view_row(row: LogRow) -> impl IntoView {
+/// One log line; a line about a message expands to that message, exactly as it went (read
+/// from the timeline when opened).
+fn view_row(row: LogRow, state: AppState) -> impl IntoView {
     let source = match row.source {
         LogSource::Client => "client",
         LogSource::Server => "server",
     };
+    let message = row.message.map(|seq| {
+        let open = RwSignal::new(false);
+        let text = move || {
+            open.get().then(|| {
+                state
+                    .timeline
+                    .with_untracked(|t| t.arrow(seq).map(|a| a.detail.clone()))
+                    .unwrap_or_else(|| {
+                        "The message is no longer kept: the timeline keeps the latest ones.".into()
+                    })
+            })
+        };
+        view! {
+            <details
+                class="log-message"
+                on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())
+            >
+                <summary>"message"</summary>
+                <pre data-testid="log-message">{text}</pre>
+            </details>
+        }
+    });
     view! {
         <li data-testid="log-item" data-id=row.seq.to_string() data-level=row.level.as_str() data-source=source>
             <span class="level">{row.level.as_str()}</span>
             <span class="source">{source}</span>
             <span class="text">{row.text}</span>
+            {message}
         </li>
     }
 }

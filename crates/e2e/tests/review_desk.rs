@@ -69,7 +69,23 @@ async fn an_auto_approve_rule_answers_within_its_budget_then_asks() {
     .unwrap();
     page.generate_and_approve("Post number 3", "Mock summary: Post number 3 is short.")
         .await;
-    // The timeline marks the rule's two answers on MCP Desk's own lane, then the person's.
+    // Each call is a group on the timeline: the two that ended before the last began are
+    // folded, the last is open; opened, they show the rule's two answers as marks on MCP
+    // Desk's own lane, then the person's approval.
+    let groups = b
+        .eval(r#"return [...document.querySelectorAll('[data-testid="timeline-group"]')].map(e => e.dataset.state);"#)
+        .await
+        .unwrap();
+    assert_eq!(groups, serde_json::json!(["folded", "folded", "open"]));
+    for _ in 0..2 {
+        page.click_css(r#"[data-testid="timeline-group"][data-state="folded"] text"#)
+            .await;
+    }
+    let groups = b
+        .eval(r#"return [...document.querySelectorAll('[data-testid="timeline-group"]')].map(e => e.dataset.state);"#)
+        .await
+        .unwrap();
+    assert_eq!(groups, serde_json::json!(["open", "open", "open"]));
     let marks = b
         .eval(r#"return [...document.querySelectorAll('[data-testid="timeline-arrow"]')].map(e => e.dataset.kind).filter(k => k === 'rule-answer' || k === 'approve');"#)
         .await

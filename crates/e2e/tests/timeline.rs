@@ -37,6 +37,16 @@ async fn arrows(page: &Page) -> Vec<(String, String, String, String)> {
     serde_json::from_value(all).unwrap()
 }
 
+/// Each call group's `data-state`, in order.
+async fn groups(page: &Page) -> Vec<String> {
+    let states = page
+        .browser
+        .eval("return [...document.querySelectorAll('[data-testid=timeline-group]')].map(e => e.dataset.state);")
+        .await
+        .unwrap();
+    serde_json::from_value(states).unwrap()
+}
+
 /// The HTTP side of the arrow open (empty for one that is no message).
 async fn http_shown(page: &Page) -> String {
     page.browser
@@ -131,12 +141,64 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
                 "sampling/createMessage"
             ),
             ("llm-request", "client", "llm", "LLM request → gpt-4o-mini"),
-            ("llm-response", "llm", "client", "completion"),
+            // The OpenAI mock's usage chunk counts 5 tokens.
+            ("llm-response", "llm", "client", "completion (5 tokens)"),
             ("approve", "person", "client", "approve"),
             ("sampling-response", "client", "server", "sampling response"),
             ("tool-result", "server", "client", "tool result"),
         ]
     );
+    // The call's arrows are one group, open, headed by the person's call and how many
+    // messages it holds.
+    assert_eq!(groups(&page).await, ["open"]);
+    let heading = page.text_css("[data-testid=timeline-group] text").await;
+    let held: usize = heading
+        .strip_prefix("▾ call create_blog_post · ")
+        .and_then(|rest| rest.split_once(" messages · "))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("{heading}"));
+    // Folded by a click, the group hides exactly its arrows, every lesson arrow among them;
+    // Enter opens it again.
+    page.click_css("[data-testid=timeline-group] text").await;
+    assert_eq!(groups(&page).await, ["folded"]);
+    let folded = arrows(&page).await;
+    assert_eq!(folded.len(), all.len() - held, "{folded:?}");
+    assert!(
+        folded.iter().all(|a| !LESSON.contains(&a.0.as_str())),
+        "{folded:?}"
+    );
+    b.client()
+        .find(fantoccini::Locator::Css("[data-testid=timeline-group]"))
+        .await
+        .unwrap()
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .unwrap();
+    assert_eq!(groups(&page).await, ["open"]);
+    assert_eq!(arrows(&page).await, all);
+    // The log line about the sampling request expands to that request, exactly as it came;
+    // a line about no message does not expand.
+    let expands = b
+        .eval("return [...document.querySelectorAll('[data-testid=log-item]')].filter(e => e.querySelector('.text').textContent.startsWith('Asking ')).map(e => e.querySelectorAll('details').length);")
+        .await
+        .unwrap();
+    assert_eq!(
+        expands,
+        json!([0]),
+        "the model call is no message of the server's"
+    );
+    let opened = b
+        .eval("const line = [...document.querySelectorAll('[data-testid=log-item]')].find(e => e.querySelector('.text').textContent === 'The server asks for sampling during the call of create_blog_post'); const summary = line?.querySelector('summary'); summary?.click(); return !!summary;")
+        .await
+        .unwrap();
+    assert_eq!(opened, json!(true), "the line about the request expands");
+    let shown = page
+        .text_css("[data-testid=log-item] details[open] [data-testid=log-message]")
+        .await;
+    let json: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(json["method"], "sampling/createMessage");
+    assert!(json["params"].to_string().contains(DRAFT), "{json}");
+
     // Each arrow since the call began says how long after it came; the call itself at +0 ms.
     let since = b
         .eval("return [...document.querySelectorAll('[data-testid=timeline-arrow]')].filter(e => e.dataset.kind === 'call-tool' || e.dataset.kind === 'tool-result').map(e => e.querySelector('text.since')?.textContent ?? null);")

@@ -174,6 +174,9 @@ pub fn parse(body: &str) -> Result<Completion, ProviderError> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
+        output_tokens: value
+            .pointer("/usage/output_tokens")
+            .and_then(Value::as_u64),
         stop_reason: stop_reason(
             value
                 .get("stop_reason")
@@ -204,6 +207,9 @@ pub struct AnthropicStream {
     calls: Vec<ToolCall>,
     stop: Option<String>,
     stopped: bool,
+    /// The tokens written so far (`usage` of `message_start`, then of each `message_delta`,
+    /// which counts them all).
+    tokens: Option<u64>,
 }
 
 impl AnthropicStream {
@@ -227,6 +233,9 @@ impl AnthropicStream {
         let index = value.get("index").and_then(Value::as_u64).unwrap_or(0);
         match name {
             "message_start" => {
+                self.tokens = value
+                    .pointer("/message/usage/output_tokens")
+                    .and_then(Value::as_u64);
                 self.model = value
                     .pointer("/message/model")
                     .and_then(Value::as_str)
@@ -297,6 +306,12 @@ impl AnthropicStream {
                 if let Some(reason) = value.pointer("/delta/stop_reason").and_then(Value::as_str) {
                     self.stop = Some(reason.to_owned());
                 }
+                if let Some(n) = value
+                    .pointer("/usage/output_tokens")
+                    .and_then(Value::as_u64)
+                {
+                    self.tokens = Some(n);
+                }
             }
             "message_stop" => self.stopped = true,
             "ping" => {}
@@ -337,6 +352,7 @@ impl AnthropicStream {
                 self.model
             },
             stop_reason: stop_reason(&stop),
+            output_tokens: self.tokens,
         })
     }
 }
@@ -414,6 +430,7 @@ mod tests {
         assert_eq!(c.model, "claude-3-5-haiku-20241022");
         assert_eq!(c.stop_reason, StopReason::ToolUse);
         assert_eq!(c.tool_calls[0].input["city"], "Oslo");
+        assert_eq!(c.output_tokens, Some(5));
         let stopped = body.replace(
             "\"tool_use\",\"stop_sequence\":null",
             "\"stop_sequence\",\"stop_sequence\":\"END\"",
@@ -482,6 +499,8 @@ mod tests {
         assert_eq!(c.model, "claude-3-5-haiku-20241022");
         assert_eq!(c.stop_reason, StopReason::ToolUse);
         assert_eq!(c.tool_calls[0].input["city"], "Oslo");
+        // message_delta's usage counts every token written, not the ones since message_start.
+        assert_eq!(c.output_tokens, Some(15));
     }
 
     #[test]

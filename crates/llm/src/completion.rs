@@ -76,6 +76,8 @@ pub struct Completion {
     pub tool_calls: Vec<ToolCall>,
     pub model: String,
     pub stop_reason: StopReason,
+    /// How many tokens the model wrote, when its provider says.
+    pub output_tokens: Option<u64>,
 }
 
 impl Completion {
@@ -90,6 +92,7 @@ impl Completion {
             tool_calls: Vec::new(),
             model: model.into(),
             stop_reason,
+            output_tokens: None,
         }
     }
 
@@ -147,6 +150,7 @@ mod tests {
             }],
             model: "gpt-x".into(),
             stop_reason: StopReason::ToolUse,
+            output_tokens: None,
         };
         assert_eq!(
             serde_json::to_value(completion.into_result()).unwrap(),

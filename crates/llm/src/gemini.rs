@@ -108,6 +108,8 @@ pub struct GeminiAnswer {
     calls: Vec<ToolCall>,
     model: String,
     finish: Option<String>,
+    /// The tokens written, from the latest `usageMetadata`.
+    tokens: Option<u64>,
 }
 
 impl GeminiAnswer {
@@ -139,6 +141,12 @@ impl GeminiAnswer {
         }
         if let Some(model) = value.get("modelVersion").and_then(Value::as_str) {
             self.model = model.to_owned();
+        }
+        if let Some(n) = value
+            .pointer("/usageMetadata/candidatesTokenCount")
+            .and_then(Value::as_u64)
+        {
+            self.tokens = Some(n);
         }
         let Some(candidate) = value.pointer("/candidates/0") else {
             return Ok(None);
@@ -206,6 +214,7 @@ impl GeminiAnswer {
                 self.model
             },
             stop_reason,
+            output_tokens: self.tokens,
         })
     }
 }
@@ -282,6 +291,7 @@ mod tests {
             (c.text.as_str(), c.model.as_str(), c.stop_reason),
             ("Cold.", "gemini-2.0-flash-001", StopReason::MaxTokens)
         );
+        assert_eq!(c.output_tokens, Some(1));
 
         let mut s = GeminiAnswer::new();
         let chunks = [
@@ -297,6 +307,7 @@ mod tests {
         assert_eq!(c.stop_reason, StopReason::ToolUse);
         assert_eq!(c.tool_calls[0].name, "w");
         assert_eq!(c.tool_calls[0].input["city"], "Oslo");
+        assert_eq!(c.output_tokens, None, "no usageMetadata, no count");
     }
 
     #[test]

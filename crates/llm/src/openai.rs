@@ -232,6 +232,9 @@ pub fn parse(kind: ProviderKind, body: &str) -> Result<Completion, ProviderError
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
+        output_tokens: value
+            .pointer("/usage/completion_tokens")
+            .and_then(Value::as_u64),
         stop_reason: stop_reason(
             choice
                 .get("finish_reason")
@@ -248,6 +251,8 @@ pub struct OpenAiStream {
     text: String,
     model: String,
     finish: Option<String>,
+    /// The tokens written, from the usage chunk (when asked for with `include_usage`).
+    tokens: Option<u64>,
     /// Tool calls by their `index`: (id, name, arguments so far).
     calls: BTreeMap<u64, (String, String, String)>,
     done: bool,
@@ -260,6 +265,7 @@ impl OpenAiStream {
             text: String::new(),
             model: String::new(),
             finish: None,
+            tokens: None,
             calls: BTreeMap::new(),
             done: false,
         }
@@ -289,6 +295,12 @@ impl OpenAiStream {
             .filter(|m| !m.is_empty())
         {
             self.model = model.to_owned();
+        }
+        if let Some(n) = chunk
+            .pointer("/usage/completion_tokens")
+            .and_then(Value::as_u64)
+        {
+            self.tokens = Some(n);
         }
         let Some(choice) = chunk.pointer("/choices/0") else {
             return Ok(None); // the usage chunk
@@ -353,6 +365,7 @@ impl OpenAiStream {
                 self.model
             },
             stop_reason: stop_reason(&finish),
+            output_tokens: self.tokens,
         })
     }
 }
@@ -501,11 +514,13 @@ mod tests {
             (c.text.as_str(), c.model.as_str(), c.stop_reason),
             ("Hi there.", "gpt-4o-mini-2024-07-18", StopReason::MaxTokens)
         );
+        assert_eq!(c.output_tokens, Some(2));
         let tools = r#"{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":null,
             "tool_calls":[{"id":"call_9","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]},
             "finish_reason":"tool_calls"}]}"#;
         let c = parse(ProviderKind::OpenAi, tools).unwrap();
         assert_eq!(c.stop_reason, StopReason::ToolUse);
+        assert_eq!(c.output_tokens, None, "no usage, no count");
         assert_eq!(c.tool_calls[0].id, "call_9");
         assert_eq!(c.tool_calls[0].input["city"], "Oslo");
         let bad_args = tools.replace(r#"{\"city\":\"Oslo\"}"#, "not json");
@@ -544,6 +559,7 @@ mod tests {
         assert_eq!(c.model, "gpt-4o-mini-2024-07-18");
         assert_eq!(c.stop_reason, StopReason::ToolUse);
         assert_eq!(c.tool_calls[0].input["city"], "Oslo");
+        assert_eq!(c.output_tokens, Some(2), "from the usage chunk");
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! the LLM and each server, in the order it happened, each labelled the way the lesson says it
 //! (`tools/call create_blog_post`, `sampling/createMessage`, `LLM request → <model>`,
 //! `completion` — with `(<n> tokens)` when the count is known —, `sampling response`, `tool
-//! result`) and holding its exact message (the first [`DETAIL_MAX`] bytes); and the same
-//! arrows as a Mermaid `sequenceDiagram`. Pure: the app hands in each message with the time,
-//! and draws what this holds.
+//! result`) and holding its exact message (the first [`DETAIL_MAX`] bytes); the arrows of
+//! each tool call gathered in a group of their own, folded once the call has ended and a later
+//! one began; and the arrows as a Mermaid `sequenceDiagram`. Pure: the app hands in each
+//! message with the time and the call it belongs to, and draws what this holds.
 
 use std::collections::HashMap;
 
@@ -47,6 +48,34 @@ impl Lane {
     }
 }
 
+/// A tool call, as the timeline groups its arrows: its server tab, that tab's connection,
+/// and the call's number in that connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CallKey {
+    pub server: u32,
+    pub connection: u64,
+    pub call: u64,
+}
+
+/// A tool call's group: titled by how it began, and whether the call has ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub key: CallKey,
+    pub title: String,
+    pub ended: bool,
+}
+
+/// What is drawn, in order: an arrow of no call, or a call's group with all its arrows (the
+/// group stands where its first arrow came).
+#[derive(Debug, PartialEq)]
+pub enum Block<'a> {
+    Arrow(&'a Arrow),
+    Group {
+        group: &'a Group,
+        arrows: Vec<&'a Arrow>,
+    },
+}
+
 /// One arrow: its number (never reused), what it is (`data-kind`), between whom, as
 /// labelled, when (ms, the page's clock), and the message it stands for, exactly.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +92,8 @@ pub struct Arrow {
     /// The HTTP side of a message: the request line and MCP headers sent, or the status and
     /// content type it came with; empty for what is not a message.
     pub http: String,
+    /// The tool call it belongs to.
+    pub group: Option<CallKey>,
 }
 
 /// Every arrow so far, and what is needed to label an answer: the method of each request
@@ -74,12 +105,16 @@ pub struct Timeline {
     next: u64,
     /// When the person last called a tool.
     call_at: Option<u64>,
+    /// The tool calls with arrows kept, in the order they began.
+    groups: Vec<Group>,
 }
 
 impl Timeline {
     /// A JSON-RPC message (or batch) between MCP Desk and the server of tab `server` (its lane
     /// titled `title`), `sent` by MCP Desk or received from the server, exactly as it went,
-    /// with its HTTP side.
+    /// with its HTTP side, part of tool call `group` when it is one's. Returns the number of
+    /// its (first) arrow.
+    #[allow(clippy::too_many_arguments)]
     pub fn wire(
         &mut self,
         server: u32,
@@ -87,8 +122,10 @@ impl Timeline {
         sent: bool,
         text: &str,
         http: &str,
+        group: Option<CallKey>,
         at_ms: u64,
-    ) {
+    ) -> u64 {
+        let first = self.next + 1;
         let (messages, batch) = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => (items, true),
             Ok(one) => (vec![one], false),
@@ -117,8 +154,10 @@ impl Timeline {
                 at_ms,
                 detail,
                 http: http.to_owned(),
+                group,
             });
         }
+        first
     }
 
     /// What a message is (`data-kind`) and how the lesson says it. A request is remembered so
@@ -164,8 +203,15 @@ impl Timeline {
         }
     }
 
-    /// MCP Desk asked the LLM (`model`) with `request`, the body as sent (without its key).
-    pub fn llm_request(&mut self, model: &str, request: String, at_ms: u64) {
+    /// MCP Desk asked the LLM (`model`) with `request`, the body as sent (without its key),
+    /// for a request of call `group`.
+    pub fn llm_request(
+        &mut self,
+        model: &str,
+        request: String,
+        group: Option<CallKey>,
+        at_ms: u64,
+    ) {
         self.push(Arrow {
             seq: 0,
             since_ms: None,
@@ -176,11 +222,18 @@ impl Timeline {
             at_ms,
             detail: request,
             http: String::new(),
+            group,
         });
     }
 
     /// The LLM's completion arrived: `tokens` of output when the provider says, and the text.
-    pub fn llm_response(&mut self, tokens: Option<u64>, text: String, at_ms: u64) {
+    pub fn llm_response(
+        &mut self,
+        tokens: Option<u64>,
+        text: String,
+        group: Option<CallKey>,
+        at_ms: u64,
+    ) {
         let label = match tokens {
             Some(n) => format!("completion ({n} tokens)"),
             None => "completion".into(),
@@ -195,12 +248,13 @@ impl Timeline {
             at_ms,
             detail: text,
             http: String::new(),
+            group,
         });
     }
 
     /// Something the person did (`kind`, e.g. `call-tool`, `edit`, `approve`), as the lesson
-    /// says it.
-    pub fn person(&mut self, kind: &str, label: String, at_ms: u64) {
+    /// says it, about call `group`. Returns the arrow's number.
+    pub fn person(&mut self, kind: &str, label: String, group: Option<CallKey>, at_ms: u64) -> u64 {
         self.push(Arrow {
             seq: 0,
             since_ms: None,
@@ -211,12 +265,21 @@ impl Timeline {
             at_ms,
             detail: String::new(),
             http: String::new(),
+            group,
         });
+        self.next
     }
 
     /// A mark on MCP Desk's own lane: something the page did by itself (`kind`, e.g.
-    /// `rule-answer`), with what it did as `detail`.
-    pub fn mark(&mut self, kind: &str, label: String, detail: String, at_ms: u64) {
+    /// `rule-answer`), with what it did as `detail`, for call `group`.
+    pub fn mark(
+        &mut self,
+        kind: &str,
+        label: String,
+        detail: String,
+        group: Option<CallKey>,
+        at_ms: u64,
+    ) {
         self.push(Arrow {
             seq: 0,
             since_ms: None,
@@ -227,13 +290,88 @@ impl Timeline {
             at_ms,
             detail,
             http: String::new(),
+            group,
         });
     }
 
-    /// Adds `arrow`, numbered, its detail cut to [`DETAIL_MAX`].
+    /// Arrow `seq` (the person's call of a tool, drawn before the call had its number) joins
+    /// the group of call `key`, which it begins.
+    pub fn join(&mut self, seq: u64, key: CallKey) {
+        let Some(arrow) = self.arrows.iter_mut().find(|a| a.seq == seq) else {
+            return;
+        };
+        arrow.group = Some(key);
+        let title = arrow.label.clone();
+        match self.groups.iter_mut().find(|g| g.key == key) {
+            Some(group) => group.title = title,
+            None => self.groups.push(Group {
+                key,
+                title,
+                ended: false,
+            }),
+        }
+    }
+
+    /// Call `key` ended (its result, its failure, or its cancellation).
+    pub fn end(&mut self, key: CallKey) {
+        if let Some(group) = self.groups.iter_mut().find(|g| g.key == key) {
+            group.ended = true;
+        }
+    }
+
+    /// Whether call `key`'s group is folded unless the person says otherwise: once the call
+    /// has ended and a later one began.
+    pub fn folds(&self, key: CallKey) -> bool {
+        let at = self.groups.iter().position(|g| g.key == key);
+        at.is_some_and(|at| self.groups[at].ended && at + 1 < self.groups.len())
+    }
+
+    /// What is drawn, in order: each arrow of no call where it came, each call's group (all
+    /// its arrows, in order) where its first arrow came.
+    pub fn blocks(&self) -> Vec<Block<'_>> {
+        let mut blocks = Vec::new();
+        let mut drawn: Vec<CallKey> = Vec::new();
+        for arrow in &self.arrows {
+            match arrow.group {
+                None => blocks.push(Block::Arrow(arrow)),
+                Some(key) if !drawn.contains(&key) => {
+                    drawn.push(key);
+                    let Some(group) = self.groups.iter().find(|g| g.key == key) else {
+                        continue;
+                    };
+                    let arrows = self
+                        .arrows
+                        .iter()
+                        .filter(|a| a.group == Some(key))
+                        .collect();
+                    blocks.push(Block::Group { group, arrows });
+                }
+                Some(_) => {}
+            }
+        }
+        blocks
+    }
+
+    /// Adds `arrow`, numbered, its detail cut to [`DETAIL_MAX`]; a call's first arrow begins
+    /// its group, titled by it.
     fn push(&mut self, mut arrow: Arrow) {
         if self.arrows.len() >= KEPT {
-            self.arrows.remove(0);
+            let gone = self.arrows.remove(0);
+            // A group goes with its last arrow.
+            if let Some(key) = gone.group
+                && !self.arrows.iter().any(|a| a.group == Some(key))
+            {
+                self.groups.retain(|g| g.key != key);
+            }
+        }
+        if let Some(key) = arrow.group
+            && !self.groups.iter().any(|g| g.key == key)
+        {
+            self.groups.push(Group {
+                key,
+                title: arrow.label.clone(),
+                ended: false,
+            });
         }
         self.next += 1;
         arrow.seq = self.next;
@@ -334,21 +472,21 @@ mod tests {
     /// The seed's loop as it travels at 2025-11-25.
     fn the_lesson() -> Timeline {
         let mut t = Timeline::default();
-        t.person("call-tool", "call create_blog_post".into(), 0);
+        t.person("call-tool", "call create_blog_post".into(), None, 0);
         let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
             "params": {"name": "create_blog_post", "arguments": {"draft": "Cats sleep."}}});
-        t.wire(0, "demo", true, &call.to_string(), "", 1);
+        t.wire(0, "demo", true, &call.to_string(), "", None, 1);
         let ask = json!({"jsonrpc": "2.0", "id": 0, "method": "sampling/createMessage",
             "params": {"messages": [{"role": "user", "content": {"type": "text", "text": "Cats sleep."}}], "maxTokens": 80}});
-        t.wire(0, "demo", false, &ask.to_string(), "", 2);
-        t.llm_request("mock-1", "{\"model\": \"mock-1\"}".into(), 3);
-        t.llm_response(Some(7), "Cats nap.".into(), 4);
-        t.person("approve", "approve".into(), 5);
+        t.wire(0, "demo", false, &ask.to_string(), "", None, 2);
+        t.llm_request("mock-1", "{\"model\": \"mock-1\"}".into(), None, 3);
+        t.llm_response(Some(7), "Cats nap.".into(), None, 4);
+        t.person("approve", "approve".into(), None, 5);
         let answer = json!({"jsonrpc": "2.0", "id": 0, "result": {"role": "assistant",
             "content": {"type": "text", "text": "Cats nap."}, "model": "mock-1"}});
-        t.wire(0, "demo", true, &answer.to_string(), "", 6);
+        t.wire(0, "demo", true, &answer.to_string(), "", None, 6);
         let done = json!({"jsonrpc": "2.0", "id": 3, "result": {"content": [{"type": "text", "text": "Posted"}]}});
-        t.wire(0, "demo", false, &format!("[{done}]"), "", 7);
+        t.wire(0, "demo", false, &format!("[{done}]"), "", None, 7);
         t
     }
 
@@ -391,6 +529,7 @@ mod tests {
             true,
             r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}"#,
             "",
+            None,
             0,
         );
         t.wire(
@@ -399,6 +538,7 @@ mod tests {
             false,
             r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage","params":{}}"#,
             "",
+            None,
             1,
         );
         t.wire(
@@ -407,6 +547,7 @@ mod tests {
             false,
             r#"{"jsonrpc":"2.0","id":0,"result":{}}"#,
             "",
+            None,
             2,
         );
         t.wire(
@@ -415,6 +556,7 @@ mod tests {
             true,
             r#"{"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"no"}}"#,
             "",
+            None,
             3,
         );
         t.wire(
@@ -423,6 +565,7 @@ mod tests {
             false,
             r#"{"jsonrpc":"2.0","id":9,"result":{}}"#,
             "",
+            None,
             4,
         );
         let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
@@ -447,16 +590,18 @@ mod tests {
             true,
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"summarize_mrtr"}}"#,
             "",
+            None,
             0,
         );
-        t.wire(0, "py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, "", 1,);
-        t.wire(0, "py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, "", 2,);
+        t.wire(0, "py", false, r#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{}}}"#, "", None, 1,);
+        t.wire(0, "py", true, r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"summarize_mrtr","inputResponses":{}}}"#, "", None, 2,);
         t.wire(
             0,
             "py",
             false,
             r#"{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete","content":[]}}"#,
             "",
+            None,
             3,
         );
         let kinds: Vec<&str> = t.arrows.iter().map(|a| a.kind.as_str()).collect();
@@ -469,7 +614,7 @@ mod tests {
     #[test]
     fn what_is_not_json_is_kept_as_it_came() {
         let mut t = Timeline::default();
-        t.wire(0, "s", false, "<html>oops</html>", "", 0);
+        t.wire(0, "s", false, "<html>oops</html>", "", None, 0);
         assert_eq!(t.arrows[0].kind, "message");
         assert_eq!(t.arrows[0].detail, "<html>oops</html>");
     }
@@ -496,7 +641,7 @@ mod tests {
     #[test]
     fn mermaid_text_cannot_break_the_diagram() {
         let mut t = Timeline::default();
-        t.person("x", "a;b\n#c".into(), 0);
+        t.person("x", "a;b\n#c".into(), None, 0);
         assert!(t.mermaid().ends_with("    P0->>P1: a b ♯c\n"));
     }
 
@@ -504,13 +649,14 @@ mod tests {
     fn two_tabs_on_one_server_are_two_lanes_with_their_own_ids() {
         let mut t = Timeline::default();
         let ask = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#;
-        t.wire(0, "http://h/mcp", true, ask, "", 0);
+        t.wire(0, "http://h/mcp", true, ask, "", None, 0);
         t.wire(
             1,
             "http://h/mcp",
             true,
             &ask.replace("tools/list", "ping"),
             "",
+            None,
             1,
         );
         t.wire(
@@ -519,6 +665,7 @@ mod tests {
             false,
             r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
             "",
+            None,
             2,
         );
         t.wire(
@@ -527,6 +674,7 @@ mod tests {
             false,
             r#"{"jsonrpc":"2.0","id":1,"result":{}}"#,
             "",
+            None,
             3,
         );
         let labels: Vec<&str> = t.arrows.iter().map(|a| a.label.as_str()).collect();
@@ -542,13 +690,13 @@ mod tests {
         let mut t = Timeline::default();
         // Two-byte characters, so the cut must find a character boundary.
         let big = format!("\"{}\"", "é".repeat(DETAIL_MAX));
-        t.wire(0, "s", false, &big, "", 0);
+        t.wire(0, "s", false, &big, "", None, 0);
         let kept = &t.arrows[0].detail;
         let (cut, note) = kept.split_once('…').unwrap();
         assert!(cut.len() <= DETAIL_MAX && cut.len() >= DETAIL_MAX - 1);
         assert!(big.starts_with(cut));
         assert_eq!(note, format!(" ({} bytes more)", big.len() - cut.len()));
-        t.person("x", "y".into(), 1);
+        t.person("x", "y".into(), None, 1);
         assert_eq!(t.arrow(2).map(|a| a.label.as_str()), Some("y"));
         assert_eq!(t.arrow(9), None);
     }
@@ -576,11 +724,12 @@ mod tests {
             true,
             r#"{"jsonrpc":"2.0","id":0,"method":"initialize"}"#,
             "",
+            None,
             50,
         );
-        t.person("call-tool", "call a".into(), 100);
-        t.person("call-tool", "call b".into(), 400);
-        t.person("approve", "approve".into(), 1_400);
+        t.person("call-tool", "call a".into(), None, 100);
+        t.person("call-tool", "call b".into(), None, 400);
+        t.person("approve", "approve".into(), None, 1_400);
         let since: Vec<Option<u64>> = t.arrows.iter().map(|a| a.since_ms).collect();
         assert_eq!(since, [None, Some(0), Some(0), Some(1_000)]);
     }
@@ -598,6 +747,7 @@ mod tests {
             "rule-answer",
             "answered by a rule".into(),
             "rule: always".into(),
+            None,
             5,
         );
         let a = &t.arrows[0];
@@ -608,11 +758,148 @@ mod tests {
         assert!(t.mermaid().ends_with("    P1->>P1: answered by a rule\n"));
     }
 
+    fn key(call: u64) -> CallKey {
+        CallKey {
+            server: 0,
+            connection: 1,
+            call,
+        }
+    }
+
+    /// What is drawn, in words: each loose arrow's label, each group's title and labels.
+    fn drawn(t: &Timeline) -> Vec<String> {
+        t.blocks()
+            .iter()
+            .map(|b| match b {
+                Block::Arrow(a) => a.label.clone(),
+                Block::Group { group, arrows } => {
+                    let labels: Vec<&str> = arrows.iter().map(|a| a.label.as_str()).collect();
+                    format!("[{}: {}]", group.title, labels.join(", "))
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_tool_call_is_a_group_of_its_arrows_even_when_calls_overlap() {
+        let mut t = Timeline::default();
+        t.wire(
+            0,
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            "",
+            None,
+            0,
+        );
+        let a = t.person("call-tool", "call a".into(), None, 1);
+        t.wire(
+            0,
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"a"}}"#,
+            "",
+            Some(key(0)),
+            2,
+        );
+        t.join(a, key(0));
+        let b = t.person("call-tool", "call b".into(), None, 3);
+        t.wire(
+            0,
+            "s",
+            true,
+            r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"b"}}"#,
+            "",
+            Some(key(1)),
+            4,
+        );
+        t.join(b, key(1));
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":0,"method":"sampling/createMessage"}"#,
+            "",
+            Some(key(0)),
+            5,
+        );
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}"#,
+            "",
+            None,
+            6,
+        );
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":3,"result":{}}"#,
+            "",
+            Some(key(1)),
+            7,
+        );
+        t.end(key(1));
+        t.wire(
+            0,
+            "s",
+            false,
+            r#"{"jsonrpc":"2.0","id":2,"result":{}}"#,
+            "",
+            Some(key(0)),
+            8,
+        );
+        assert_eq!(
+            drawn(&t),
+            [
+                "tools/list",
+                "[call a: call a, tools/call a, sampling/createMessage, tool result]",
+                "[call b: call b, tools/call b, tool result]",
+                "notifications/tools/list_changed",
+            ]
+        );
+        // Call b ended, but call a is still running and began first: nothing folds yet.
+        assert_eq!((t.folds(key(0)), t.folds(key(1))), (false, false));
+    }
+
+    #[test]
+    fn an_ended_call_folds_once_a_later_one_began() {
+        let mut t = Timeline::default();
+        let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a"}}"#;
+        t.wire(0, "s", true, call, "", Some(key(0)), 0);
+        t.end(key(0));
+        // The last call stays open after it ended: the loop just drawn is what is shown.
+        assert!(!t.folds(key(0)));
+        t.wire(0, "s", true, call, "", Some(key(1)), 1);
+        assert_eq!((t.folds(key(0)), t.folds(key(1))), (true, false));
+        // The same call number on another connection is another call.
+        let other = CallKey {
+            connection: 2,
+            ..key(0)
+        };
+        t.wire(0, "s", true, call, "", Some(other), 2);
+        assert_eq!(t.blocks().len(), 3);
+        assert!(!t.folds(other));
+    }
+
+    #[test]
+    fn a_group_goes_with_its_last_arrow() {
+        let mut t = Timeline::default();
+        t.person("call-tool", "call a".into(), Some(key(0)), 0);
+        for i in 0..KEPT as u64 {
+            t.person("x", i.to_string(), None, i);
+        }
+        assert!(t.groups.is_empty());
+        assert_eq!(t.blocks().len(), KEPT);
+    }
+
     #[test]
     fn only_the_newest_arrows_are_kept() {
         let mut t = Timeline::default();
         for i in 0..(KEPT as u64 + 3) {
-            t.person("x", i.to_string(), i);
+            t.person("x", i.to_string(), None, i);
         }
         assert_eq!(t.arrows.len(), KEPT);
         assert_eq!(t.arrows[0].label, "3");

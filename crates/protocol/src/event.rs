@@ -103,6 +103,9 @@ pub struct LogEntry {
     pub level: LogLevel,
     pub source: LogSource,
     pub text: String,
+    /// The message (its [`Event::Wire`] number) being handled when this was written: the
+    /// line is about it.
+    pub about: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -194,9 +197,15 @@ pub enum Event {
     /// its HTTP side: the method, the URL without credentials and the MCP headers of a request
     /// sent; the status and content type of the response a message came in.
     Wire {
+        /// The message's number in this session (1, 2, …): a log line about it names it.
+        n: u64,
         sent: bool,
         text: String,
         http: String,
+        /// The tool call it belongs to, when the session knows: the call's requests and
+        /// their answers, what the server sends on the call's stream or for its task, and
+        /// the answers to those.
+        call: Option<CallId>,
     },
     SamplingRequested(PendingSampling),
     ElicitationRequested(PendingElicitation),

@@ -845,7 +845,9 @@ fn wires(events: &[Event]) -> Vec<(bool, String, String)> {
     events
         .iter()
         .filter_map(|e| match e {
-            Event::Wire { sent, text, http } => Some((*sent, text.clone(), http.clone())),
+            Event::Wire {
+                sent, text, http, ..
+            } => Some((*sent, text.clone(), http.clone())),
             _ => None,
         })
         .collect()
@@ -899,4 +901,70 @@ fn every_message_is_reported_as_it_went_with_its_http_side_and_no_credential() {
         (heard[0].0, heard[0].1.as_str(), heard[0].2.as_str()),
         (false, answer.as_str(), "HTTP 200 application/json")
     );
+}
+
+/// Each message told to the timeline: its number, whether sent, and the call it belongs to.
+fn told(events: &[Event]) -> Vec<(u64, bool, Option<mcp_desk_protocol::CallId>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Wire { n, sent, call, .. } => Some((*n, *sent, *call)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_calls_messages_are_told_with_the_call_and_log_lines_name_the_message_they_are_about() {
+    let (mut s, get, _list) = ready_session();
+    let call = s.call_tool(0, "create_blog_post", serde_json::Map::new());
+    let (t, events) = drain(&mut s);
+    let transfer = sends(&t)[0].transfer;
+    let first = told(&events);
+    assert_eq!(first.len(), 1);
+    let (n, sent, belongs) = first[0];
+    assert_eq!((sent, belongs), (true, Some(call)));
+    // The sampling request on the call's stream is the call's, and so is the log line about it.
+    s.on_response(0, transfer, sse_head());
+    s.on_body(
+        0,
+        transfer,
+        sse_event(&sampling_request(json!(7))).as_bytes(),
+    );
+    let (_, events) = drain(&mut s);
+    assert_eq!(told(&events), [(n + 1, false, Some(call))]);
+    let about: Vec<Option<u64>> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Log(l) => Some(l.about),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(about, [Some(n + 1)]);
+    let pending = events
+        .iter()
+        .find_map(|e| match e {
+            Event::SamplingRequested(p) => Some(p.input),
+            _ => None,
+        })
+        .unwrap();
+    // The answer is the call's too; the line logged on sending it is about no message heard.
+    s.answer_sampling(0, pending, &answer("A summary")).unwrap();
+    let (_, events) = drain(&mut s);
+    assert_eq!(told(&events), [(n + 2, true, Some(call))]);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Log(l) if l.about.is_none()))
+    );
+    // A server's log message on the standalone stream is no call's; its line is about it.
+    s.on_response(0, get, sse_head());
+    let log = json!({"jsonrpc": "2.0", "method": "notifications/message",
+        "params": {"level": "info", "data": "hello"}});
+    s.on_body(0, get, sse_event(&log).as_bytes());
+    let (_, events) = drain(&mut s);
+    assert_eq!(told(&events), [(n + 3, false, None)]);
+    assert!(events.iter().any(
+        |e| matches!(e, Event::Log(l) if l.source == LogSource::Server && l.about == Some(n + 3))
+    ));
 }

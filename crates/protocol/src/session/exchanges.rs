@@ -8,7 +8,7 @@ use super::ClientSession;
 use super::link::Phase;
 use super::requests::Pending;
 use crate::error::Failure;
-use crate::event::{Event, LogLevel};
+use crate::event::{CallId, Event, LogLevel};
 use crate::http::{HttpMethod, HttpRequest, ResponseHead, TransferId, Transmit};
 use crate::jsonrpc;
 use crate::negotiation::{Discovery, Transport};
@@ -27,8 +27,9 @@ pub(super) enum Purpose {
     Rpc(u64),
     /// The `notifications/initialized` POST.
     Initialized,
-    /// The client's answer to a server request (or a notification), described for the log.
-    Reply(String),
+    /// The client's answer to a server request (or a notification), described for the log,
+    /// and the tool call it belongs to.
+    Reply(String, Option<CallId>),
     /// The standalone GET stream.
     Standalone,
     /// The 2024-11-05 HTTP+SSE stream that carries every server message.
@@ -78,6 +79,10 @@ pub(super) struct Exchanges {
     map: BTreeMap<TransferId, Transfer>,
     next: u64,
     pub transmits: VecDeque<Transmit>,
+    /// How many messages were told to the timeline ([`Event::Wire`]'s `n`).
+    told: u64,
+    /// The message heard that is being handled now: log lines are about it.
+    pub handling: Option<u64>,
 }
 
 impl Exchanges {
@@ -156,10 +161,18 @@ impl ClientSession {
                     http += &format!("\n{name}: {value}");
                 }
             }
+            let call = match &purpose {
+                Purpose::Rpc(id) => self.belongs_to(*id),
+                Purpose::Reply(_, call) => *call,
+                _ => None,
+            };
+            self.exchanges.told += 1;
             self.events.push_back(Event::Wire {
+                n: self.exchanges.told,
                 sent: true,
                 text: text.clone(),
                 http,
+                call,
             });
         }
         let transfer = TransferId(self.exchanges.next);
@@ -280,7 +293,8 @@ impl ClientSession {
                         continue; // priming events carry only an id
                     }
                     let http = self.heard_on(transfer);
-                    match self.heard(event.data, http) {
+                    let purpose = self.exchanges.purpose(transfer).cloned();
+                    match self.heard(event.data, http, purpose.as_ref()) {
                         Ok(messages) => {
                             for message in messages {
                                 self.dispatch_on(transfer, message);
@@ -291,26 +305,78 @@ impl ClientSession {
                             format!("Ignored an event on the server's stream: {e}"),
                         ),
                     }
+                    self.exchanges.handling = None;
                 }
             }
             Some(Body::Unusable(_) | Body::Ignore) | None => {}
         }
     }
 
-    /// A message arrived (a whole JSON body, or an event's data): told to the timeline as it
-    /// came, and decoded.
+    /// A message arrived (a whole JSON body, or an event's data) on an exchange for
+    /// `purpose`: told to the timeline as it came, with the call it belongs to, and decoded.
+    /// Until the caller is done with it ([`Exchanges::handling`] cleared), log lines are
+    /// about it.
     fn heard(
         &mut self,
         text: String,
         http: String,
+        purpose: Option<&Purpose>,
     ) -> Result<Vec<jsonrpc::Incoming>, jsonrpc::DecodeError> {
         let decoded = jsonrpc::decode(&text);
+        let messages = decoded.as_deref().unwrap_or_default();
+        let call = self.call_heard(purpose, messages);
+        self.exchanges.told += 1;
+        self.exchanges.handling = Some(self.exchanges.told);
         self.events.push_back(Event::Wire {
+            n: self.exchanges.told,
             sent: false,
             text,
             http,
+            call,
         });
         decoded
+    }
+
+    /// The tool call a message heard belongs to: the one its exchange's request belongs to;
+    /// else, on a stream shared by all, the call whose request it answers or whose task it
+    /// names (S25 basic/utilities/tasks.mdx "Associating Task-Related Messages"); else, on the
+    /// HTTP+SSE stream, the one call running.
+    fn call_heard(
+        &self,
+        purpose: Option<&Purpose>,
+        messages: &[jsonrpc::Incoming],
+    ) -> Option<CallId> {
+        use jsonrpc::Incoming;
+        if let Some(Purpose::Rpc(id) | Purpose::Resume { rpc: id }) = purpose
+            && let Some(call) = self.belongs_to(*id)
+        {
+            return Some(call);
+        }
+        let named = messages.iter().find_map(|m| match m {
+            Incoming::Response { id, .. } | Incoming::Error { id: Some(id), .. } => {
+                super::incoming::our_id(id).and_then(|id| self.belongs_to(id))
+            }
+            Incoming::Request { params, .. } | Incoming::Notification { params, .. } => {
+                crate::task::related(params)
+                    .and_then(|t| self.call_of_task(t))
+                    .map(|c| c.call)
+            }
+            Incoming::Error { id: None, .. } => None,
+        });
+        match purpose {
+            Some(Purpose::LegacyStream) => named.or_else(|| self.only_call().map(|(_, c)| c.call)),
+            _ => named,
+        }
+    }
+
+    /// The tool call request `rpc` belongs to: a `tools/call`, or its task's `tasks/get` and
+    /// `tasks/result`.
+    fn belongs_to(&self, rpc: u64) -> Option<CallId> {
+        self.requests
+            .pending
+            .get(&rpc)
+            .and_then(|p| p.kind.belongs_to())
+            .map(|related| related.call)
     }
 
     /// How exchange `transfer`'s response began.
@@ -331,6 +397,7 @@ impl ClientSession {
                 match self.heard(
                     String::from_utf8_lossy(&bytes).into_owned(),
                     t.heard.clone(),
+                    Some(&t.purpose),
                 ) {
                     Ok(messages) => {
                         for message in messages {
@@ -339,6 +406,7 @@ impl ClientSession {
                     }
                     Err(e) => self.fail_purpose(&t.purpose, Failure::Unusable(e.0)),
                 }
+                self.exchanges.handling = None;
             }
             Some(Body::Unusable(why)) => {
                 // A 2xx `server/discover` answer that is not MCP at all (a catch-all page):

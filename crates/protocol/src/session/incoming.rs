@@ -39,26 +39,29 @@ impl ClientSession {
             }
             // HTTP+SSE carries everything on one stream: with one call running, it is that one
             // (and a message for it shows it alive).
-            Some(Purpose::LegacyStream) => {
-                let mut calls = self
-                    .requests
-                    .pending
-                    .iter()
-                    .filter_map(|(id, p)| match &p.kind {
-                        Pending::CallTool { related, .. } => Some((*id, related.clone())),
-                        _ => None,
-                    });
-                match (calls.next(), calls.next()) {
-                    (Some((rpc, only)), None) => {
-                        self.timers.touch(self.now, rpc);
-                        Some(only)
-                    }
-                    _ => None,
-                }
-            }
+            Some(Purpose::LegacyStream) => self.only_call().map(|(rpc, only)| {
+                self.timers.touch(self.now, rpc);
+                only
+            }),
             _ => None,
         };
         self.dispatch(related, message);
+    }
+
+    /// The one tool call running, by the request that carries it; none with several.
+    pub(super) fn only_call(&self) -> Option<(u64, RelatedCall)> {
+        let mut calls = self
+            .requests
+            .pending
+            .iter()
+            .filter_map(|(id, p)| match &p.kind {
+                Pending::CallTool { related, .. } => Some((*id, related.clone())),
+                _ => None,
+            });
+        match (calls.next(), calls.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
     }
 
     /// The tool call request `rpc` carries (see [`Pending::carries`]), if any.
@@ -128,12 +131,14 @@ impl ClientSession {
                         level: message.level,
                         source: LogSource::Server,
                         text: message.text,
+                        about: self.exchanges.handling,
                     },
                     // A level MCP does not name, or no `data`: shown as it came, as an error.
                     None => LogEntry {
                         level: LogLevel::Error,
                         source: LogSource::Server,
                         text: params.to_string(),
+                        about: self.exchanges.handling,
                     },
                 };
                 self.events.push_back(Event::Log(entry));
@@ -207,7 +212,7 @@ impl ClientSession {
 }
 
 /// A response id as one of the client's own request ids (it only sends numbers).
-fn our_id(id: &RequestId) -> Option<u64> {
+pub(super) fn our_id(id: &RequestId) -> Option<u64> {
     match id {
         NumberOrString::Number(n) => u64::try_from(*n).ok(),
         NumberOrString::String(s) => s.parse().ok(),

@@ -119,14 +119,20 @@ impl ClientSession {
             return Err(AnswerError::NoModel);
         }
         match self.take_input(input, &Asks::Sampling)? {
-            ServerInput::Request { id, task, .. } => {
+            ServerInput::Request {
+                id,
+                task,
+                call,
+                guess,
+            } => {
                 self.log(
                     LogLevel::Info,
                     format!("Answering sampling request {id} (model {})", result.model),
                 );
                 let value = serde_json::to_value(result).unwrap_or_default();
                 let body = jsonrpc::result(&id, marked(value, task));
-                self.send_reply(body, format!("answer to sampling request {id}"));
+                let what = format!("answer to sampling request {id}");
+                self.send_answer(body, what, call.or(guess));
             }
             ServerInput::Round { call, key } => {
                 self.log(
@@ -150,11 +156,14 @@ impl ClientSession {
     pub fn reject_sampling(&mut self, now: u64, input: InputId) -> Result<(), AnswerError> {
         self.at(now);
         match self.take_input(input, &Asks::Sampling)? {
-            ServerInput::Request { id, .. } => {
+            ServerInput::Request {
+                id, call, guess, ..
+            } => {
                 self.log(LogLevel::Info, format!("Rejecting sampling request {id}"));
                 let body =
                     jsonrpc::error(&id, codes::USER_REJECTED, "User rejected sampling request");
-                self.send_reply(body, format!("rejection of sampling request {id}"));
+                let what = format!("rejection of sampling request {id}");
+                self.send_answer(body, what, call.or(guess));
             }
             ServerInput::Round { call, key } => self.decline_round(call, &key),
             ServerInput::Task { task, .. } => self.task_answered(
@@ -176,13 +185,16 @@ impl ClientSession {
     ) -> Result<(), AnswerError> {
         self.at(now);
         match self.take_input(input, &Asks::Sampling)? {
-            ServerInput::Request { id, .. } => {
+            ServerInput::Request {
+                id, call, guess, ..
+            } => {
                 self.log(
                     LogLevel::Warning,
                     format!("Refused sampling request {id}: {reason}"),
                 );
                 let body = jsonrpc::error(&id, codes::CLIENT_REFUSED, reason);
-                self.send_reply(body, format!("refusal of sampling request {id}"));
+                let what = format!("refusal of sampling request {id}");
+                self.send_answer(body, what, call.or(guess));
             }
             ServerInput::Round { call, key } => self.decline_round(call, &key),
             ServerInput::Task { task, .. } => {
@@ -218,13 +230,19 @@ impl ClientSession {
             self.inputs.opened_urls.push_back(id);
         }
         match from {
-            ServerInput::Request { id, task, .. } => {
+            ServerInput::Request {
+                id,
+                task,
+                call,
+                guess,
+            } => {
                 self.log(
                     LogLevel::Info,
                     format!("Answering elicitation request {id}: {action}"),
                 );
                 let body = jsonrpc::result(&id, marked(answer.result(), task));
-                self.send_reply(body, format!("answer to elicitation request {id}"));
+                let what = format!("answer to elicitation request {id}");
+                self.send_answer(body, what, call.or(guess));
             }
             ServerInput::Round { call, key } => {
                 self.log(

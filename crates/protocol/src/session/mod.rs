@@ -301,6 +301,7 @@ impl ClientSession {
             level,
             source: LogSource::Client,
             text,
+            about: self.exchanges.handling,
         }));
     }
 }

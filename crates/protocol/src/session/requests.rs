@@ -92,6 +92,15 @@ impl Pending {
 }
 
 impl Pending {
+    /// The tool call this request is part of: its `tools/call`, and its task's `tasks/get`
+    /// and `tasks/result` (the timeline draws them together).
+    pub fn belongs_to(&self) -> Option<&RelatedCall> {
+        match self {
+            Pending::TaskGet { related } => Some(related),
+            _ => self.carries(),
+        }
+    }
+
     /// The tool call this request carries (its `tools/call`, or its task's `tasks/result`):
     /// messages on its stream belong to that call, and it waits while the person answers them.
     pub fn carries(&self) -> Option<&RelatedCall> {
@@ -178,8 +187,18 @@ impl ClientSession {
 
     /// POSTs an answer to a server request, or a notification.
     pub(super) fn send_reply(&mut self, body: String, what: String) {
+        self.send_answer(body, what, None);
+    }
+
+    /// POSTs an answer to a server request that belongs to tool call `call`.
+    pub(super) fn send_answer(&mut self, body: String, what: String, call: Option<CallId>) {
         let headers = self.headers(Some("application/json"));
-        self.start(HttpMethod::Post, headers, Some(body), Purpose::Reply(what));
+        self.start(
+            HttpMethod::Post,
+            headers,
+            Some(body),
+            Purpose::Reply(what, call),
+        );
     }
 
     /// Fetches the server's tools, every page; ends in [`Event::ToolsListed`].
@@ -358,7 +377,7 @@ impl ClientSession {
                 let error = self.with_hint(Error::new(Doing::Confirming, failure));
                 self.connect_failed(error)
             }
-            Purpose::Reply(what) => self.log(
+            Purpose::Reply(what, _) => self.log(
                 LogLevel::Error,
                 format!(
                     "The server did not accept the {what}: {}",
