@@ -28,8 +28,13 @@ pub struct Connection {
 
 impl Connection {
     /// Creates the session, starts its handshake, and reports its events to `on_event`.
-    pub fn start(config: SessionConfig, on_event: impl Fn(Event) + 'static) -> Rc<Self> {
+    pub fn start(
+        config: SessionConfig,
+        authorization: Option<String>,
+        on_event: impl Fn(Event) + 'static,
+    ) -> Rc<Self> {
         let mut session = ClientSession::new(config);
+        session.set_authorization(authorization);
         // The wall clock when the session's clock read 0, for the timestamps of its tasks.
         session.set_wall_clock((clock::wall_ms() - clock::monotonic_ms()).max(0.0) as u64);
         let connection = Rc::new_cyclic(|me| Connection {

@@ -26,14 +26,23 @@ use crate::state::AppState;
 /// Mounts the page, applies the URL's settings, and connects if the URL asks to.
 pub fn start() {
     console_error_panic_hook::set_once();
+    // Back from a sign-in: the page's query as it was before it left is put back first.
+    let mut returning = Controller::returning_sign_in();
     let (fragment, query) = browser::page::url_settings_text();
-    let settings = StartupSettings::parse(&fragment, &query);
+    let mut settings = StartupSettings::parse(&fragment, &query);
+    // The tab signing in connects once it has its token.
+    if returning.is_some() {
+        settings.connect = false;
+    }
     leptos::mount::mount_to_body(move || {
         let state = AppState::new();
         store::load(&state);
         let controller = Controller::new(state);
         controller.choose_provider_from_url(&settings);
         controller.open_from_url(&settings);
+        if let Some((pending, redirect)) = returning.take() {
+            controller.resume_sign_in(pending, redirect);
+        }
         state.present.set(settings.present);
         store::persist(state);
         provide_context(state);

@@ -322,6 +322,49 @@ pub struct ServerPanel {
     pub diagnosing: RwSignal<bool>,
     /// Resources, templates and prompts.
     pub browse: Browse,
+    /// Where signing in to the server stands.
+    pub auth: RwSignal<AuthStatus>,
+    /// A client the person registered with the server's authorization server themselves
+    /// (the connect form's advanced part); its secret stays in this tab only.
+    pub client_id: RwSignal<String>,
+    pub client_secret: RwSignal<String>,
+}
+
+/// Where signing in to a tab's server stands (`auth-status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthStatus {
+    /// The server asked for no sign-in.
+    NotAsked,
+    /// The server asks the person to sign in (why), and waits for them to start.
+    SignedOut(String),
+    /// On the way: what the page is doing.
+    SigningIn(String),
+    /// Signed in with this authorization server.
+    SignedIn { issuer: String },
+    /// Signing in failed, in words.
+    Failed(String),
+}
+
+impl AuthStatus {
+    /// `auth-status`'s text: `signed in`, `signing in`, `signed out`, or the error.
+    pub fn text(&self) -> String {
+        match self {
+            AuthStatus::NotAsked | AuthStatus::SignedOut(_) => "signed out".into(),
+            AuthStatus::SigningIn(_) => "signing in".into(),
+            AuthStatus::SignedIn { .. } => "signed in".into(),
+            AuthStatus::Failed(why) => why.clone(),
+        }
+    }
+
+    /// `auth-status`'s `data-state`.
+    pub fn state(&self) -> &'static str {
+        match self {
+            AuthStatus::NotAsked | AuthStatus::SignedOut(_) => "signed-out",
+            AuthStatus::SigningIn(_) => "signing-in",
+            AuthStatus::SignedIn { .. } => "signed-in",
+            AuthStatus::Failed(_) => "error",
+        }
+    }
 }
 
 impl ServerPanel {
@@ -347,6 +390,9 @@ impl ServerPanel {
             doctor: RwSignal::new(None),
             diagnosing: RwSignal::new(false),
             browse: Browse::new(),
+            auth: RwSignal::new(AuthStatus::NotAsked),
+            client_id: RwSignal::new(String::new()),
+            client_secret: RwSignal::new(String::new()),
         }
     }
 

@@ -2,7 +2,8 @@
 //! salt, the audit trail, the rules, the provider settings (keys from wherever they were
 //! kept) and the shared roots into the page state; [`persist`] then saves each whenever it changes — one `Effect` per
 //! signal, as Leptos's todomvc does — the audit trail at most once a second and at once when
-//! the page is hidden or left. How each server was last reached lives in the tab's storage.
+//! the page is hidden or left. How each server was last reached lives in the tab's storage, and
+//! so do the sign-ins' grants (tokens) and a sign-in waiting for the person's return.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use mcp_desk_logic::providers::{KeyPlace, ProviderSettings};
 use mcp_desk_logic::rules::RuleBook;
 use mcp_desk_logic::{audit, roots, server_key, transport_memory};
 use mcp_desk_protocol::Transport;
+use mcp_desk_protocol::auth::{Grant, SignIn};
 
 use crate::browser::{page, random, storage};
 use crate::state::AppState;
@@ -114,4 +116,81 @@ pub fn remember_transport(url: &str, transport: Transport) {
         &transport_memory::slot(url),
         transport_memory::encode(transport),
     );
+}
+
+const GRANTS: &str = "mcp-desk.grants";
+const SIGN_IN: &str = "mcp-desk.sign-in";
+
+/// Every grant this tab holds (in `sessionStorage`: gone with the tab).
+fn grants() -> Vec<Grant> {
+    let saved: Option<serde_json::Value> =
+        storage::session_get(GRANTS).and_then(|text| serde_json::from_str(&text).ok());
+    saved
+        .as_ref()
+        .and_then(serde_json::Value::as_array)
+        .map(|all| all.iter().filter_map(Grant::from_json).collect())
+        .unwrap_or_default()
+}
+
+fn save_grants(all: &[Grant]) {
+    if all.is_empty() {
+        return storage::session_remove(GRANTS);
+    }
+    let value: Vec<serde_json::Value> = all.iter().map(Grant::to_json).collect();
+    storage::session_set(GRANTS, &serde_json::Value::Array(value).to_string());
+}
+
+/// The grant for the MCP server whose canonical URI is `resource`.
+pub fn grant_for(resource: &str) -> Option<Grant> {
+    grants().into_iter().find(|g| g.resource == resource)
+}
+
+/// Keeps `grant`, in place of any older one for its server.
+pub fn save_grant(grant: &Grant) {
+    let mut all = grants();
+    all.retain(|g| g.resource != grant.resource);
+    all.push(grant.clone());
+    save_grants(&all);
+}
+
+/// Forgets the grant for `resource` (signing out).
+pub fn forget_grant(resource: &str) {
+    let mut all = grants();
+    all.retain(|g| g.resource != resource);
+    save_grants(&all);
+}
+
+/// A sign-in waiting for the person to come back from the authorization server, with the
+/// page's query and fragment (its settings) before it left.
+pub struct PendingSignIn {
+    pub sign_in: SignIn,
+    pub query: String,
+    pub fragment: String,
+}
+
+/// Keeps `sign_in` (waiting for the person's return) with the page's `query` and `fragment`.
+pub fn save_sign_in(sign_in: &SignIn, query: &str, fragment: &str) {
+    if let Some(sign_in) = sign_in.to_json() {
+        let value = serde_json::json!({"sign_in": sign_in, "query": query, "fragment": fragment});
+        storage::session_set(SIGN_IN, &value.to_string());
+    }
+}
+
+/// The sign-in waiting for a return, taken (a redirect is used once).
+pub fn take_sign_in() -> Option<PendingSignIn> {
+    let text = storage::session_get(SIGN_IN)?;
+    storage::session_remove(SIGN_IN);
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Some(PendingSignIn {
+        sign_in: SignIn::from_json(value.get("sign_in")?)?,
+        query: field("query"),
+        fragment: field("fragment"),
+    })
 }

@@ -1,5 +1,6 @@
 //! Performs the protocol core's [`HttpRequest`]s with the browser's `fetch`, reading bodies
-//! as streams (an SSE stream can stay open for minutes), and turns failures into sentences.
+//! as streams (an SSE stream can stay open for minutes), a sign-in's requests whole, and turns
+//! failures into sentences.
 
 use js_sys::{Reflect, Uint8Array};
 use mcp_desk_protocol::{HttpRequest, ResponseHead};
@@ -118,4 +119,38 @@ pub fn js_error_text(error: &JsValue) -> String {
         return format!("{name}: {message}");
     }
     error.as_string().unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// The most of an answer to a sign-in's request that is read (bytes).
+const AUTH_BODY_MAX: usize = 1024 * 1024;
+
+/// Performs a sign-in's request: its status and body as text, or why no answer could be read.
+pub async fn fetch_text(
+    request: &mcp_desk_protocol::auth::AuthRequest,
+) -> Result<(u16, String), String> {
+    let method = match request.method {
+        "POST" => mcp_desk_protocol::HttpMethod::Post,
+        _ => mcp_desk_protocol::HttpMethod::Get,
+    };
+    let req = HttpRequest {
+        transfer: mcp_desk_protocol::TransferId(0),
+        method,
+        url: request.url.clone(),
+        headers: request.headers.clone(),
+        body: request.body.clone(),
+    };
+    let controller = web_sys::AbortController::new().map_err(|e| js_error_text(&e))?;
+    let (head, mut body) = send(&req, &controller.signal()).await?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next_chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > AUTH_BODY_MAX {
+            controller.abort();
+            return Err(format!(
+                "its answer is larger than {} MiB",
+                AUTH_BODY_MAX / 1024 / 1024
+            ));
+        }
+    }
+    Ok((head.status, String::from_utf8_lossy(&bytes).into_owned()))
 }

@@ -1,6 +1,7 @@
 //! The page itself: its origin, its URL's settings, the `data-ready` flag, the title, focus,
-//! its being hidden, opening a URL in a new tab, and an element's markup as shown (for the
-//! timeline's SVG export).
+//! its being hidden, opening a URL in a new tab, an element's markup as shown (for the
+//! timeline's SVG export), and leaving for a sign-in and coming back (its address without
+//! query, going to a URL, putting the query it had back).
 
 /// The page's origin, e.g. `http://127.0.0.1:8080`.
 pub fn origin() -> Option<String> {
@@ -97,4 +98,40 @@ pub fn markup_of(id: &str) -> Option<String> {
         .query_selector(&format!("[data-testid=\"{id}\"]"))
         .ok()??;
     Some(element.outer_html())
+}
+
+/// The page's address without query or fragment: where a sign-in sends the person back.
+pub fn address() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    ))
+}
+
+/// Leaves the page for `url` (the authorization server's sign-in page).
+pub fn go_to(url: &str) -> Result<(), String> {
+    web_sys::window()
+        .ok_or("no window")?
+        .location()
+        .assign(url)
+        .map_err(|e| super::http::js_error_text(&e))
+}
+
+/// Shows `query` and `fragment` (each with its `?` or `#`, or empty) as the page's, without
+/// loading anything: the settings the page had before a sign-in took the person away, and no
+/// code left in the address bar.
+pub fn replace_settings(query: &str, fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}{fragment}")),
+        );
+    }
 }

@@ -19,6 +19,7 @@ mod review;
 mod roots;
 mod servers;
 mod settings;
+mod sign_in;
 mod timeline;
 mod tool_form;
 
@@ -61,6 +62,12 @@ struct Tab {
     /// The latest messages told to the timeline: their connection, their number in it, and
     /// their arrow (a log line names the message it is about by number).
     wires: std::collections::VecDeque<(u32, u64, u64)>,
+    /// The server's last Bearer challenge, for the next sign-in.
+    challenge: Option<mcp_desk_protocol::auth::Challenge>,
+    /// How many times in a row the server asked for more scope.
+    step_ups: u32,
+    /// A refresh was tried since the last sign-in: a second `401` asks the person.
+    refreshed: bool,
     /// What owns the tab's signals (the first tab's live with the page); they go a moment
     /// after the tab closes.
     owner: Option<Owner>,
@@ -167,6 +174,14 @@ impl Controller {
                 http,
                 call,
             } => return self.record_wire(server, n, sent, &text, &http, call),
+            Event::Connected { .. } => {
+                // Signed in (or needing none): the next refusal may refresh again.
+                if let Some(tab) = self.live.tabs.borrow_mut().get_mut(&server) {
+                    tab.refreshed = false;
+                    tab.step_ups = 0;
+                }
+                event
+            }
             Event::ToolCallFinished { call, .. }
             | Event::ToolCallFailed { call, .. }
             | Event::ToolCallCancelled { call, .. }
@@ -198,6 +213,14 @@ impl Controller {
             Applied::UrlElicitationRequired { tool, error } => {
                 self.urls_required(server, endpoint, &tool, &error)
             }
+            Applied::ConnectFailed(mcp_desk_protocol::Error {
+                failure: mcp_desk_protocol::Failure::Unauthorized { status, challenge },
+                ..
+            })
+            | Applied::CallFailed(mcp_desk_protocol::Error {
+                failure: mcp_desk_protocol::Failure::Unauthorized { status, challenge },
+                ..
+            }) => self.sign_in_needed(server, status, challenge),
             Applied::ConnectFailed(error) => {
                 self.drop_call_again(server);
                 self.diagnose(server, endpoint, &error)

@@ -160,8 +160,14 @@ impl Controller {
             log_level: self.state.server_log_level.get_untracked(),
             roots: self.state.roots.get_untracked(),
         };
+        let Ok(authorization) = self.authorization_for(id, &url) else {
+            // Renewing the token first; the tab connects after.
+            return;
+        };
         let this = self.clone();
-        let connection = Connection::start(config, move |event| this.on_event(id, &url, event));
+        let connection = Connection::start(config, authorization, move |event| {
+            this.on_event(id, &url, event)
+        });
         self.live
             .tabs
             .borrow_mut()

@@ -1,9 +1,11 @@
-//! The connect form, the connection's status line, and what went wrong reaching the server.
+//! The connect form (with a pre-registered OAuth client in its advanced part), the
+//! connection's status line, signing in, and what went wrong reaching the server.
 
 use leptos::prelude::*;
 use mcp_desk_protocol::Revision;
 
 use super::cors_doctor::CorsDoctor;
+use super::sign_in::SignInPanel;
 use super::stdio_helper::StdioHelper;
 use crate::controller::Controller;
 use crate::state::{AppState, ConnectionStatus};
@@ -64,6 +66,23 @@ pub fn ConnectPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                     <p class="hint">"For this server; takes effect on its next Connect. 2026-07-28 is stateless; 2024-11-05 may use the legacy HTTP+SSE transport."</p>
+                    <label for="auth-client-id">"OAuth client id (if you registered one for this server)"</label>
+                    <input
+                        id="auth-client-id"
+                        data-testid="auth-client-id"
+                        autocomplete="off"
+                        prop:value=move || state.panel().client_id.get()
+                        on:input=move |ev| state.panel_untracked().client_id.set(event_target_value(&ev))
+                    />
+                    <label for="auth-client-secret">"Its secret (only for a confidential client)"</label>
+                    <input
+                        id="auth-client-secret"
+                        data-testid="auth-client-secret"
+                        type="password"
+                        autocomplete="off"
+                        prop:value=move || state.panel().client_secret.get()
+                        on:input=move |ev| state.panel_untracked().client_secret.set(event_target_value(&ev))
+                    />
                 </details>
             </form>
             <StdioHelper/>
@@ -87,6 +106,7 @@ pub fn ConnectPanel() -> impl IntoView {
             {move || state.panel().notice.get().map(|text| view! {
                 <p class="notice" data-testid="connection-notice" role="status">{text}</p>
             })}
+            <SignInPanel/>
             <CorsDoctor/>
         </section>
     }

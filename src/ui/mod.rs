@@ -20,6 +20,7 @@ mod sampling_dialog;
 mod sampling_queue;
 mod servers;
 mod shown;
+mod sign_in;
 mod stdio_helper;
 mod timeline;
 mod tools;

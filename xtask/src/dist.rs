@@ -1,15 +1,42 @@
-//! `cargo xtask dist [--base /some/path/]`: the release page in `dist/`, with the bundle's size
-//! against its ceiling. By default the page names its parts relative to itself (`./`), so the
-//! same folder works from any path — a project page at `/<repo>/`, any static host, a USB
-//! stick; `--base` pins an absolute path instead.
+//! `cargo xtask dist [--base /some/path/] [--site https://host/path/]`: the release page in
+//! `dist/`, with the bundle's size against its ceiling. By default the page names its parts
+//! relative to itself (`./`), so the same folder works from any path — a project page at
+//! `/<repo>/`, any static host, a USB stick; `--base` pins an absolute path instead. `--site`
+//! names the HTTPS address it will be served at, so it serves its own Client ID Metadata
+//! Document (`client-metadata.json`) for signing in.
 
 use crate::proc::{command, run};
 use crate::{install, root, size};
 
 pub fn run_dist(args: &[String]) -> Result<(), String> {
-    let base = base_path(args)?;
+    let site = args
+        .iter()
+        .position(|a| a == "--site")
+        .map(|i| {
+            args.get(i + 1)
+                .cloned()
+                .ok_or("--site needs the page's address, like https://host/path/")
+        })
+        .transpose()?;
+    let document = site
+        .as_deref()
+        .map(crate::client_metadata::document)
+        .transpose()?;
+    let rest: Vec<String> = match args.iter().position(|a| a == "--site") {
+        Some(i) => args[..i]
+            .iter()
+            .chain(args.iter().skip(i + 2))
+            .cloned()
+            .collect(),
+        None => args.to_vec(),
+    };
+    let base = base_path(&rest)?;
     install::build_tools()?;
     build(&base)?;
+    if let Some(document) = document {
+        let path = root().join("dist").join(crate::client_metadata::FILE);
+        std::fs::write(&path, document).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
     let sizes = size::measure(&root().join("dist"))?;
     println!(
         "\nrelease bundle (dist/, served from {base}):\n{}",

@@ -2,6 +2,7 @@
 //! each. Installs what is missing (and only that), builds, serves, tests.
 
 mod bench;
+mod client_metadata;
 mod dev;
 mod dist;
 mod install;

@@ -25,6 +25,7 @@ pub mod schema_check;
 pub mod schema_form;
 pub mod server_key;
 pub mod server_url;
+pub mod sign_in_words;
 pub mod startup;
 pub mod stdio_bridge;
 pub mod time;

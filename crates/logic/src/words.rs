@@ -54,6 +54,12 @@ pub fn failure(failure: &Failure) -> String {
             format!("HTTP {status} {}: {detail}", status_text(*status))
         }
         Failure::Rpc(error) => format!("the server refused it: {}", rpc(error)),
+        Failure::Unauthorized { status: 403, .. } => {
+            "the server needs more permissions (HTTP 403 insufficient_scope): sign in again to grant them".into()
+        }
+        Failure::Unauthorized { status, .. } => {
+            format!("the server asks you to sign in (HTTP {status})")
+        }
         Failure::Unusable(why) => format!("the answer is unusable: {why}"),
         Failure::EndedEarly => {
             "the server closed the response stream before sending its result".into()

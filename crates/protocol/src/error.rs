@@ -55,6 +55,13 @@ pub enum Failure {
         excerpt: String,
         rpc: Option<ErrorData>,
     },
+    /// The server wants a token (`401`), or a token with more scopes (`403` with
+    /// `insufficient_scope`): the status, and its `WWW-Authenticate` challenge when the page
+    /// could read it (S25 basic/authorization.mdx "Error Handling").
+    Unauthorized {
+        status: u16,
+        challenge: Option<String>,
+    },
     /// The server answered with a JSON-RPC error.
     Rpc(ErrorData),
     /// The answer could not be used: invalid JSON, a content type MCP does not use, too

@@ -9,6 +9,7 @@
 //! Payload types are rmcp's (`rmcp::model`, re-exported as [`model`]); rmcp marks its
 //! sampling and logging types deprecated (SEP-2577), which the modules that use them allow.
 
+pub mod auth;
 pub mod elicitation;
 pub mod error;
 pub mod event;

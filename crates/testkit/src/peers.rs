@@ -109,6 +109,84 @@ impl TsExample {
     }
 }
 
+/// A protected MCP server with the TypeScript SDK's demo authorization server beside it (its
+/// `/authorize` sends the person straight back with a code): the SDK's `simpleStreamableHttp`
+/// example with `--oauth` ([`TsOAuthExample::start`]), or `peers/oauth_sampler.mjs`, the SDK's
+/// own OAuth parts before a tool that samples ([`TsOAuthExample::sampler`]). Neither sets CORS
+/// headers on the MCP server, so `peers/cors_front.mjs` puts them in front, in the same process
+/// (their metadata names their own `localhost` URLs, which a proxy on another port would break).
+pub struct TsOAuthExample {
+    _child: Child,
+    port: u16,
+    auth_port: u16,
+    _logs: TempDir,
+}
+
+impl TsOAuthExample {
+    /// `simpleStreamableHttp --oauth` (tools `greet`, `collect-user-info`, …).
+    pub async fn start() -> Result<TsOAuthExample, String> {
+        let entry = peers_dir().join(
+            "node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js",
+        );
+        Self::run(entry, &["--oauth"]).await
+    }
+
+    /// `peers/oauth_sampler.mjs`: tool `summarize {text}` samples; tokens must name it as their
+    /// resource.
+    pub async fn sampler() -> Result<TsOAuthExample, String> {
+        let entry = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/oauth_sampler.mjs");
+        Self::run(entry, &[]).await
+    }
+
+    async fn run(entry: PathBuf, args: &[&str]) -> Result<TsOAuthExample, String> {
+        let sdk = peers_dir().join("node_modules/@modelcontextprotocol/sdk");
+        if !sdk.is_dir() {
+            return Err(format!(
+                "the TypeScript SDK is not installed at {}: run `cargo xtask test`, which installs it",
+                sdk.display()
+            ));
+        }
+        let front = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("peers/cors_front.mjs");
+        let (port, auth_port) = (crate::free_port(), crate::free_port());
+        let mut command = Command::new("node");
+        command
+            .arg("--import")
+            .arg(format!("file://{}", front.display()))
+            .arg(&entry)
+            .args(args)
+            .env("MCP_DESK_PEERS", peers_dir())
+            .env("MCP_PORT", port.to_string())
+            .env("MCP_AUTH_PORT", auth_port.to_string());
+        let name = entry
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let (child, logs) = spawn_listening(&name, command, port).await?;
+        if !crate::wait_for_port(auth_port, Duration::from_secs(30)).await {
+            return Err(format!(
+                "{name}'s authorization server did not listen on port {auth_port} within 30 s"
+            ));
+        }
+        Ok(TsOAuthExample {
+            _child: child,
+            port,
+            auth_port,
+            _logs: logs,
+        })
+    }
+
+    /// The MCP endpoint, as its metadata names it.
+    pub fn url(&self) -> String {
+        format!("http://localhost:{}/mcp", self.port)
+    }
+
+    /// The authorization server's issuer.
+    pub fn issuer(&self) -> String {
+        format!("http://localhost:{}/", self.auth_port)
+    }
+}
+
 /// Starts `command` with its output in a log file; waits until it listens on `port`.
 async fn spawn_listening(
     name: &str,

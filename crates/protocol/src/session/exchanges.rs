@@ -48,6 +48,8 @@ enum Body {
     Failure {
         status: u16,
         bytes: Vec<u8>,
+        /// Its `WWW-Authenticate`, when the page can read it.
+        challenge: Option<String>,
     },
     /// A 2xx answer that cannot be used, and why.
     Unusable(String),
@@ -152,6 +154,16 @@ impl ClientSession {
             HttpMethod::Post => self.post_url(),
             _ => self.config.url.clone(),
         };
+        // The token goes with every request to the server it was issued for, and nowhere
+        // else (S25 basic/authorization.mdx "Access Token Usage"; "Token Handling": never to
+        // another server — an HTTP+SSE `endpoint` on another origin gets none).
+        let mut headers = headers;
+        if let Some(bearer) = &self.authorization
+            && crate::auth::metadata::split(&url).map(|(origin, _)| origin)
+                == crate::auth::metadata::split(&self.config.url).map(|(origin, _)| origin)
+        {
+            headers.push(("Authorization".to_owned(), bearer.0.clone()));
+        }
         if let Some(text) = &body {
             // The HTTP side as the timeline shows it: the URL without credentials, and only the
             // headers MCP gives meaning (never one that could carry a credential).
@@ -224,6 +236,7 @@ impl ClientSession {
             _ if !head.is_success() => Body::Failure {
                 status: head.status,
                 bytes: Vec::new(),
+                challenge: head.header("www-authenticate").map(str::to_owned),
             },
             Purpose::Initialized => {
                 self.become_ready();
@@ -422,7 +435,14 @@ impl ClientSession {
                 }
                 self.fail_purpose(&t.purpose, Failure::Unusable(why))
             }
-            Some(Body::Failure { status, bytes }) => {
+            Some(Body::Failure {
+                status,
+                bytes,
+                challenge,
+            }) => {
+                if let Some(failure) = unauthorized(status, challenge) {
+                    return self.fail_purpose(&t.purpose, failure);
+                }
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 if self.on_negotiation_failure(&t.purpose, status, &text) {
                     return;
@@ -498,4 +518,19 @@ pub(super) fn http_failure(status: u16, body: &str) -> Failure {
         excerpt: jsonrpc::excerpt(body, 300),
         rpc,
     }
+}
+
+/// A `401`, or a `403` whose Bearer challenge asks for more scope, as the failure that asks the
+/// page to sign in; other failures are read as such.
+fn unauthorized(status: u16, challenge: Option<String>) -> Option<Failure> {
+    let step_up = || {
+        challenge
+            .as_deref()
+            .and_then(crate::auth::Challenge::parse)
+            .is_some_and(|c| c.wants_more_scope())
+    };
+    (status == 401 || (status == 403 && step_up())).then(|| Failure::Unauthorized {
+        status,
+        challenge: challenge.clone(),
+    })
 }

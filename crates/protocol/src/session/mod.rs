@@ -85,6 +85,18 @@ pub struct ClientSession {
     resume: resume::Resume,
     timers: timers::Timers,
     events: VecDeque<Event>,
+    /// The `Authorization` header value for the server, once signed in.
+    authorization: Option<Bearer>,
+}
+
+/// An `Authorization` header value: never shown by `Debug`.
+#[derive(Clone)]
+struct Bearer(String);
+
+impl std::fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bearer [token]")
+    }
 }
 
 impl ClientSession {
@@ -106,7 +118,14 @@ impl ClientSession {
             resume: resume::Resume::default(),
             timers: timers::Timers::default(),
             events: VecDeque::new(),
+            authorization: None,
         }
+    }
+
+    /// Sends `authorization` (`Bearer <token>`) with every request to the server from now on
+    /// (a new token after a refresh too); `None` sends none.
+    pub fn set_authorization(&mut self, authorization: Option<String>) {
+        self.authorization = authorization.map(Bearer);
     }
 
     /// Sets the wall clock (ms since the Unix epoch) at which the driver's clock read 0, for
@@ -280,6 +299,7 @@ impl ClientSession {
                 status, excerpt, ..
             } => format!("HTTP {status}: {excerpt}"),
             Failure::Rpc(e) => format!("{} (JSON-RPC error {})", e.message, e.code.0),
+            Failure::Unauthorized { status, .. } => format!("HTTP {status}: sign-in needed"),
             Failure::TimedOut { seconds } => format!("no answer within {seconds} s"),
             Failure::EndedEarly => "the stream ended before the answer".into(),
             Failure::SessionExpired => "the session expired".into(),

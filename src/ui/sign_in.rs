@@ -1,0 +1,53 @@
+//! Signing in to a protected server: where it stands (`auth-status`), why the server asks,
+//! the button that starts it (`auth-authorize`) and the one that signs out (`auth-sign-out`).
+//! Shown once a server has asked.
+
+use leptos::prelude::*;
+
+use crate::controller::Controller;
+use crate::state::{AppState, AuthStatus};
+
+#[component]
+pub fn SignInPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let controller = expect_context::<Controller>();
+    let auth = move || state.panel().auth.get();
+    move || {
+        let status = auth();
+        if status == AuthStatus::NotAsked {
+            return None;
+        }
+        let note = match &status {
+            AuthStatus::SignedOut(why) | AuthStatus::SigningIn(why) => Some(why.clone()),
+            AuthStatus::SignedIn { issuer } => Some(format!("Signed in with {issuer}.")),
+            AuthStatus::NotAsked | AuthStatus::Failed(_) => None,
+        };
+        let can_start = matches!(status, AuthStatus::SignedOut(_) | AuthStatus::Failed(_));
+        let signed_in = matches!(status, AuthStatus::SignedIn { .. });
+        let start = controller.clone();
+        let out = controller.clone();
+        Some(view! {
+            <div class="sign-in">
+                <p
+                    data-testid="auth-status"
+                    data-state=status.state()
+                    class=if status.state() == "error" { "status bad" } else { "status" }
+                    role="status"
+                >
+                    {status.text()}
+                </p>
+                {note.map(|n| view! { <p class="hint">{n}</p> })}
+                {can_start.then(|| view! {
+                    <button type="button" data-testid="auth-authorize" on:click=move |_| start.sign_in()>
+                        "Sign in"
+                    </button>
+                })}
+                {signed_in.then(|| view! {
+                    <button type="button" data-testid="auth-sign-out" on:click=move |_| out.sign_out()>
+                        "Sign out"
+                    </button>
+                })}
+            </div>
+        })
+    }
+}
