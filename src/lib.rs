@@ -26,6 +26,10 @@ use crate::state::AppState;
 /// Mounts the page, applies the URL's settings, and connects if the URL asks to.
 pub fn start() {
     console_error_panic_hook::set_once();
+    // A sign-in window back from the authorization server hands its query over and closes.
+    if Controller::hands_back_sign_in() {
+        return;
+    }
     // Back from a sign-in: the page's query as it was before it left is put back first.
     let mut returning = Controller::returning_sign_in();
     let (fragment, query) = browser::page::url_settings_text();
@@ -40,6 +44,7 @@ pub fn start() {
         let controller = Controller::new(state);
         controller.choose_provider_from_url(&settings);
         controller.open_from_url(&settings);
+        controller.listen_for_sign_ins();
         if let Some((pending, redirect)) = returning.take() {
             controller.resume_sign_in(pending, redirect);
         }

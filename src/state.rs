@@ -328,6 +328,9 @@ pub struct ServerPanel {
     /// (the connect form's advanced part); its secret stays in this tab only.
     pub client_id: RwSignal<String>,
     pub client_secret: RwSignal<String>,
+    /// The authorization server that client was first signed in with (it is offered to no
+    /// other); cleared when the person types another client id.
+    pub client_issuer: RwSignal<Option<String>>,
 }
 
 /// Where signing in to a tab's server stands (`auth-status`).
@@ -339,6 +342,8 @@ pub enum AuthStatus {
     SignedOut(String),
     /// On the way: what the page is doing.
     SigningIn(String),
+    /// Waiting for the person in the sign-in window (which they may have closed).
+    InWindow,
     /// Signed in with this authorization server.
     SignedIn { issuer: String },
     /// Signing in failed, in words.
@@ -350,7 +355,7 @@ impl AuthStatus {
     pub fn text(&self) -> String {
         match self {
             AuthStatus::NotAsked | AuthStatus::SignedOut(_) => "signed out".into(),
-            AuthStatus::SigningIn(_) => "signing in".into(),
+            AuthStatus::SigningIn(_) | AuthStatus::InWindow => "signing in".into(),
             AuthStatus::SignedIn { .. } => "signed in".into(),
             AuthStatus::Failed(why) => why.clone(),
         }
@@ -360,7 +365,7 @@ impl AuthStatus {
     pub fn state(&self) -> &'static str {
         match self {
             AuthStatus::NotAsked | AuthStatus::SignedOut(_) => "signed-out",
-            AuthStatus::SigningIn(_) => "signing-in",
+            AuthStatus::SigningIn(_) | AuthStatus::InWindow => "signing-in",
             AuthStatus::SignedIn { .. } => "signed-in",
             AuthStatus::Failed(_) => "error",
         }
@@ -393,6 +398,7 @@ impl ServerPanel {
             auth: RwSignal::new(AuthStatus::NotAsked),
             client_id: RwSignal::new(String::new()),
             client_secret: RwSignal::new(String::new()),
+            client_issuer: RwSignal::new(None),
         }
     }
 

@@ -161,17 +161,22 @@ pub fn forget_grant(resource: &str) {
 }
 
 /// A sign-in waiting for the person to come back from the authorization server, with the
-/// page's query and fragment (its settings) before it left.
+/// page's query and fragment (its settings) before it left, and the client the person typed
+/// (id, secret, the issuer it is bound to).
 pub struct PendingSignIn {
     pub sign_in: SignIn,
     pub query: String,
     pub fragment: String,
+    pub client: [String; 3],
 }
 
-/// Keeps `sign_in` (waiting for the person's return) with the page's `query` and `fragment`.
-pub fn save_sign_in(sign_in: &SignIn, query: &str, fragment: &str) {
+/// Keeps `sign_in` (waiting for the person's return) with the page's `query` and `fragment`
+/// and the typed `client`.
+pub fn save_sign_in(sign_in: &SignIn, query: &str, fragment: &str, client: &[String; 3]) {
     if let Some(sign_in) = sign_in.to_json() {
-        let value = serde_json::json!({"sign_in": sign_in, "query": query, "fragment": fragment});
+        let value = serde_json::json!({
+            "sign_in": sign_in, "query": query, "fragment": fragment, "client": client,
+        });
         storage::session_set(SIGN_IN, &value.to_string());
     }
 }
@@ -181,16 +186,12 @@ pub fn take_sign_in() -> Option<PendingSignIn> {
     let text = storage::session_get(SIGN_IN)?;
     storage::session_remove(SIGN_IN);
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let field = |name: &str| {
-        value
-            .get(name)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let field = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let client = &value["client"];
     Some(PendingSignIn {
         sign_in: SignIn::from_json(value.get("sign_in")?)?,
-        query: field("query"),
-        fragment: field("fragment"),
+        query: field(&value["query"]),
+        fragment: field(&value["fragment"]),
+        client: [field(&client[0]), field(&client[1]), field(&client[2])],
     })
 }

@@ -43,8 +43,20 @@ pub async fn send(
     req: &HttpRequest,
     signal: &AbortSignal,
 ) -> Result<(ResponseHead, BodyReader), String> {
+    send_with(req, signal, true).await
+}
+
+/// [`send`], following redirects or (`follow` false) failing on one.
+async fn send_with(
+    req: &HttpRequest,
+    signal: &AbortSignal,
+    follow: bool,
+) -> Result<(ResponseHead, BodyReader), String> {
     let init = RequestInit::new();
     init.set_method(req.method.as_str());
+    if !follow {
+        init.set_redirect(web_sys::RequestRedirect::Error);
+    }
     init.set_signal(Some(signal));
     let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
     for (name, value) in &req.headers {
@@ -140,7 +152,10 @@ pub async fn fetch_text(
         body: request.body.clone(),
     };
     let controller = web_sys::AbortController::new().map_err(|e| js_error_text(&e))?;
-    let (head, mut body) = send(&req, &controller.signal()).await?;
+    // A redirect would send a POST's body again — a code, a verifier, a secret — wherever it
+    // points: those follow none (metadata GETs, which carry nothing, may be redirected).
+    let follow = request.method == "GET";
+    let (head, mut body) = send_with(&req, &controller.signal(), follow).await?;
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next_chunk().await? {
         bytes.extend_from_slice(&chunk);

@@ -50,6 +50,8 @@ struct Live {
     /// The next id for a question the page queues itself (a -32042 error's URL elicitations,
     /// keyed under connection `u32::MAX`, which no connection reaches).
     local_inputs: Cell<u64>,
+    /// The sign-in waiting for the person in its own window, and the tab it is for.
+    signing_in: RefCell<Option<(ServerId, mcp_desk_protocol::auth::SignIn)>>,
 }
 
 /// One open tab's live parts.
@@ -178,12 +180,18 @@ impl Controller {
                 // Signed in (or needing none): the next refusal may refresh again.
                 if let Some(tab) = self.live.tabs.borrow_mut().get_mut(&server) {
                     tab.refreshed = false;
-                    tab.step_ups = 0;
                 }
                 event
             }
-            Event::ToolCallFinished { call, .. }
-            | Event::ToolCallFailed { call, .. }
+            Event::ToolCallFinished { call, .. } => {
+                // A call went through: a later step-up starts counting again.
+                if let Some(tab) = self.live.tabs.borrow_mut().get_mut(&server) {
+                    tab.step_ups = 0;
+                }
+                self.record_call_end(server, call);
+                event
+            }
+            Event::ToolCallFailed { call, .. }
             | Event::ToolCallCancelled { call, .. }
             | Event::ToolCallDeclined { call, .. } => {
                 self.record_call_end(server, call);

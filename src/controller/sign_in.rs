@@ -1,7 +1,9 @@
 //! Signing in to protected servers (S25 basic/authorization.mdx): a `401`, or a `403` asking
 //! for more scope, leaves the tab waiting for the person (`auth-authorize`); the sign-in
 //! (`mcp_desk_protocol::auth::SignIn`) runs its requests from here and sends the person to the
-//! authorization server, and picks up when they come back with the page's settings restored.
+//! authorization server in a window of its own (the page keeps its connections and what waits
+//! for the person), or, where the browser blocks that window, in the page itself, which picks
+//! up on their return with its settings restored.
 //! Grants are kept per server in the tab's storage, refreshed before they expire, sent only
 //! to the server they were issued for, and forgotten on sign-out.
 
@@ -9,12 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mcp_desk_logic::sign_in_words;
 use mcp_desk_protocol::auth::{
-    AuthRequest, Challenge, Grant, Next, SignIn, SignInConfig, metadata,
+    AuthError, AuthRequest, Challenge, Grant, Next, SignIn, SignInConfig, metadata,
 };
 use mcp_desk_protocol::{LogLevel, LogSource, redact};
 
 use super::Controller;
-use crate::browser::{clock, http, page, random};
+use crate::browser::{clock, http, page, random, sign_in_window};
 use crate::state::{AuthStatus, ServerId};
 use crate::store::{self, PendingSignIn};
 
@@ -95,6 +97,7 @@ impl Controller {
             redirect_uri: base.clone(),
             client_id: Some(panel.client_id.get_untracked()),
             client_secret: Some(panel.client_secret.get_untracked()),
+            client_issuer: panel.client_issuer.get_untracked(),
             metadata_document: None,
             client_name: "MCP Desk".into(),
             challenge,
@@ -133,10 +136,22 @@ impl Controller {
                 Some(request)
             }
             Next::Authorize(url) => {
-                // The person leaves the page: the sign-in and the page's settings wait in the
-                // tab's storage for their return.
+                // In a window of its own, so the page keeps its connections and what waits for
+                // the person; the sign-in waits here for that window's hand-back.
+                if sign_in_window::open(&url) {
+                    panel.auth.set(AuthStatus::InWindow);
+                    *self.live.signing_in.borrow_mut() = Some((server, sign_in.clone()));
+                    return None;
+                }
+                // A blocked window: the page itself goes, its settings and the sign-in waiting
+                // in the tab's storage for the person's return.
                 let (fragment, query) = page::url_settings_text();
-                store::save_sign_in(sign_in, &query, &fragment);
+                let client = [
+                    panel.client_id.get_untracked(),
+                    panel.client_secret.get_untracked(),
+                    panel.client_issuer.get_untracked().unwrap_or_default(),
+                ];
+                store::save_sign_in(sign_in, &query, &fragment, &client);
                 if let Err(e) = page::go_to(&url) {
                     panel.auth.set(AuthStatus::Failed(format!(
                         "The page could not open the sign-in page: {e}"
@@ -160,6 +175,13 @@ impl Controller {
 
     fn signed_in(&self, server: ServerId, grant: Grant) {
         store::save_grant(&grant);
+        // A client the person typed is bound to the server it first signed in with.
+        if let Some(panel) = self.state.panel_of(server)
+            && !panel.client_id.get_untracked().trim().is_empty()
+            && panel.client_issuer.get_untracked().is_none()
+        {
+            panel.client_issuer.set(Some(grant.issuer.clone()));
+        }
         self.state.push_log(
             LogLevel::Info,
             LogSource::Client,
@@ -180,20 +202,57 @@ impl Controller {
         self.connect_server(server);
     }
 
+    /// Listens for the sign-in window's hand-back, for the page's life.
+    pub fn listen_for_sign_ins(&self) {
+        let this = self.clone();
+        sign_in_window::on_return(move |query| this.sign_in_window_returned(&query));
+    }
+
+    /// The sign-in window is back with the redirect's `query`: the waiting sign-in checks it
+    /// and trades the code. A query for no waiting sign-in is ignored (another tab's).
+    fn sign_in_window_returned(&self, query: &str) {
+        let waiting = self.live.signing_in.borrow_mut().take();
+        let Some((server, mut sign_in)) = waiting else {
+            return;
+        };
+        let state = mcp_desk_protocol::auth::form::decode(query)
+            .into_iter()
+            .find(|(name, _)| name == "state")
+            .map(|(_, value)| value);
+        if state.as_deref() != Some(sign_in.state()) {
+            *self.live.signing_in.borrow_mut() = Some((server, sign_in));
+            return;
+        }
+        let next = sign_in.redirected(query);
+        let this = self.clone();
+        spawn_local(async move { this.drive(server, sign_in, next).await });
+    }
+
     /// At start-up, before the page reads its settings: the sign-in a redirect back belongs
     /// to (taken from the tab's storage), with the page's query as it was before it left put
     /// back in the address bar; and the redirect's own query.
     pub fn returning_sign_in() -> Option<(PendingSignIn, String)> {
-        let (_, query) = page::url_settings_text();
-        let is_return = mcp_desk_protocol::auth::form::decode(&query)
-            .iter()
-            .any(|(name, _)| name == "state");
-        if !is_return {
+        let (fragment, query) = page::url_settings_text();
+        if !is_redirect(&query) {
+            // Back without finishing (the Back button): the waiting sign-in and its verifier
+            // are not kept.
+            store::take_sign_in();
             return None;
         }
-        let pending = store::take_sign_in()?;
+        let Some(pending) = store::take_sign_in() else {
+            // No sign-in of this tab's waits for it (a stale link): the code leaves the address.
+            page::replace_settings("", &fragment);
+            return None;
+        };
         page::replace_settings(&pending.query, &pending.fragment);
         Some((pending, query))
+    }
+
+    /// Whether this page is a sign-in window back from the authorization server: then it has
+    /// handed the redirect's query to the page that opened it and is closing.
+    pub fn hands_back_sign_in() -> bool {
+        let (_, query) = page::url_settings_text();
+        is_redirect(&query) && sign_in_window::hand_back(&query)
     }
 
     /// Picks the returning sign-in up: the tab for its server checks the redirect and trades
@@ -212,6 +271,15 @@ impl Controller {
             first.id
         });
         self.state.active.set(server);
+        // The client the person typed comes back with it.
+        if let Some(panel) = self.state.panel_of(server) {
+            let [id, secret, issuer] = pending.client;
+            panel.client_id.set(id);
+            panel.client_secret.set(secret);
+            panel
+                .client_issuer
+                .set(Some(issuer).filter(|i| !i.is_empty()));
+        }
         let mut sign_in = pending.sign_in;
         let next = sign_in.redirected(&redirect);
         if let Some(panel) = self.state.panel_of(server) {
@@ -233,7 +301,16 @@ impl Controller {
         let Some(grant) = metadata::resource_of(url).and_then(|r| store::grant_for(&r)) else {
             return Ok(None);
         };
-        if grant.needs_refresh(clock::wall_ms() as u64) && grant.refresh_token.is_some() {
+        let refreshed = self
+            .live
+            .tabs
+            .borrow()
+            .get(&server)
+            .is_some_and(|t| t.refreshed);
+        if grant.needs_refresh(clock::wall_ms() as u64)
+            && grant.refresh_token.is_some()
+            && !refreshed
+        {
             self.refresh_then_connect(server, grant);
             return Err(());
         }
@@ -242,7 +319,47 @@ impl Controller {
                 issuer: grant.issuer.clone(),
             });
         }
+        self.renew_before_expiry(server, &grant);
         Ok(Some(grant.bearer()))
+    }
+
+    /// Renews the token of tab `server`'s connection a minute before it expires, without
+    /// reconnecting: the session sends the new one from then on.
+    fn renew_before_expiry(&self, server: ServerId, grant: &Grant) {
+        let (Some(at), Some(_)) = (grant.expires_at_ms, &grant.refresh_token) else {
+            return;
+        };
+        let wait = at
+            .saturating_sub(60_000)
+            .saturating_sub(clock::wall_ms() as u64);
+        let resource = grant.resource.clone();
+        let this = self.clone();
+        set_timeout(
+            move || {
+                // Signed out meanwhile, or already renewed (another timer): nothing to do.
+                let Some(mut grant) = store::grant_for(&resource)
+                    .filter(|g| g.needs_refresh(clock::wall_ms() as u64))
+                else {
+                    return;
+                };
+                let Some(request) = grant.refresh_request() else {
+                    return;
+                };
+                spawn_local(async move {
+                    let answer = http::fetch_text(&request).await;
+                    if grant.refreshed(answer, clock::wall_ms() as u64).is_err() {
+                        // A later 401 asks the person.
+                        return;
+                    }
+                    store::save_grant(&grant);
+                    if let Some(connection) = this.connection(server) {
+                        connection.with_session(|s, _| s.set_authorization(Some(grant.bearer())));
+                    }
+                    this.renew_before_expiry(server, &grant);
+                });
+            },
+            std::time::Duration::from_millis(wait),
+        );
     }
 
     /// Renews `grant` with its refresh token, then connects tab `server`; a refused refresh
@@ -251,6 +368,14 @@ impl Controller {
         let Some(request) = grant.refresh_request() else {
             return;
         };
+        // Once per connection: the connect that follows uses what it gets.
+        self.live
+            .tabs
+            .borrow_mut()
+            .entry(server)
+            .or_default()
+            .refreshed = true;
+        let used = grant.refresh_token.clone();
         if let Some(panel) = self.state.panel_of(server) {
             panel
                 .auth
@@ -269,7 +394,12 @@ impl Controller {
                     );
                 }
                 Err(error) => {
-                    store::forget_grant(&grant.resource);
+                    // Forgotten only when the server refused it, and only if no other refresh
+                    // replaced it meanwhile (a rotated token used twice is refused).
+                    let current = store::grant_for(&grant.resource).and_then(|g| g.refresh_token);
+                    if matches!(error, AuthError::TokenRefused { .. }) && current == used {
+                        store::forget_grant(&grant.resource);
+                    }
                     this.state.push_log(
                         LogLevel::Warning,
                         LogSource::Client,
@@ -323,4 +453,11 @@ async fn own_metadata_document(base: &str) -> Option<String> {
     let (status, body) = http::fetch_text(&request).await.ok()?;
     let document: serde_json::Value = serde_json::from_str(&body).ok()?;
     (status == 200 && document["client_id"] == url.as_str()).then_some(url)
+}
+
+/// Whether a query is an authorization server's redirect (it carries `state`).
+fn is_redirect(query: &str) -> bool {
+    mcp_desk_protocol::auth::form::decode(query)
+        .iter()
+        .any(|(name, _)| name == "state")
 }

@@ -72,7 +72,11 @@ pub fn ConnectPanel() -> impl IntoView {
                         data-testid="auth-client-id"
                         autocomplete="off"
                         prop:value=move || state.panel().client_id.get()
-                        on:input=move |ev| state.panel_untracked().client_id.set(event_target_value(&ev))
+                        on:input=move |ev| {
+                            let panel = state.panel_untracked();
+                            panel.client_id.set(event_target_value(&ev));
+                            panel.client_issuer.set(None);
+                        }
                     />
                     <label for="auth-client-secret">"Its secret (only for a confidential client)"</label>
                     <input

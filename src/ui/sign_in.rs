@@ -20,9 +20,15 @@ pub fn SignInPanel() -> impl IntoView {
         let note = match &status {
             AuthStatus::SignedOut(why) | AuthStatus::SigningIn(why) => Some(why.clone()),
             AuthStatus::SignedIn { issuer } => Some(format!("Signed in with {issuer}.")),
+            AuthStatus::InWindow => {
+                Some("Waiting for you in the sign-in window. Closed it? Sign in again.".into())
+            }
             AuthStatus::NotAsked | AuthStatus::Failed(_) => None,
         };
-        let can_start = matches!(status, AuthStatus::SignedOut(_) | AuthStatus::Failed(_));
+        let can_start = matches!(
+            status,
+            AuthStatus::SignedOut(_) | AuthStatus::Failed(_) | AuthStatus::InWindow
+        );
         let signed_in = matches!(status, AuthStatus::SignedIn { .. });
         let start = controller.clone();
         let out = controller.clone();

@@ -1,7 +1,8 @@
 //! Signing in to a protected server in Chromium, against the TypeScript SDK's example server
 //! (`simpleStreamableHttp --oauth`) and its demo authorization server: the server refuses the
 //! page, the person signs in (discovery, dynamic registration, PKCE, the authorization server's
-//! redirect back to the page with its settings restored, the code's exchange), the page calls
+//! redirect back — to the page itself, its settings restored, where the sign-in window is
+//! blocked; to the sign-in window otherwise — and the code's exchange), the page calls
 //! a tool with the token, a reload keeps the sign-in, and signing out forgets it; and a
 //! sampling round trip with a server made of the SDK's OAuth parts that checks each token names
 //! it as its resource. The token is never in the page's address, its log, its saved values, its
@@ -9,7 +10,7 @@
 
 use std::time::Duration;
 
-use mcp_desk_e2e::{Page, open_page, open_page_with, percent_encode};
+use mcp_desk_e2e::{LogLine, Page, open_page, open_page_with, percent_encode};
 use mcp_desk_testkit::llm_mocks::{self, LlmMocks};
 use mcp_desk_testkit::peers::TsOAuthExample;
 use serde_json::{Value, json};
@@ -49,7 +50,12 @@ async fn wait_for_auth(page: &Page, state: &str) {
 async fn everywhere(page: &Page) -> String {
     let b = &page.browser;
     let mut all = String::new();
-    let script = "return [location.href, document.body.innerText, \
+    // Every call group unfolded and every log line opened, so nothing is hidden from the look.
+    b.eval("document.querySelectorAll('[data-testid=timeline-group][data-state=folded] text').forEach(t => t.dispatchEvent(new MouseEvent('click', {bubbles: true}))); document.querySelectorAll('details').forEach(d => d.open = true); return true;")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let script = "return [location.href, document.body.textContent, \
         Object.keys(localStorage).map(k => k + '=' + localStorage.getItem(k)).join('\\n')].join('\\n');";
     all += b.eval(script).await.unwrap().as_str().unwrap();
     // Every timeline arrow's message and HTTP side.
@@ -93,12 +99,23 @@ async fn signs_in_calls_a_tool_keeps_the_sign_in_over_a_reload_and_signs_out() {
             .unwrap(),
         Value::Null
     );
-    // Signing in takes the page to the authorization server and back.
+    // With the sign-in window blocked, signing in takes the page itself to the authorization
+    // server and back.
+    b.eval("window.open = () => null; return true;")
+        .await
+        .unwrap();
     b.click("auth-authorize").await.unwrap();
     wait_for_auth(&page, "signed-in").await;
     page.wait_for_connection("connected").await;
     assert_eq!(b.text_of("auth-status").await.unwrap(), "signed in");
-    // The page's settings came back with it, and no code is left in its address.
+    // The page's settings came back with it, no code is left in its address, and the waiting
+    // sign-in (its verifier) is gone from the tab's storage.
+    assert_eq!(
+        b.eval("return sessionStorage.getItem('mcp-desk.sign-in');")
+            .await
+            .unwrap(),
+        Value::Null
+    );
     let href = b.eval("return location.href;").await.unwrap();
     let href = href.as_str().unwrap();
     assert!(
@@ -140,6 +157,10 @@ async fn signs_in_calls_a_tool_keeps_the_sign_in_over_a_reload_and_signs_out() {
     b.click("connect").await.unwrap();
     page.wait_for_connection("error").await;
     assert_eq!(auth_state(&page).await.as_deref(), Some("signed-out"));
+    // The server refused the connection: the page says it asked (once since the reload).
+    let asked = format!("The server asks you to sign in. ({})", server.url());
+    page.wait_for_log_lines("client", LogLine::Exact(&asked), 1)
+        .await;
     let seen = everywhere(&page).await;
     assert!(!seen.contains(&token), "the token shows: {seen}");
     page.close().await;
@@ -168,8 +189,18 @@ async fn a_signed_in_sampling_round_trip_keeps_the_token_from_the_model() {
     let b = &page.browser;
     page.save_api_key(llm_mocks::OPENAI_KEY).await;
     wait_for_auth(&page, "signed-out").await;
+    // The sign-in happens in a window of its own: the page stays as it was (its state, its
+    // connections, anything waiting for the person).
+    b.eval("window.__stayed = true; return true;")
+        .await
+        .unwrap();
     b.click("auth-authorize").await.unwrap();
     wait_for_auth(&page, "signed-in").await;
+    assert_eq!(
+        b.eval("return window.__stayed === true;").await.unwrap(),
+        json!(true),
+        "the page never left"
+    );
     b.wait_for_testid("tool-item", WAIT).await.unwrap();
     page.call_tool(
         "summarize",

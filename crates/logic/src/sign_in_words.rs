@@ -24,6 +24,9 @@ pub fn error(error: &AuthError, origin: &str) -> String {
             "The authorization server {issuer} publishes no metadata MCP Desk could read (tried {}).",
             tried.join("; ")
         ),
+        AuthError::ClientOfAnotherServer { issuer, bound } => format!(
+            "The client id under Advanced was registered with {bound}, but this server now sends you to {issuer}: MCP Desk does not offer it there. Enter the client registered with {issuer}, or clear the field to register anew."
+        ),
         AuthError::WrongIssuer { expected, found } => format!(
             "The authorization server's metadata names {found} as its issuer, not {expected}: it is not used (OAuth requires them to be identical)."
         ),

@@ -18,6 +18,7 @@ fn config() -> SignInConfig {
         redirect_uri: PAGE.into(),
         client_id: None,
         client_secret: None,
+        client_issuer: None,
         metadata_document: None,
         client_name: "MCP Desk".into(),
         challenge: None,
@@ -216,7 +217,8 @@ fn a_2025_03_26_server_without_resource_metadata_falls_back_to_its_base_url_then
         legacy.url,
         "https://mcp.example.com/.well-known/oauth-authorization-server"
     );
-    assert_eq!(legacy.header("mcp-protocol-version"), Some("2025-03-26"));
+    // No header that would make the page's request need a CORS preflight.
+    assert_eq!(legacy.header("mcp-protocol-version"), None);
     let register = fetch(s.answered(Ok((404, String::new())), 0));
     assert_eq!(register.url, "https://mcp.example.com/register");
     let url = authorize_url(s.answered(Ok((201, json!({"client_id": "c"}).to_string())), 0));
@@ -497,7 +499,11 @@ fn a_pre_registered_confidential_client_authenticates_at_the_token_endpoint() {
     let (mut s, url) = to_authorize(c, as_metadata());
     let state = param(&url, "state").unwrap();
     let token = fetch(s.redirected(&format!("?code=c&state={state}")));
-    assert!(token.header("authorization").unwrap().starts_with("Basic "));
+    // client_secret_basic: the id and secret form-encoded, then base64 (RFC 6749 2.3.1).
+    assert_eq!(
+        token.header("authorization"),
+        Some("Basic Y29uZjpzM2NyZXQ=")
+    );
     assert!(!token.body.as_deref().unwrap().contains("s3cret"));
     assert!(!url.contains("s3cret"), "the secret never goes into a URL");
     assert!(!format!("{s:?}").contains("s3cret"));
@@ -509,4 +515,77 @@ fn a_url_that_is_no_resource_fails_at_once() {
     c.server_url = "mcp.example.com".into();
     let (_, next) = SignIn::start(c, &[1; 48]);
     assert_eq!(failure(next), AuthError::BadServerUrl);
+}
+
+#[test]
+fn metadata_at_the_root_naming_the_origin_covers_the_server_and_is_its_audience() {
+    let (mut s, next) = SignIn::start(config(), &[1; 48]);
+    fetch(next);
+    fetch(s.answered(Ok((404, String::new())), 0));
+    let origin = json!({"resource": "https://mcp.example.com", "authorization_servers": [AS]});
+    fetch(s.answered(ok(&origin), 0));
+    fetch(s.answered(ok(&as_metadata()), 0));
+    let url = authorize_url(s.answered(Ok((201, json!({"client_id": "c"}).to_string())), 0));
+    assert_eq!(
+        param(&url, "resource").as_deref(),
+        Some("https://mcp.example.com")
+    );
+    let state = param(&url, "state").unwrap();
+    let token = fetch(s.redirected(&format!("?code=c&state={state}")));
+    assert!(
+        token
+            .body
+            .as_deref()
+            .unwrap()
+            .contains("resource=https%3A%2F%2Fmcp.example.com&")
+    );
+    let done = s.answered(
+        Ok((
+            200,
+            json!({"access_token": "a", "token_type": "bearer"}).to_string(),
+        )),
+        0,
+    );
+    let Next::Done(grant) = done else {
+        panic!("{done:?}")
+    };
+    // Kept under the server reached; its requests name what the metadata named.
+    assert_eq!(
+        (grant.resource.as_str(), grant.audience.as_str()),
+        (SERVER, "https://mcp.example.com")
+    );
+}
+
+#[test]
+fn a_client_typed_for_one_authorization_server_is_not_offered_to_another() {
+    let mut c = config();
+    c.client_id = Some("mine".into());
+    c.client_secret = Some("s".into());
+    c.client_issuer = Some("https://old-auth.example.com".into());
+    let (mut s, next) = SignIn::start(c, &[1; 48]);
+    fetch(next);
+    fetch(s.answered(ok(&prm()), 0));
+    assert_eq!(
+        failure(s.answered(ok(&as_metadata()), 0)),
+        AuthError::ClientOfAnotherServer {
+            issuer: AS.into(),
+            bound: "https://old-auth.example.com".into()
+        }
+    );
+}
+
+#[test]
+fn a_page_on_a_loopback_address_registers_as_a_native_application() {
+    let mut c = config();
+    c.redirect_uri = "http://127.0.0.1:8080/".into();
+    let (mut s, next) = SignIn::start(c, &[1; 48]);
+    fetch(next);
+    fetch(s.answered(ok(&prm()), 0));
+    let register = fetch(s.answered(ok(&as_metadata()), 0));
+    let body: Value = serde_json::from_str(register.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["application_type"], "native");
+    assert!(
+        !format!("{register:?}").contains("127.0.0.1:8080/\""),
+        "Debug shows no body"
+    );
 }

@@ -117,7 +117,7 @@ fn a_403_asks_to_sign_in_only_when_its_challenge_wants_more_scope() {
 }
 
 #[test]
-fn the_token_goes_with_every_request_to_its_server_and_to_no_other_origin() {
+fn the_token_goes_with_every_request_to_its_server_over_http_sse_too() {
     let mut s = session(Revision::V2024_11_05);
     s.set_authorization(Some("Bearer tok-1".into()));
     s.connect(0);

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use super::{Answer, AuthError, AuthRequest, form};
 
-/// A token is renewed this long before it expires (ms).
+/// A token is renewed this long before it expires (ms) — or halfway through its life, when that
+/// is shorter (else a short-lived token would be renewed at once, again and again).
 const EARLY_MS: u64 = 60_000;
 
 /// Who the page is to an authorization server, and how it proves it at the token endpoint:
@@ -94,11 +95,15 @@ pub struct Grant {
     pub token_endpoint: String,
     /// The MCP server's canonical URI: the only server the token goes to.
     pub resource: String,
+    /// The `resource` parameter of its requests (what the server's metadata names).
+    pub audience: String,
     pub client: Client,
     pub access_token: String,
     pub refresh_token: Option<String>,
     /// When the access token expires (ms on the caller's wall clock), when the server said.
     pub expires_at_ms: Option<u64>,
+    /// When to renew it: a minute before it expires, or halfway through a shorter life.
+    pub refresh_at_ms: Option<u64>,
     /// The scopes granted (as the server said, else as asked).
     pub scope: Option<String>,
 }
@@ -150,10 +155,12 @@ impl Grant {
             "issuer": self.issuer,
             "token_endpoint": self.token_endpoint,
             "resource": self.resource,
+            "audience": self.audience,
             "client": self.client.to_json(),
             "access_token": self.access_token,
             "refresh_token": self.refresh_token,
             "expires_at_ms": self.expires_at_ms,
+            "refresh_at_ms": self.refresh_at_ms,
             "scope": self.scope,
         })
     }
@@ -164,10 +171,12 @@ impl Grant {
             issuer: text(value, "issuer")?,
             token_endpoint: text(value, "token_endpoint")?,
             resource: text(value, "resource")?,
+            audience: text(value, "audience")?,
             client: Client::from_json(value.get("client")?)?,
             access_token: text(value, "access_token")?,
             refresh_token: text(value, "refresh_token"),
             expires_at_ms: value.get("expires_at_ms").and_then(Value::as_u64),
+            refresh_at_ms: value.get("refresh_at_ms").and_then(Value::as_u64),
             scope: text(value, "scope"),
         })
     }
@@ -179,7 +188,7 @@ impl Grant {
 
     /// Whether the token has expired, or soon will, at `now_ms`.
     pub fn needs_refresh(&self, now_ms: u64) -> bool {
-        self.expires_at_ms.is_some_and(|at| now_ms + EARLY_MS >= at)
+        self.refresh_at_ms.is_some_and(|at| now_ms >= at)
     }
 
     /// The refresh request, when there is a refresh token (with the `resource`, RFC 8707).
@@ -190,7 +199,7 @@ impl Grant {
             vec![
                 ("grant_type", "refresh_token"),
                 ("refresh_token", refresh),
-                ("resource", &self.resource),
+                ("resource", &self.audience),
             ],
         ))
     }
@@ -203,12 +212,21 @@ impl Grant {
         if tokens.refresh_token.is_some() {
             self.refresh_token = tokens.refresh_token;
         }
-        self.expires_at_ms = tokens.expires_in.map(|s| now_ms + s * 1000);
+        (self.expires_at_ms, self.refresh_at_ms) = expiry(tokens.expires_in, now_ms);
         if tokens.scope.is_some() {
             self.scope = tokens.scope;
         }
         Ok(())
     }
+}
+
+/// When a token given at `now_ms` for `expires_in` seconds expires, and when to renew it.
+pub(super) fn expiry(expires_in: Option<u64>, now_ms: u64) -> (Option<u64>, Option<u64>) {
+    let Some(life) = expires_in.map(|s| s.saturating_mul(1000)) else {
+        return (None, None);
+    };
+    let at = now_ms.saturating_add(life);
+    (Some(at), Some(at - EARLY_MS.min(life / 2)))
 }
 
 /// Reads a token endpoint's answer (OAuth 2.1 sections 3.2.3 and 3.2.4).
@@ -259,10 +277,12 @@ mod tests {
             issuer: "https://as".into(),
             token_endpoint: "https://as/token".into(),
             resource: "https://mcp/mcp".into(),
+            audience: "https://mcp/mcp".into(),
             client: Client::new("desk".into(), None, None),
             access_token: "at-1".into(),
             refresh_token: Some("rt-1".into()),
             expires_at_ms: Some(100_000),
+            refresh_at_ms: Some(40_000),
             scope: None,
         }
     }
@@ -305,32 +325,42 @@ mod tests {
         g.refreshed(
             Ok((
                 200,
-                r#"{"access_token":"at-2","token_type":"bearer","expires_in":60}"#.into(),
+                r#"{"access_token":"at-2","token_type":"bearer","expires_in":3600}"#.into(),
             )),
             50_000,
         )
         .unwrap();
         assert_eq!(
-            (
-                g.access_token.as_str(),
-                g.refresh_token.as_deref(),
-                g.expires_at_ms
-            ),
-            ("at-2", Some("rt-1"), Some(110_000))
+            (g.access_token.as_str(), g.refresh_token.as_deref()),
+            ("at-2", Some("rt-1"))
         );
+        // A minute before an hour's token expires.
+        assert_eq!(
+            (g.expires_at_ms, g.refresh_at_ms),
+            (Some(3_650_000), Some(3_590_000))
+        );
+        // Halfway through a short life, so a fresh token is not renewed at once.
         g.refreshed(
-            Ok((
-                200,
-                r#"{"access_token":"at-3","token_type":"Bearer","refresh_token":"rt-2"}"#.into(),
-            )),
+            Ok((200, r#"{"access_token":"at-3","token_type":"Bearer","expires_in":30,"refresh_token":"rt-2"}"#.into())),
             60_000,
         )
         .unwrap();
+        assert_eq!(g.refresh_token.as_deref(), Some("rt-2"));
         assert_eq!(
-            (g.refresh_token.as_deref(), g.expires_at_ms),
-            (Some("rt-2"), None)
+            (g.expires_at_ms, g.refresh_at_ms),
+            (Some(90_000), Some(75_000))
         );
-        assert!(!g.needs_refresh(u64::MAX - EARLY_MS));
+        assert!(!g.needs_refresh(60_000));
+        g.refreshed(
+            Ok((
+                200,
+                r#"{"access_token":"at-4","token_type":"bearer"}"#.into(),
+            )),
+            70_000,
+        )
+        .unwrap();
+        assert_eq!((g.expires_at_ms, g.refresh_at_ms), (None, None));
+        assert!(!g.needs_refresh(u64::MAX), "no expiry, no renewal");
     }
 
     #[test]
@@ -374,6 +404,7 @@ mod tests {
         assert_eq!(Grant::from_json(&g.to_json()), Some(g.clone()));
         g.refresh_token = None;
         g.expires_at_ms = None;
+        g.refresh_at_ms = None;
         assert_eq!(Grant::from_json(&g.to_json()), Some(g));
         assert_eq!(Grant::from_json(&json!({"issuer": "x"})), None);
     }

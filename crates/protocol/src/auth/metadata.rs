@@ -46,6 +46,19 @@ pub fn resource_of(server_url: &str) -> Option<String> {
     split(server_url).map(|(origin, path)| format!("{origin}{path}"))
 }
 
+/// Whether the resource metadata names (`named`) covers the server reached (`reached`, a
+/// canonical URI): the same resource, or its origin or a path above it on the same origin (RFC
+/// 9728 section 3.3: metadata at the root well-known URL names the origin).
+pub fn covers(named: &str, reached: &str) -> bool {
+    let (Some(named), Some(reached)) = (resource_of(named), resource_of(reached)) else {
+        return false;
+    };
+    named == reached
+        || reached
+            .strip_prefix(&named)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// Where to look for the Protected Resource Metadata: the header's `resource_metadata` when
 /// the challenge gave one; else the path-based well-known URL, then the root one.
 pub fn resource_metadata_urls(server_url: &str, from_header: Option<&str>) -> Vec<String> {
@@ -230,6 +243,22 @@ mod tests {
         );
         assert_eq!(resource_of("mcp.example.com"), None);
         assert_eq!(split("https:///x"), None);
+    }
+
+    #[test]
+    fn metadata_covers_its_resource_or_what_lies_below_it_on_its_origin() {
+        let reached = "https://mcp.example.com/public/mcp";
+        assert!(covers("https://MCP.example.com/public/mcp", reached));
+        assert!(covers("https://mcp.example.com", reached));
+        assert!(covers("https://mcp.example.com/", reached));
+        assert!(covers("https://mcp.example.com/public", reached));
+        assert!(
+            !covers("https://mcp.example.com/pub", reached),
+            "a path, not a prefix"
+        );
+        assert!(!covers("https://mcp.example.com/public/mcp/x", reached));
+        assert!(!covers("https://mcp.example.com:8443", reached));
+        assert!(!covers("https://evil.example.com", reached));
     }
 
     #[test]

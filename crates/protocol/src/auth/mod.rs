@@ -16,13 +16,25 @@ pub use grant::{Client, Grant};
 pub use sign_in::{Next, SignIn, SignInConfig};
 
 /// An HTTP request of the sign-in's, for the caller to perform. It never goes to the MCP
-/// server with a token, and carries no token in its URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// server with a token, and carries no token in its URL; `Debug` shows no body or header
+/// values (they carry verifiers, codes, secrets).
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthRequest {
     pub method: &'static str,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+}
+
+impl std::fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("AuthRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AuthRequest {
@@ -77,6 +89,9 @@ pub enum AuthError {
     ResourceMismatch { expected: String, found: String },
     /// No metadata for the authorization server at any of these URLs.
     NoServerMetadata { issuer: String, tried: Vec<String> },
+    /// The client id typed for this server belongs to another authorization server than the
+    /// one its metadata names now.
+    ClientOfAnotherServer { issuer: String, bound: String },
     /// The authorization server's metadata names another issuer.
     WrongIssuer { expected: String, found: String },
     /// The metadata cannot be used.

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use super::grant::{Client, Grant, read_tokens, text};
+use super::grant::{Client, Grant, expiry, read_tokens, text};
 use super::metadata::{self, MetadataError, ResourceMetadata, ServerMetadata};
 use super::pkce::{Pkce, state_from};
 use super::{Answer, AuthError, AuthRequest, Challenge, form};
@@ -25,6 +25,10 @@ pub struct SignInConfig {
     /// the rare confidential set-up.
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// The authorization server that client was first used with: it is never offered to
+    /// another (S26 basic/authorization/client-registration.mdx "Authorization Server
+    /// Binding").
+    pub client_issuer: Option<String>,
     /// The URL of the page's Client ID Metadata Document, where the page is served over HTTPS.
     pub metadata_document: Option<String>,
     /// How the page names itself when it registers.
@@ -74,7 +78,11 @@ enum Stage {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignIn {
     config: SignInConfig,
+    /// The server's canonical URI (what its grant is kept under).
     resource: String,
+    /// The `resource` parameter: the resource its metadata names (the server's URI, or an
+    /// origin or path that covers it).
+    audience: String,
     stage: Stage,
     /// What was tried and why it failed, for the error if nothing works.
     tried: Vec<String>,
@@ -115,6 +123,7 @@ impl SignIn {
         );
         let mut sign_in = SignIn {
             config,
+            audience: resource.clone(),
             resource,
             stage: Stage::Over,
             tried: Vec::new(),
@@ -147,6 +156,7 @@ impl SignIn {
             "server_url": self.config.server_url,
             "redirect_uri": self.config.redirect_uri,
             "resource": self.resource,
+            "audience": self.audience,
             "issuer": server.issuer,
             "token_endpoint": server.token_endpoint,
             "iss_supported": server.authorization_response_iss_parameter_supported,
@@ -176,12 +186,14 @@ impl SignIn {
                 redirect_uri: text(value, "redirect_uri")?,
                 client_id: None,
                 client_secret: None,
+                client_issuer: None,
                 metadata_document: None,
                 client_name: String::new(),
                 challenge: None,
                 granted_scope: None,
             },
             resource: text(value, "resource")?,
+            audience: text(value, "audience")?,
             stage: Stage::Authorizing,
             tried: Vec::new(),
             resource_scopes: None,
@@ -231,17 +243,16 @@ impl SignIn {
         match answer {
             Ok((200, body)) => match ResourceMetadata::read(&body) {
                 Err(why) => Next::Failed(AuthError::BadResourceMetadata { url, why }),
-                // RFC 9728 section 3.3: the metadata must be for the resource reached.
-                Ok(found)
-                    if metadata::resource_of(&found.resource).as_deref()
-                        != Some(&self.resource) =>
-                {
+                // RFC 9728 section 3.3: the metadata must be for the resource reached — itself,
+                // or (found at the root) its origin or a path above it.
+                Ok(found) if !metadata::covers(&found.resource, &self.resource) => {
                     Next::Failed(AuthError::ResourceMismatch {
                         expected: self.resource.clone(),
                         found: found.resource,
                     })
                 }
                 Ok(found) => {
+                    self.audience = metadata::resource_of(&found.resource).unwrap_or_default();
                     self.resource_scopes = found.scopes_supported;
                     // RFC 9728 section 7.6 leaves the choice to the client: the first listed.
                     let issuer = found.authorization_servers[0].clone();
@@ -261,11 +272,11 @@ impl SignIn {
                 let Some((base, _)) = metadata::split(&self.config.server_url) else {
                     return Next::Failed(AuthError::BadServerUrl);
                 };
-                let mut request =
+                // Without the MCP-Protocol-Version header that revision suggests: it would make
+                // the page's request one that needs a CORS preflight, which metadata endpoints
+                // rarely answer.
+                let request =
                     AuthRequest::get(&format!("{base}/.well-known/oauth-authorization-server"));
-                request
-                    .headers
-                    .push(("MCP-Protocol-Version".into(), "2025-03-26".into()));
                 self.stage = Stage::LegacyMetadata { base };
                 Next::Fetch(request)
             }
@@ -351,6 +362,9 @@ impl SignIn {
             .clone()
             .filter(|id| !id.trim().is_empty())
         {
+            if let Some(bound) = self.config.client_issuer.clone().filter(|b| *b != issuer) {
+                return Next::Failed(AuthError::ClientOfAnotherServer { issuer, bound });
+            }
             let secret = self.config.client_secret.clone().filter(|s| !s.is_empty());
             self.client = Some(Client::new(
                 id.trim().to_owned(),
@@ -369,15 +383,20 @@ impl SignIn {
                 redirect_uri: self.config.redirect_uri.clone(),
             });
         };
-        // RFC 7591, as a public client of a page served from the web (S26
-        // basic/authorization/client-registration.mdx: `application_type: "web"`).
+        // RFC 7591, as a public client: `web` for a page served from the web, `native` for one
+        // on a loopback address (S26 basic/authorization/client-registration.mdx).
+        let loopback = metadata::split(&self.config.redirect_uri).is_some_and(|(origin, _)| {
+            ["://localhost", "://127.0.0.1", "://[::1]"]
+                .iter()
+                .any(|host| origin.contains(host))
+        });
         let body = json!({
             "client_name": self.config.client_name,
             "redirect_uris": [self.config.redirect_uri],
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "token_endpoint_auth_method": "none",
-            "application_type": "web",
+            "application_type": if loopback { "native" } else { "web" },
         });
         self.stage = Stage::Registering;
         Next::Fetch(AuthRequest {
@@ -476,7 +495,7 @@ impl SignIn {
             ("code_challenge", self.challenge.as_str()),
             ("code_challenge_method", "S256"),
             ("state", self.state.as_str()),
-            ("resource", self.resource.as_str()),
+            ("resource", self.audience.as_str()),
         ];
         if let Some(scope) = &self.scope {
             pairs.push(("scope", scope));
@@ -535,7 +554,7 @@ impl SignIn {
                 ("code", &code),
                 ("redirect_uri", &self.config.redirect_uri),
                 ("code_verifier", &self.verifier),
-                ("resource", &self.resource),
+                ("resource", &self.audience),
             ],
         );
         self.stage = Stage::Exchanging;
@@ -548,16 +567,21 @@ impl SignIn {
         };
         match read_tokens(answer, &server.token_endpoint) {
             Err(e) => Next::Failed(e),
-            Ok(tokens) => Next::Done(Box::new(Grant {
-                issuer: server.issuer,
-                token_endpoint: server.token_endpoint,
-                resource: self.resource.clone(),
-                client,
-                access_token: tokens.access_token,
-                refresh_token: tokens.refresh_token,
-                expires_at_ms: tokens.expires_in.map(|s| now_ms + s * 1000),
-                scope: tokens.scope.or_else(|| self.scope.clone()),
-            })),
+            Ok(tokens) => {
+                let (expires_at_ms, refresh_at_ms) = expiry(tokens.expires_in, now_ms);
+                Next::Done(Box::new(Grant {
+                    issuer: server.issuer,
+                    token_endpoint: server.token_endpoint,
+                    resource: self.resource.clone(),
+                    audience: self.audience.clone(),
+                    client,
+                    access_token: tokens.access_token,
+                    refresh_token: tokens.refresh_token,
+                    expires_at_ms,
+                    refresh_at_ms,
+                    scope: tokens.scope.or_else(|| self.scope.clone()),
+                }))
+            }
         }
     }
 }
