@@ -331,6 +331,8 @@ pub struct ServerPanel {
     /// The authorization server that client was first signed in with (it is offered to no
     /// other); cleared when the person types another client id.
     pub client_issuer: RwSignal<Option<String>>,
+    /// Keep the sign-in's tokens on this device, not just for the tab (the person's opt-in).
+    pub remember_sign_in: RwSignal<bool>,
 }
 
 /// Where signing in to a tab's server stands (`auth-status`).
@@ -399,6 +401,7 @@ impl ServerPanel {
             client_id: RwSignal::new(String::new()),
             client_secret: RwSignal::new(String::new()),
             client_issuer: RwSignal::new(None),
+            remember_sign_in: RwSignal::new(false),
         }
     }
 

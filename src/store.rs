@@ -3,7 +3,8 @@
 //! kept) and the shared roots into the page state; [`persist`] then saves each whenever it changes — one `Effect` per
 //! signal, as Leptos's todomvc does — the audit trail at most once a second and at once when
 //! the page is hidden or left. How each server was last reached lives in the tab's storage, and
-//! so do the sign-ins' grants (tokens) and a sign-in waiting for the person's return.
+//! so do the sign-ins' grants (tokens; on the device only where the person opts in) and a
+//! sign-in waiting for the person's return.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -121,10 +122,13 @@ pub fn remember_transport(url: &str, transport: Transport) {
 const GRANTS: &str = "mcp-desk.grants";
 const SIGN_IN: &str = "mcp-desk.sign-in";
 
-/// Every grant this tab holds (in `sessionStorage`: gone with the tab).
-fn grants() -> Vec<Grant> {
-    let saved: Option<serde_json::Value> =
-        storage::session_get(GRANTS).and_then(|text| serde_json::from_str(&text).ok());
+/// The grants kept in one storage: the tab's (`remembered` false) or the device's.
+fn grants_in(remembered: bool) -> Vec<Grant> {
+    let text = match remembered {
+        false => storage::session_get(GRANTS),
+        true => storage::local_get(GRANTS),
+    };
+    let saved: Option<serde_json::Value> = text.and_then(|text| serde_json::from_str(&text).ok());
     saved
         .as_ref()
         .and_then(serde_json::Value::as_array)
@@ -132,32 +136,47 @@ fn grants() -> Vec<Grant> {
         .unwrap_or_default()
 }
 
-fn save_grants(all: &[Grant]) {
-    if all.is_empty() {
-        return storage::session_remove(GRANTS);
-    }
+fn save_grants_in(remembered: bool, all: &[Grant]) {
     let value: Vec<serde_json::Value> = all.iter().map(Grant::to_json).collect();
-    storage::session_set(GRANTS, &serde_json::Value::Array(value).to_string());
+    let text = serde_json::Value::Array(value).to_string();
+    match (remembered, all.is_empty()) {
+        (false, true) => storage::session_remove(GRANTS),
+        (false, false) => storage::session_set(GRANTS, &text),
+        (true, true) => storage::local_remove(GRANTS),
+        (true, false) => storage::local_set(GRANTS, &text),
+    }
 }
 
-/// The grant for the MCP server whose canonical URI is `resource`.
-pub fn grant_for(resource: &str) -> Option<Grant> {
-    grants().into_iter().find(|g| g.resource == resource)
+/// The grant for the MCP server whose canonical URI is `resource`, and whether it is
+/// remembered on this device (the person opted in) rather than kept for the tab.
+pub fn grant_for(resource: &str) -> Option<(Grant, bool)> {
+    [false, true].into_iter().find_map(|remembered| {
+        grants_in(remembered)
+            .into_iter()
+            .find(|g| g.resource == resource)
+            .map(|g| (g, remembered))
+    })
 }
 
-/// Keeps `grant`, in place of any older one for its server.
-pub fn save_grant(grant: &Grant) {
-    let mut all = grants();
-    all.retain(|g| g.resource != grant.resource);
+/// Keeps `grant` — on this device when `remember`, else for the tab only — in place of any
+/// older one for its server, wherever that was.
+pub fn save_grant(grant: &Grant, remember: bool) {
+    forget_grant(&grant.resource);
+    let mut all = grants_in(remember);
     all.push(grant.clone());
-    save_grants(&all);
+    save_grants_in(remember, &all);
 }
 
-/// Forgets the grant for `resource` (signing out).
+/// Forgets the grant for `resource`, wherever it was kept (signing out).
 pub fn forget_grant(resource: &str) {
-    let mut all = grants();
-    all.retain(|g| g.resource != resource);
-    save_grants(&all);
+    for remembered in [false, true] {
+        let mut all = grants_in(remembered);
+        let before = all.len();
+        all.retain(|g| g.resource != resource);
+        if all.len() != before {
+            save_grants_in(remembered, &all);
+        }
+    }
 }
 
 /// A sign-in waiting for the person to come back from the authorization server, with the

@@ -33,7 +33,9 @@ impl Controller {
         };
         let challenge = challenge.as_deref().and_then(Challenge::parse);
         let url = panel.url.get_untracked();
-        let grant = metadata::resource_of(&url).and_then(|r| store::grant_for(&r));
+        let grant = metadata::resource_of(&url)
+            .and_then(|r| store::grant_for(&r))
+            .map(|(g, _)| g);
         let (refreshed, step_ups) = {
             let mut tabs = self.live.tabs.borrow_mut();
             let tab = tabs.entry(server).or_default();
@@ -83,7 +85,7 @@ impl Controller {
             let challenge = tabs.get(&server).and_then(|t| t.challenge.clone());
             let granted = metadata::resource_of(&url)
                 .and_then(|r| store::grant_for(&r))
-                .and_then(|g| g.scope);
+                .and_then(|(g, _)| g.scope);
             (challenge, granted)
         };
         // The person comes back to the page's folder (what a hosted build's metadata document
@@ -174,7 +176,11 @@ impl Controller {
     }
 
     fn signed_in(&self, server: ServerId, grant: Grant) {
-        store::save_grant(&grant);
+        let remember = self
+            .state
+            .panel_of(server)
+            .is_some_and(|p| p.remember_sign_in.get_untracked());
+        store::save_grant(&grant, remember);
         // A client the person typed is bound to the server it first signed in with.
         if let Some(panel) = self.state.panel_of(server)
             && !panel.client_id.get_untracked().trim().is_empty()
@@ -298,9 +304,14 @@ impl Controller {
         server: ServerId,
         url: &str,
     ) -> Result<Option<String>, ()> {
-        let Some(grant) = metadata::resource_of(url).and_then(|r| store::grant_for(&r)) else {
+        let Some((grant, remembered)) =
+            metadata::resource_of(url).and_then(|r| store::grant_for(&r))
+        else {
             return Ok(None);
         };
+        if let Some(panel) = self.state.panel_of(server) {
+            panel.remember_sign_in.set(remembered);
+        }
         let refreshed = self
             .live
             .tabs
@@ -337,8 +348,8 @@ impl Controller {
         set_timeout(
             move || {
                 // Signed out meanwhile, or already renewed (another timer): nothing to do.
-                let Some(mut grant) = store::grant_for(&resource)
-                    .filter(|g| g.needs_refresh(clock::wall_ms() as u64))
+                let Some((mut grant, remembered)) = store::grant_for(&resource)
+                    .filter(|(g, _)| g.needs_refresh(clock::wall_ms() as u64))
                 else {
                     return;
                 };
@@ -351,7 +362,7 @@ impl Controller {
                         // A later 401 asks the person.
                         return;
                     }
-                    store::save_grant(&grant);
+                    store::save_grant(&grant, remembered);
                     if let Some(connection) = this.connection(server) {
                         connection.with_session(|s, _| s.set_authorization(Some(grant.bearer())));
                     }
@@ -376,6 +387,7 @@ impl Controller {
             .or_default()
             .refreshed = true;
         let used = grant.refresh_token.clone();
+        let remembered = store::grant_for(&grant.resource).is_some_and(|(_, r)| r);
         if let Some(panel) = self.state.panel_of(server) {
             panel
                 .auth
@@ -386,7 +398,7 @@ impl Controller {
             let answer = http::fetch_text(&request).await;
             match grant.refreshed(answer, clock::wall_ms() as u64) {
                 Ok(()) => {
-                    store::save_grant(&grant);
+                    store::save_grant(&grant, remembered);
                     this.state.push_log(
                         LogLevel::Info,
                         LogSource::Client,
@@ -396,7 +408,8 @@ impl Controller {
                 Err(error) => {
                     // Forgotten only when the server refused it, and only if no other refresh
                     // replaced it meanwhile (a rotated token used twice is refused).
-                    let current = store::grant_for(&grant.resource).and_then(|g| g.refresh_token);
+                    let current =
+                        store::grant_for(&grant.resource).and_then(|(g, _)| g.refresh_token);
                     if matches!(error, AuthError::TokenRefused { .. }) && current == used {
                         store::forget_grant(&grant.resource);
                     }
@@ -413,6 +426,18 @@ impl Controller {
             }
             this.connect_server(server);
         });
+    }
+
+    /// Whether the tab in front's sign-in is remembered on this device (`auth-remember`): a
+    /// grant it holds moves there, or back to the tab only.
+    pub fn remember_sign_in(&self, on: bool) {
+        let panel = self.state.panel_untracked();
+        panel.remember_sign_in.set(on);
+        let grant =
+            metadata::resource_of(&panel.url.get_untracked()).and_then(|r| store::grant_for(&r));
+        if let Some((grant, _)) = grant {
+            store::save_grant(&grant, on);
+        }
     }
 
     /// Signs the tab in front out (`auth-sign-out`): its server's tokens are forgotten and the

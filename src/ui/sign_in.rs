@@ -1,5 +1,6 @@
 //! Signing in to a protected server: where it stands (`auth-status`), why the server asks,
-//! the button that starts it (`auth-authorize`) and the one that signs out (`auth-sign-out`).
+//! the button that starts it (`auth-authorize`), the one that signs out (`auth-sign-out`), and
+//! whether its tokens are remembered on this device (`auth-remember`).
 //! Shown once a server has asked.
 
 use leptos::prelude::*;
@@ -32,6 +33,7 @@ pub fn SignInPanel() -> impl IntoView {
         let signed_in = matches!(status, AuthStatus::SignedIn { .. });
         let start = controller.clone();
         let out = controller.clone();
+        let keep = controller.clone();
         Some(view! {
             <div class="sign-in">
                 <p
@@ -43,6 +45,15 @@ pub fn SignInPanel() -> impl IntoView {
                     {status.text()}
                 </p>
                 {note.map(|n| view! { <p class="hint">{n}</p> })}
+                <label>
+                    <input
+                        type="checkbox"
+                        data-testid="auth-remember"
+                        prop:checked=move || state.panel().remember_sign_in.get()
+                        on:change=move |ev| keep.remember_sign_in(event_target_checked(&ev))
+                    />
+                    " Remember this sign-in on this device (otherwise it is forgotten when the tab closes)"
+                </label>
                 {can_start.then(|| view! {
                     <button type="button" data-testid="auth-authorize" on:click=move |_| start.sign_in()>
                         "Sign in"

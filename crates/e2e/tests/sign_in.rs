@@ -231,5 +231,12 @@ async fn a_signed_in_sampling_round_trip_keeps_the_token_from_the_model() {
     );
     let seen = everywhere(&page).await;
     assert!(!seen.contains(&token), "the token shows: {seen}");
+    // Remembered on this device only when the person opts in; and back to the tab only.
+    let kept = "return [sessionStorage.getItem('mcp-desk.grants'), localStorage.getItem('mcp-desk.grants')].map(t => t && JSON.parse(t).map(g => g.resource));";
+    assert_eq!(b.eval(kept).await.unwrap(), json!([[server.url()], null]));
+    b.click("auth-remember").await.unwrap();
+    assert_eq!(b.eval(kept).await.unwrap(), json!([null, [server.url()]]));
+    b.click("auth-remember").await.unwrap();
+    assert_eq!(b.eval(kept).await.unwrap(), json!([[server.url()], null]));
     page.close().await;
 }
