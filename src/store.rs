@@ -200,6 +200,11 @@ pub fn save_sign_in(sign_in: &SignIn, query: &str, fragment: &str, client: &[Str
     }
 }
 
+/// Whether a sign-in of this tab's waits for the person's return (a full-page sign-in).
+pub fn sign_in_waits() -> bool {
+    storage::session_get(SIGN_IN).is_some()
+}
+
 /// The sign-in waiting for a return, taken (a redirect is used once).
 pub fn take_sign_in() -> Option<PendingSignIn> {
     let text = storage::session_get(SIGN_IN)?;

@@ -24,21 +24,26 @@ pub fn open(url: &str) -> bool {
         .is_some()
 }
 
-/// In the sign-in window, back on the page: hands the redirect's `query` to the page that
-/// opened it and closes. `false` when this is no such window (the query is the page's own).
+/// A redirect back that this tab was not waiting for: hands its `query` to the page waiting
+/// for it (which checks its `state`), and closes this page when it is the sign-in window
+/// (named so, or opened by another — a browser may clear the name on the way). `false` when it
+/// is not, and this page goes on.
 pub fn hand_back(query: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    if window.name().ok().as_deref() != Some("mcp-desk-sign-in") {
-        return false;
-    }
     if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
         let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(query));
         channel.close();
     }
-    let _ = window.close();
-    true
+    let named = window.name().ok().as_deref() == Some("mcp-desk-sign-in");
+    let opened = window
+        .opener()
+        .is_ok_and(|o| !o.is_null() && !o.is_undefined());
+    if named || opened {
+        let _ = window.close();
+    }
+    named || opened
 }
 
 /// Calls `f` with each redirect query a sign-in window hands back, for the page's life.

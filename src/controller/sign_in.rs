@@ -258,7 +258,7 @@ impl Controller {
     /// handed the redirect's query to the page that opened it and is closing.
     pub fn hands_back_sign_in() -> bool {
         let (_, query) = page::url_settings_text();
-        is_redirect(&query) && sign_in_window::hand_back(&query)
+        is_redirect(&query) && !store::sign_in_waits() && sign_in_window::hand_back(&query)
     }
 
     /// Picks the returning sign-in up: the tab for its server checks the redirect and trades
