@@ -297,8 +297,8 @@ impl Controller {
         spawn_local(async move { this.drive(server, sign_in, next).await });
     }
 
-    /// The token for tab `server`'s URL, when the tab holds a fresh one (an expiring one is
-    /// refreshed first, and the tab connects after: `None` then, and `false`).
+    /// The `Authorization` value for tab `server`'s URL, when the tab holds a grant for it;
+    /// `Err` when the grant is due for renewal first (the tab connects once it is renewed).
     pub(super) fn authorization_for(
         &self,
         server: ServerId,
