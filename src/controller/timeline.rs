@@ -158,9 +158,13 @@ impl Controller {
         self.state.present.update(|on| *on = !*on);
     }
 
-    /// Offers the timeline as a Mermaid `sequenceDiagram` download.
-    pub fn export_mermaid(&self) -> Result<(), String> {
-        let text = self.state.timeline.with_untracked(Timeline::mermaid);
+    /// Offers a Mermaid `sequenceDiagram` download: of the call whose arrow is `picked` (one
+    /// call, the lesson's picture), else of the whole timeline.
+    pub fn export_mermaid(&self, picked: Option<u64>) -> Result<(), String> {
+        let text = self.state.timeline.with_untracked(|t| {
+            let call = picked.and_then(|seq| t.group_of(seq));
+            t.mermaid(call)
+        });
         download::save_text("mcp-desk-timeline.mmd", "text/plain", &text)
     }
 

@@ -58,10 +58,15 @@ pub fn TimelinePanel() -> impl IntoView {
                     data-testid="timeline-export-mermaid"
                     on:click={
                         let controller = controller.clone();
-                        move |_| error.set(controller.export_mermaid().err())
+                        move |_| error.set(controller.export_mermaid(picked.get_untracked()).err())
                     }
                 >
-                    "Export as Mermaid"
+                    {move || {
+                        let one = picked
+                            .get()
+                            .is_some_and(|seq| state.timeline.with_untracked(|t| t.group_of(seq).is_some()));
+                        if one { "Export this call as Mermaid" } else { "Export as Mermaid" }
+                    }}
                 </button>
                 <button
                     type="button"

@@ -72,7 +72,10 @@ async fn everywhere(page: &Page) -> String {
         );
         all += b.eval(&script).await.unwrap().as_str().unwrap_or_default();
     }
-    // The Mermaid export.
+    // The Mermaid export of the whole timeline (an arrow of no call picked: the first).
+    b.eval("document.querySelector('[data-testid=timeline-arrow]').dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;")
+        .await
+        .unwrap();
     b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
         .await
         .unwrap();

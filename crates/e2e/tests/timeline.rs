@@ -259,6 +259,12 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
     b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
         .await
         .unwrap();
+    // With the call's result picked, the Mermaid export is that one call: the lesson's
+    // picture, one line per arrow of its group.
+    assert_eq!(
+        b.text_of("timeline-export-mermaid").await.unwrap(),
+        "Export this call as Mermaid"
+    );
     b.click("timeline-export-mermaid").await.unwrap();
     let exported = b
         .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
@@ -276,11 +282,33 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
         .filter(|l| l.starts_with("    participant "))
         .count();
     assert_eq!(participants, 4, "{mermaid}");
-    assert_eq!(lines.len(), 1 + participants + all.len(), "{mermaid}");
-    assert!(
-        lines.contains(&"    P1->>P3: tools/call create_blog_post"),
+    assert_eq!(lines.len(), 1 + participants + held, "{mermaid}");
+    assert_eq!(
+        &lines[1 + participants..1 + participants + 2],
+        [
+            "    P0->>P1: call create_blog_post",
+            "    P1->>P3: tools/call create_blog_post"
+        ],
         "{mermaid}"
     );
+    // With an arrow of no call picked (the connection's first), the whole timeline.
+    detail_of(&page, 0).await;
+    assert_eq!(
+        b.text_of("timeline-export-mermaid").await.unwrap(),
+        "Export as Mermaid"
+    );
+    b.eval("window.__exports = []; return true;").await.unwrap();
+    b.click("timeline-export-mermaid").await.unwrap();
+    let exported = b
+        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
+        .await
+        .unwrap();
+    let mermaid = exported.as_str().expect("one exported file");
+    assert!(
+        !mermaid.contains(key) && !mermaid.contains(SERVER_TOKEN),
+        "{mermaid}"
+    );
+    assert_eq!(mermaid.lines().count(), 1 + 4 + all.len(), "{mermaid}");
     // The SVG as drawn: a file of its own, one group per arrow, no secret either.
     b.eval("window.__exports = []; return true;").await.unwrap();
     b.click("timeline-export-svg").await.unwrap();

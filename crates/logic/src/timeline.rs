@@ -391,6 +391,11 @@ impl Timeline {
         self.arrows.push(arrow);
     }
 
+    /// The call arrow `seq` belongs to, if any.
+    pub fn group_of(&self, seq: u64) -> Option<CallKey> {
+        self.arrow(seq).and_then(|a| a.group)
+    }
+
     /// The arrow numbered `seq`, while it is kept.
     pub fn arrow(&self, seq: u64) -> Option<&Arrow> {
         self.arrows.iter().find(|a| a.seq == seq)
@@ -410,9 +415,23 @@ impl Timeline {
         lanes
     }
 
-    /// The arrows as a Mermaid `sequenceDiagram`: the participants, then one line per arrow.
-    pub fn mermaid(&self) -> String {
-        let lanes = self.lanes();
+    /// The arrows as a Mermaid `sequenceDiagram`: the participants, then one line per arrow —
+    /// only call `only`'s when given (one call, the lesson's own picture), else all.
+    pub fn mermaid(&self, only: Option<CallKey>) -> String {
+        let arrows: Vec<&Arrow> = self
+            .arrows
+            .iter()
+            .filter(|a| only.is_none() || a.group == only)
+            .collect();
+        // The person, MCP Desk and the LLM always; a server when the arrows reach it.
+        let lanes: Vec<Lane> = self
+            .lanes()
+            .into_iter()
+            .filter(|lane| {
+                !matches!(lane, Lane::Server(..))
+                    || arrows.iter().any(|a| &a.from == lane || &a.to == lane)
+            })
+            .collect();
         let alias = |lane: &Lane| {
             let at = lanes.iter().position(|l| l == lane).unwrap_or(0);
             format!("P{at}")
@@ -425,7 +444,7 @@ impl Timeline {
                 mermaid_text(&lane.title())
             );
         }
-        for arrow in &self.arrows {
+        for arrow in arrows {
             out += &format!(
                 "    {}->>{}: {}\n",
                 alias(&arrow.from),
@@ -621,7 +640,7 @@ mod tests {
 
     #[test]
     fn the_mermaid_export_has_one_line_per_arrow_after_the_participants() {
-        let mermaid = the_lesson().mermaid();
+        let mermaid = the_lesson().mermaid(None);
         let lines: Vec<&str> = mermaid.lines().collect();
         assert_eq!(lines[0], "sequenceDiagram");
         assert_eq!(
@@ -642,7 +661,7 @@ mod tests {
     fn mermaid_text_cannot_break_the_diagram() {
         let mut t = Timeline::default();
         t.person("x", "a;b\n#c".into(), None, 0);
-        assert!(t.mermaid().ends_with("    P0->>P1: a b ♯c\n"));
+        assert!(t.mermaid(None).ends_with("    P0->>P1: a b ♯c\n"));
     }
 
     #[test]
@@ -755,7 +774,10 @@ mod tests {
             (a.from.id(), a.to.id(), a.kind.as_str()),
             ("client", "client", "rule-answer")
         );
-        assert!(t.mermaid().ends_with("    P1->>P1: answered by a rule\n"));
+        assert!(
+            t.mermaid(None)
+                .ends_with("    P1->>P1: answered by a rule\n")
+        );
     }
 
     fn key(call: u64) -> CallKey {
@@ -862,6 +884,49 @@ mod tests {
         );
         // Call b ended, but call a is still running and began first: nothing folds yet.
         assert_eq!((t.folds(key(0)), t.folds(key(1))), (false, false));
+    }
+
+    #[test]
+    fn one_call_exports_as_its_own_diagram() {
+        let mut t = Timeline::default();
+        t.wire(
+            0,
+            "a",
+            true,
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#,
+            "",
+            None,
+            0,
+        );
+        let on_b = CallKey {
+            server: 1,
+            ..key(0)
+        };
+        t.wire(
+            1,
+            "b",
+            true,
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}}"#,
+            "",
+            Some(on_b),
+            1,
+        );
+        t.wire(
+            0,
+            "a",
+            true,
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"y"}}"#,
+            "",
+            Some(key(0)),
+            2,
+        );
+        let picked = t.arrows[1].seq;
+        assert_eq!(t.group_of(picked), Some(on_b));
+        assert_eq!(
+            t.mermaid(t.group_of(picked)),
+            "sequenceDiagram\n    participant P0 as Person\n    participant P1 as MCP Desk\n    participant P2 as LLM\n    participant P3 as b\n    P1->>P3: tools/call x\n"
+        );
+        assert_eq!(t.mermaid(None).lines().count(), 1 + 5 + 3);
     }
 
     #[test]
