@@ -401,6 +401,24 @@ impl Page {
         }
     }
 
+    /// Clicks the export button `testid` and returns the one file it made, caught as the page
+    /// makes its `Blob` (no download dialog in headless Chromium).
+    pub async fn export(&self, testid: &str) -> String {
+        let b = &self.browser;
+        b.eval("if (!window.__exports) { const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; } window.__exports = []; return true;")
+            .await
+            .unwrap();
+        b.click(testid).await.unwrap();
+        let exported = b
+            .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
+            .await
+            .unwrap();
+        exported
+            .as_str()
+            .unwrap_or_else(|| panic!("{testid} made not exactly one file"))
+            .to_owned()
+    }
+
     /// Saves a screenshot under `target/e2e-screenshots/<name>.png` for people to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = mcp_desk_testkit::workspace_root().join("target/e2e-screenshots");

@@ -76,15 +76,7 @@ async fn everywhere(page: &Page) -> String {
     b.eval("document.querySelector('[data-testid=timeline-arrow]').dispatchEvent(new MouseEvent('click', {bubbles: true})); return true;")
         .await
         .unwrap();
-    b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
-        .await
-        .unwrap();
-    b.click("timeline-export-mermaid").await.unwrap();
-    let exported = b
-        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
-        .await
-        .unwrap();
-    all += exported.as_str().expect("one exported file");
+    all += &page.export("timeline-export-mermaid").await;
     all
 }
 

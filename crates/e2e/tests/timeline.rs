@@ -256,21 +256,13 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
     detail_of(&page, result).await;
     let http = http_shown(&page).await;
     assert!(http.starts_with("HTTP 200 "), "{http}");
-    b.eval("window.__exports = []; const make = URL.createObjectURL; URL.createObjectURL = (blob) => { window.__exports.push(blob); return make.call(URL, blob); }; return true;")
-        .await
-        .unwrap();
     // With the call's result picked, the Mermaid export is that one call: the lesson's
     // picture, one line per arrow of its group.
     assert_eq!(
         b.text_of("timeline-export-mermaid").await.unwrap(),
         "Export this call as Mermaid"
     );
-    b.click("timeline-export-mermaid").await.unwrap();
-    let exported = b
-        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
-        .await
-        .unwrap();
-    let mermaid = exported.as_str().expect("one exported file");
+    let mermaid = page.export("timeline-export-mermaid").await;
     assert!(
         !mermaid.contains(key) && !mermaid.contains(SERVER_TOKEN),
         "{mermaid}"
@@ -297,26 +289,14 @@ async fn the_seed_loop_is_drawn_as_the_lesson_draws_it_and_keeps_no_secret() {
         b.text_of("timeline-export-mermaid").await.unwrap(),
         "Export as Mermaid"
     );
-    b.eval("window.__exports = []; return true;").await.unwrap();
-    b.click("timeline-export-mermaid").await.unwrap();
-    let exported = b
-        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
-        .await
-        .unwrap();
-    let mermaid = exported.as_str().expect("one exported file");
+    let mermaid = page.export("timeline-export-mermaid").await;
     assert!(
         !mermaid.contains(key) && !mermaid.contains(SERVER_TOKEN),
         "{mermaid}"
     );
     assert_eq!(mermaid.lines().count(), 1 + 4 + all.len(), "{mermaid}");
     // The SVG as drawn: a file of its own, one group per arrow, no secret either.
-    b.eval("window.__exports = []; return true;").await.unwrap();
-    b.click("timeline-export-svg").await.unwrap();
-    let exported = b
-        .eval("return window.__exports.length === 1 ? window.__exports[0].text() : null;")
-        .await
-        .unwrap();
-    let svg = exported.as_str().expect("one exported file");
+    let svg = page.export("timeline-export-svg").await;
     assert!(svg.starts_with("<svg"), "{svg}");
     assert!(
         svg.contains(r#"xmlns="http://www.w3.org/2000/svg""#),
