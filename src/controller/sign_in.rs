@@ -334,21 +334,20 @@ impl Controller {
         Ok(Some(grant.bearer()))
     }
 
-    /// Renews the token of tab `server`'s connection a minute before it expires, without
-    /// reconnecting: the session sends the new one from then on.
+    /// Renews the token of tab `server`'s connection when it is due (`Grant::refresh_at_ms`: a
+    /// minute before it expires, or halfway through a shorter life), without reconnecting: the
+    /// session sends the new one from then on.
     fn renew_before_expiry(&self, server: ServerId, grant: &Grant) {
-        let (Some(at), Some(_)) = (grant.expires_at_ms, &grant.refresh_token) else {
+        let (Some(at), Some(_)) = (grant.refresh_at_ms, &grant.refresh_token) else {
             return;
         };
-        let wait = at
-            .saturating_sub(60_000)
-            .saturating_sub(clock::wall_ms() as u64);
+        let wait = at.saturating_sub(clock::wall_ms() as u64);
         let resource = grant.resource.clone();
         let this = self.clone();
         set_timeout(
             move || {
                 // Signed out meanwhile, or already renewed (another timer): nothing to do.
-                let Some((mut grant, remembered)) = store::grant_for(&resource)
+                let Some((grant, _)) = store::grant_for(&resource)
                     .filter(|(g, _)| g.needs_refresh(clock::wall_ms() as u64))
                 else {
                     return;
@@ -357,12 +356,10 @@ impl Controller {
                     return;
                 };
                 spawn_local(async move {
-                    let answer = http::fetch_text(&request).await;
-                    if grant.refreshed(answer, clock::wall_ms() as u64).is_err() {
-                        // A later 401 asks the person.
+                    // A refusal leaves it: a later 401 asks the person.
+                    let Ok(grant) = renewed(grant, request).await else {
                         return;
-                    }
-                    store::save_grant(&grant, remembered);
+                    };
                     if let Some(connection) = this.connection(server) {
                         connection.with_session(|s, _| s.set_authorization(Some(grant.bearer())));
                     }
@@ -375,7 +372,7 @@ impl Controller {
 
     /// Renews `grant` with its refresh token, then connects tab `server`; a refused refresh
     /// forgets the grant, and the connect asks the person to sign in again.
-    fn refresh_then_connect(&self, server: ServerId, mut grant: Grant) {
+    fn refresh_then_connect(&self, server: ServerId, grant: Grant) {
         let Some(request) = grant.refresh_request() else {
             return;
         };
@@ -387,7 +384,7 @@ impl Controller {
             .or_default()
             .refreshed = true;
         let used = grant.refresh_token.clone();
-        let remembered = store::grant_for(&grant.resource).is_some_and(|(_, r)| r);
+        let resource = grant.resource.clone();
         if let Some(panel) = self.state.panel_of(server) {
             panel
                 .auth
@@ -395,30 +392,27 @@ impl Controller {
         }
         let this = self.clone();
         spawn_local(async move {
-            let answer = http::fetch_text(&request).await;
-            match grant.refreshed(answer, clock::wall_ms() as u64) {
-                Ok(()) => {
-                    store::save_grant(&grant, remembered);
+            match renewed(grant, request).await {
+                Ok(_) => {
                     this.state.push_log(
                         LogLevel::Info,
                         LogSource::Client,
-                        format!("Renewed the token for {}", grant.resource),
+                        format!("Renewed the token for {resource}"),
                     );
                 }
                 Err(error) => {
                     // Forgotten only when the server refused it, and only if no other refresh
                     // replaced it meanwhile (a rotated token used twice is refused).
-                    let current =
-                        store::grant_for(&grant.resource).and_then(|(g, _)| g.refresh_token);
+                    let current = store::grant_for(&resource).and_then(|(g, _)| g.refresh_token);
                     if matches!(error, AuthError::TokenRefused { .. }) && current == used {
-                        store::forget_grant(&grant.resource);
+                        store::forget_grant(&resource);
                     }
                     this.state.push_log(
                         LogLevel::Warning,
                         LogSource::Client,
                         format!(
                             "Could not renew the token for {}: {}",
-                            grant.resource,
+                            resource,
                             sign_in_words::error(&error, &page::origin().unwrap_or_default())
                         ),
                     );
@@ -459,6 +453,16 @@ impl Controller {
             format!("Signed out of {}", redact::url(&url)),
         );
     }
+}
+
+/// `grant` renewed with `request` (its refresh request), and kept where it was kept (the tab,
+/// or the device); unchanged in storage when the renewal fails.
+async fn renewed(mut grant: Grant, request: AuthRequest) -> Result<Grant, AuthError> {
+    let remembered = store::grant_for(&grant.resource).is_some_and(|(_, r)| r);
+    let answer = http::fetch_text(&request).await;
+    grant.refreshed(answer, clock::wall_ms() as u64)?;
+    store::save_grant(&grant, remembered);
+    Ok(grant)
 }
 
 /// The page's own Client ID Metadata Document, when the site serves one for this address: an
