@@ -88,6 +88,7 @@ async fn signs_in_calls_a_tool_keeps_the_sign_in_over_a_reload_and_signs_out() {
     // Refused without a token: the page waits for the person.
     wait_for_auth(&page, "signed-out").await;
     assert_eq!(b.text_of("auth-status").await.unwrap(), "signed out");
+    page.screenshot("sign-in-signed-out").await;
     assert_eq!(
         b.eval("return sessionStorage.getItem('mcp-desk.grants');")
             .await
@@ -103,6 +104,7 @@ async fn signs_in_calls_a_tool_keeps_the_sign_in_over_a_reload_and_signs_out() {
     wait_for_auth(&page, "signed-in").await;
     page.wait_for_connection("connected").await;
     assert_eq!(b.text_of("auth-status").await.unwrap(), "signed in");
+    page.screenshot("sign-in-signed-in").await;
     // The page's settings came back with it, no code is left in its address, and the waiting
     // sign-in (its verifier) is gone from the tab's storage.
     assert_eq!(
