@@ -2,9 +2,10 @@
 //! failure that carries the challenge, so the page can sign in; once signed in, the token goes
 //! as `Authorization: Bearer` with every request to that server — and to no other origin.
 
-use mcp_desk_protocol::{
-    ClientSession, Event, Failure, HttpRequest, ResponseHead, Revision, SessionConfig, Transmit,
-};
+mod support;
+use support::drain;
+
+use mcp_desk_protocol::{ClientSession, Event, Failure, ResponseHead, Revision, SessionConfig};
 
 const URL: &str = "http://127.0.0.1:9/mcp";
 
@@ -18,20 +19,6 @@ fn session(revision: Revision) -> ClientSession {
         log_level: None,
         roots: Vec::new(),
     })
-}
-
-fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
-    let mut sends = Vec::new();
-    while let Some(t) = s.poll_transmit() {
-        if let Transmit::Send(r) = t {
-            sends.push(r);
-        }
-    }
-    let mut events = Vec::new();
-    while let Some(e) = s.poll_event() {
-        events.push(e);
-    }
-    (sends, events)
 }
 
 /// The failure the connection ended with.

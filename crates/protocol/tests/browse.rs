@@ -3,31 +3,16 @@
 //! every page, again when the server says a list changed; a read, a prompt with arguments, a
 //! completion, a subscription and its updates — fed by hand the way a browser would.
 
+mod support;
+use support::{body, drain};
+
 use mcp_desk_protocol::{
     ClientSession, Doing, Event, Failure, HttpMethod, HttpRequest, ResponseHead, Revision,
-    SessionConfig, TransferId, Transmit, session::Target,
+    SessionConfig, TransferId, session::Target,
 };
 use serde_json::{Value, json};
 
 const URL: &str = "http://127.0.0.1:9/mcp";
-
-fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
-    let mut sends = Vec::new();
-    while let Some(t) = s.poll_transmit() {
-        if let Transmit::Send(r) = t {
-            sends.push(r);
-        }
-    }
-    let mut events = Vec::new();
-    while let Some(e) = s.poll_event() {
-        events.push(e);
-    }
-    (sends, events)
-}
-
-fn body(req: &HttpRequest) -> Value {
-    serde_json::from_str(req.body.as_deref().expect("a body")).expect("JSON body")
-}
 
 fn answer(s: &mut ClientSession, req: &HttpRequest, result: Value) {
     let id = body(req)["id"].clone();

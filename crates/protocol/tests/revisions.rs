@@ -3,6 +3,9 @@
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
+mod support;
+use support::{body, drain};
+
 use mcp_desk_protocol::elicitation::Answer;
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::{
@@ -32,24 +35,6 @@ fn session_with(revision: Option<Revision>, known_transport: Option<Transport>) 
         log_level: None,
         roots: Vec::new(),
     })
-}
-
-fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
-    let mut sends = Vec::new();
-    while let Some(t) = s.poll_transmit() {
-        if let Transmit::Send(r) = t {
-            sends.push(r);
-        }
-    }
-    let mut events = Vec::new();
-    while let Some(e) = s.poll_event() {
-        events.push(e);
-    }
-    (sends, events)
-}
-
-fn body(req: &HttpRequest) -> Value {
-    serde_json::from_str(req.body.as_deref().expect("a body")).expect("JSON body")
 }
 
 fn respond(s: &mut ClientSession, t: TransferId, status: u16, content_type: &str, text: &str) {

@@ -8,31 +8,17 @@
 // rmcp marks its sampling types deprecated (SEP-2577); MCP Desk is a sampling client.
 #![allow(deprecated)]
 
+mod support;
+use support::{body, drain};
+
 use mcp_desk_protocol::elicitation::Answer;
 use mcp_desk_protocol::model::{CreateMessageResult, SamplingMessage};
 use mcp_desk_protocol::task::{RELATED_TASK, TaskStatus};
 use mcp_desk_protocol::{
     CallId, ClientSession, Doing, Error, Event, Failure, Gone, HttpMethod, HttpRequest,
-    ResponseHead, Revision, SessionConfig, TransferId, Transmit,
+    ResponseHead, Revision, SessionConfig, TransferId,
 };
 use serde_json::{Map, Value, json};
-
-fn drain(s: &mut ClientSession) -> (Vec<HttpRequest>, Vec<Event>) {
-    let (mut sends, mut events) = (Vec::new(), Vec::new());
-    while let Some(t) = s.poll_transmit() {
-        if let Transmit::Send(r) = t {
-            sends.push(r);
-        }
-    }
-    while let Some(e) = s.poll_event() {
-        events.push(e);
-    }
-    (sends, events)
-}
-
-fn body(req: &HttpRequest) -> Value {
-    serde_json::from_str(req.body.as_deref().unwrap_or("null")).unwrap()
-}
 
 fn only<'a>(reqs: &'a [HttpRequest], method: &str) -> &'a HttpRequest {
     let found: Vec<&HttpRequest> = reqs
